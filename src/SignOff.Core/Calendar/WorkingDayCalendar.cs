@@ -1,0 +1,3 @@
+namespace SignOff.Core.Calendar;
+
+// CONTRACT (implementation to follow): see BankHolidays and WorkingDayCalendar.

@@ -1,0 +1,103 @@
+namespace SignOff.Core.Definitions;
+
+/// <summary>A person the round writes to: an officer, a chair, the coordinator.</summary>
+public sealed record Person(string Name, string Email);
+
+/// <summary>How a governance route reaches a decision.</summary>
+public enum GovernanceKind
+{
+    /// <summary>One decision-maker, e.g. a cabinet member's individual executive decision.</summary>
+    IndividualDecision,
+
+    /// <summary>A meeting of a body: cabinet, full council, a board.</summary>
+    Meeting,
+
+    /// <summary>An officer acting under delegated powers.</summary>
+    DelegatedOfficer,
+}
+
+/// <summary>
+/// A reusable governance route (<c>workflows/governance/*.yaml</c>).
+/// </summary>
+/// <remarks>
+/// A round copies the route's settings into its state when it starts, so that editing a route
+/// file never changes the timetable of a round already in flight.
+/// </remarks>
+/// <param name="Id">The route's id, e.g. <c>cabinet-member</c>; the file name without extension.</param>
+/// <param name="Name">A readable name, e.g. "Cabinet member decision".</param>
+/// <param name="Kind">How the decision is taken.</param>
+/// <param name="CallInClearWorkingDays">Clear working days after the decision before it may be
+/// implemented (0 when the route has no call-in).</param>
+/// <param name="DecisionBody">Default decision-making body shown on forms, e.g. "Cabinet".</param>
+/// <param name="Description">What the route means, for people.</param>
+public sealed record GovernanceRoute(
+    string Id,
+    string Name,
+    GovernanceKind Kind,
+    int CallInClearWorkingDays,
+    string DecisionBody,
+    string Description)
+{
+    /// <summary>True when the route has a call-in period.</summary>
+    public bool HasCallIn => CallInClearWorkingDays > 0;
+}
+
+/// <summary>Reminder policy in working days.</summary>
+/// <param name="Before">Working-day offsets before a partner's due date at which to remind, e.g. [10, 5, 2].</param>
+/// <param name="OverdueEvery">While overdue (and while a counterpart is awaited), remind every N working days.</param>
+public sealed record ReminderPolicy(IReadOnlyList<int> Before, int OverdueEvery)
+{
+    public static ReminderPolicy Default { get; } = new([10, 5, 2], 5);
+}
+
+/// <summary>How often chairs get a status digest.</summary>
+public enum DigestFrequency
+{
+    None,
+    Daily,
+    Weekly,
+}
+
+/// <summary>The chairs' digest schedule.</summary>
+/// <param name="Frequency">None, daily (working days) or weekly.</param>
+/// <param name="Day">For weekly digests, the day of the week.</param>
+public sealed record DigestSchedule(DigestFrequency Frequency, DayOfWeek Day)
+{
+    public static DigestSchedule Default { get; } = new(DigestFrequency.Weekly, DayOfWeek.Monday);
+}
+
+/// <summary>A partner's governance as the definition states it.</summary>
+/// <param name="Route">The resolved route.</param>
+/// <param name="Meeting">A known meeting or decision date, if any.</param>
+public sealed record PartnerGovernance(GovernanceRoute Route, DateOnly? Meeting);
+
+/// <summary>One partner organisation in a round definition.</summary>
+/// <param name="Name">The organisation, e.g. "Maldon District Council".</param>
+/// <param name="Officer">The officer who acts for it.</param>
+/// <param name="Governance">Its route and any known meeting.</param>
+/// <param name="DueBy">Its own due date, if different from the round deadline.</param>
+public sealed record PartnerDefinition(string Name, Person Officer, PartnerGovernance Governance, DateOnly? DueBy);
+
+/// <summary>The agreement being signed.</summary>
+public sealed record AgreementInfo(string Title, string Reference);
+
+/// <summary>
+/// A validated round definition, with every governance route resolved.
+/// </summary>
+/// <param name="Agreement">Title and reference.</param>
+/// <param name="Deadline">The round deadline, a Europe/London calendar date.</param>
+/// <param name="Calendar">Bank-holiday division: <c>england-and-wales</c>, <c>scotland</c> or <c>northern-ireland</c>.</param>
+/// <param name="Reminders">Reminder policy.</param>
+/// <param name="Digest">Chairs' digest schedule.</param>
+/// <param name="Chairs">Chairs of the partnership board.</param>
+/// <param name="Coordinator">The coordinator who runs the round.</param>
+/// <param name="Partners">The partners, in the order given.</param>
+public sealed record RoundDefinition(
+    AgreementInfo Agreement,
+    DateOnly Deadline,
+    string Calendar,
+    ReminderPolicy Reminders,
+    DigestSchedule Digest,
+    IReadOnlyList<Person> Chairs,
+    Person Coordinator,
+    IReadOnlyList<PartnerDefinition> Partners);

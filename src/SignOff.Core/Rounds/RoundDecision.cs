@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>Why a trigger was refused. Stable codes: the API maps them to problem types.</summary>
+public enum RejectionCode
+{
+    InvalidTrigger,
+    RoundNotFound,
+    RoundAlreadyExists,
+    RoundCancelled,
+    RoundEffective,
+    UnknownPartner,
+    PartnerWithdrawn,
+    PartnerRemoved,
+    StaleVersion,
+    NotAwaitingDecision,
+    NoConditionsPending,
+    NotAuthorised,
+    NotDeclined,
+    AlreadyAcknowledged,
+    DuplicatePartner,
+    DuplicateOfficer,
+    SameDocument,
+    InvalidDate,
+    MissingDetail,
+    TimerNotPending,
+    TimerNotDue,
+}
+
+/// <summary>
+/// What <see cref="RoundProcess.Decide"/> concluded about a trigger.
+/// </summary>
+/// <remarks>
+/// One of three shapes, always: <see cref="Accepted"/> (events to commit and effects to
+/// perform), <see cref="AlreadyApplied"/> (the trigger id was applied before: commit nothing,
+/// answer as before) or <see cref="Rejected"/> (the trigger is not allowed now, with a code and
+/// a message for people). Nothing is ever silently ignored.
+/// </remarks>
+public abstract record RoundDecision
+{
+    /// <summary>The trigger is applied: commit these events and effects atomically.</summary>
+    public sealed record Accepted(RoundState State, ImmutableList<RoundEvent> Events, ImmutableList<RoundEffect> Effects) : RoundDecision;
+
+    /// <summary>The trigger was applied before; the state is unchanged.</summary>
+    public sealed record AlreadyApplied(RoundState State) : RoundDecision;
+
+    /// <summary>The trigger is refused; nothing changes.</summary>
+    public sealed record Rejected(RejectionCode Code, string Message) : RoundDecision;
+}

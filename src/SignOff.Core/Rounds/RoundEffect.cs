@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using SignOff.Core.Definitions;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>
+/// Something to do in the world after a transition commits: an email, a webhook.
+/// </summary>
+/// <remarks>
+/// Effects go to the outbox in the same transaction as the events, and are dispatched at
+/// least once. <see cref="EffectId"/> is derived from the trigger id and the effect's position,
+/// so deciding the same trigger again (after a concurrency conflict) yields the same ids, and
+/// dispatchers use it to perform each effect once.
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$effect")]
+[JsonDerivedType(typeof(SendNotification), "notification")]
+[JsonDerivedType(typeof(PublishWebhook), "webhook")]
+public abstract record RoundEffect(string EffectId);
+
+/// <summary>Send a notification (rendered to email by the host).</summary>
+public sealed record SendNotification(string EffectId, Notification Notification) : RoundEffect(EffectId);
+
+/// <summary>Publish an event to webhook subscribers.</summary>
+public sealed record PublishWebhook(string EffectId, WebhookEvent Event) : RoundEffect(EffectId);
+
+/// <summary>The messages SignOff sends.</summary>
+public enum NotificationKind
+{
+    Invitation,
+    Reminder,
+    OverdueReminder,
+    OverdueEscalation,
+    DecisionConfirmation,
+    ConditionsAwaitingReview,
+    ConditionsOutcome,
+    DeclineAlert,
+    CounterpartRequest,
+    CounterpartChase,
+    CounterpartReceipt,
+    RevisionNotice,
+    WithdrawalNotice,
+    RemovalNotice,
+    DelegationNotice,
+    Cancellation,
+    EffectiveNotice,
+    ChairDigest,
+}
+
+/// <summary>Why someone receives a message.</summary>
+public enum RecipientRole
+{
+    Officer,
+    Coordinator,
+    Chair,
+}
+
+/// <summary>One addressee.</summary>
+public sealed record Recipient(Person Person, RecipientRole Role);
+
+/// <summary>
+/// A notification's content model: what to say, not how to lay it out.
+/// </summary>
+/// <remarks>
+/// The host renders it (Razor components) and, where <see cref="ResponseLinkFor"/> is set,
+/// mints a fresh single-partner response link at send time: secrets are never stored in
+/// events or the outbox.
+/// </remarks>
+public sealed record Notification(
+    NotificationKind Kind,
+    ImmutableList<Recipient> To,
+    string RoundId,
+    string AgreementTitle,
+    string AgreementReference,
+    int Version,
+    string VersionSha256,
+    string? PartnerId = null,
+    string? OrganisationName = null,
+    DateOnly? DueOn = null,
+    DateOnly? MeetingOn = null,
+    DateOnly? CallInEndsOn = null,
+    DateOnly? EffectiveOn = null,
+    DecisionOutcome? Outcome = null,
+    string? Body = null,
+    string? Conditions = null,
+    string? Reason = null,
+    string? Note = null,
+    int? WorkingDaysLeft = null,
+    string? ResponseLinkFor = null,
+    bool AttachDraft = false,
+    bool AttachCompletionPack = false,
+    bool AttachCalendar = false);
+
+/// <summary>
+/// An event for other systems, in the catalogue published with the webhooks.
+/// </summary>
+/// <param name="Type">e.g. <c>partner.decided</c>.</param>
+/// <param name="RoundId">The round.</param>
+/// <param name="PartnerId">The partner, when the event is about one.</param>
+/// <param name="OccurredAt">When it happened.</param>
+/// <param name="Data">Event-specific fields; names in camelCase.</param>
+public sealed record WebhookEvent(string Type, string RoundId, string? PartnerId, DateTimeOffset OccurredAt, ImmutableSortedDictionary<string, string> Data);
+
+/// <summary>The webhook event types SignOff publishes.</summary>
+public static class WebhookEventTypes
+{
+    public const string RoundStarted = "round.started";
+    public const string PartnerInvited = "partner.invited";
+    public const string PartnerAcknowledged = "partner.acknowledged";
+    public const string PartnerReminded = "partner.reminded";
+    public const string PartnerMeetingScheduled = "partner.meeting_scheduled";
+    public const string PartnerDecided = "partner.decided";
+    public const string PartnerCallInStarted = "partner.call_in_started";
+    public const string PartnerConditionsAccepted = "partner.conditions_accepted";
+    public const string PartnerConditionsRejected = "partner.conditions_rejected";
+    public const string PartnerAuthorised = "partner.authorised";
+    public const string PartnerCounterpartReceived = "partner.counterpart_received";
+    public const string PartnerWithdrawn = "partner.withdrawn";
+    public const string PartnerRemoved = "partner.removed";
+    public const string PartnerOfficerChanged = "partner.officer_changed";
+    public const string RoundRevised = "round.revised";
+    public const string RoundStalled = "round.stalled";
+    public const string RoundResumed = "round.resumed";
+    public const string RoundOverdue = "round.overdue";
+    public const string RoundCancelled = "round.cancelled";
+    public const string AgreementEffective = "agreement.effective";
+
+    /// <summary>Every type, for catalogue checks.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        RoundStarted, PartnerInvited, PartnerAcknowledged, PartnerReminded, PartnerMeetingScheduled, PartnerDecided,
+        PartnerCallInStarted, PartnerConditionsAccepted, PartnerConditionsRejected, PartnerAuthorised,
+        PartnerCounterpartReceived, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, RoundRevised,
+        RoundStalled, RoundResumed, RoundOverdue, RoundCancelled, AgreementEffective,
+    ];
+}

@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>
+/// Folds events into a round's state. Pure and total over the events <see cref="RoundProcess"/> emits.
+/// </summary>
+/// <remarks>
+/// Evolve never decides anything and never looks at the clock: every date it stores is in the
+/// event. That is what makes "replaying the events rebuilds the snapshot exactly" true.
+/// </remarks>
+public static class RoundEvolver
+{
+    /// <summary>Rebuilds a round from its whole event log.</summary>
+    public static RoundState? Replay(IEnumerable<RoundEvent> events)
+    {
+        RoundState? state = null;
+        foreach (var e in events)
+        {
+            state = Evolve(state, e);
+        }
+
+        return state;
+    }
+
+    /// <summary>Applies one event.</summary>
+    public static RoundState Evolve(RoundState? state, RoundEvent e)
+    {
+        if (e is RoundStarted started)
+        {
+            return new RoundState(
+                started.RoundId,
+                RoundStatus.Circulating,
+                started.Agreement,
+                started.LaunchedOn,
+                started.Deadline,
+                started.Calendar,
+                started.Reminders,
+                started.Digest,
+                [.. started.Chairs],
+                started.Coordinator,
+                [new DraftVersion(1, started.Draft, started.At, null, null)],
+                MaterialBaseVersion: 1,
+                Partners: [],
+                Timers: [],
+                ProcessedTriggers: [e.TriggerId],
+                LastDigestOn: null,
+                EffectiveOn: null,
+                StallReason: null,
+                CancelReason: null,
+                EventCount: 1);
+        }
+
+        if (state is null)
+        {
+            throw new InvalidOperationException($"The first event of a round must be {nameof(RoundStarted)}, not {e.GetType().Name}.");
+        }
+
+        var next = Apply(state, e);
+        return next with
+        {
+            ProcessedTriggers = next.ProcessedTriggers.Add(e.TriggerId),
+            EventCount = state.EventCount + 1,
+        };
+    }
+
+    private static RoundState Apply(RoundState s, RoundEvent e) => e switch
+    {
+        PartnerInvited x => s with
+        {
+            Partners = s.Partners.Add(new PartnerState(
+                x.PartnerId,
+                x.Name,
+                x.Officer,
+                x.Route,
+                x.DueOn,
+                x.MeetingOn is null ? PartnerStatus.Invited : PartnerStatus.Scheduled,
+                MeetingOn: x.MeetingOn)),
+        },
+        InvitationAcknowledged x => Partner(s, x.PartnerId, p => p with { Acknowledged = true }),
+        MeetingScheduled x => Partner(s, x.PartnerId, p => p with
+        {
+            MeetingOn = x.MeetingOn,
+            Status = p.Status == PartnerStatus.Invited ? PartnerStatus.Scheduled : p.Status,
+        }),
+        DecisionRecorded x => Partner(s, x.PartnerId, p => ApplyDecision(p, x.Decision)),
+        CallInStarted x => Partner(s, x.PartnerId, p => p with
+        {
+            CallInEndsOn = x.EndsOn,
+            CallInRunning = true,
+            Status = p.Conditions == ConditionsStatus.Pending ? p.Status : PartnerStatus.CallIn,
+        }),
+        CallInEnded x => Partner(s, x.PartnerId, p => p with { CallInRunning = false }),
+        ConditionsAccepted x => Partner(s, x.PartnerId, p => p with
+        {
+            Conditions = ConditionsStatus.Accepted,
+            Status = p.CallInRunning ? PartnerStatus.CallIn : p.Status,
+        }),
+        ConditionsRejected x => Partner(s, x.PartnerId, p => ResetDecision(p)),
+        PartnerAuthorised x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Authorised, AuthorisedOn = x.On }),
+        CounterpartReceived x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Signed, Counterpart = x.Counterpart }),
+        DraftRevised x => Revise(s, x),
+        PartnerWithdrawn x => Partner(s, x.PartnerId, p => p with
+        {
+            Status = PartnerStatus.Withdrawn,
+            ExitOn = x.NoticeOn,
+            ExitReason = x.Reason,
+        }),
+        PartnerRemoved x => Partner(s, x.PartnerId, p => p with
+        {
+            Status = PartnerStatus.Removed,
+            ExitOn = LondonTime.DateOf(x.At),
+            ExitReason = x.Reason,
+        }),
+        OfficerDelegated x => Partner(s, x.PartnerId, p => p with { Officer = x.To, Acknowledged = false }),
+        ReminderSent x => Partner(s, x.PartnerId, p => p with { LastReminderOn = x.On }),
+        PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true }),
+        CounterpartChased x => Partner(s, x.PartnerId, p => p with { LastCounterpartChaseOn = x.On }),
+        DigestSent x => s with { LastDigestOn = x.On },
+        RoundStalled x => s with { Status = RoundStatus.Stalled, StallReason = x.Reason },
+        RoundResumed => s with { Status = RoundStatus.Circulating, StallReason = null },
+        RoundBecameEffective x => s with { Status = RoundStatus.Effective, EffectiveOn = x.EffectiveOn },
+        RoundCancelled x => s with { Status = RoundStatus.Cancelled, CancelReason = x.Reason },
+        TimerScheduled x => s with { Timers = s.Timers.Add(x.Timer) },
+        TimerCleared x => s with { Timers = s.Timers.RemoveAll(t => t.TimerId == x.TimerId) },
+        _ => throw new InvalidOperationException($"No evolution is defined for {e.GetType().Name}."),
+    };
+
+    private static PartnerState ApplyDecision(PartnerState p, RecordedDecision d) => d.Outcome switch
+    {
+        DecisionOutcome.Approved => p with { Decision = d, Status = PartnerStatus.Approved, Conditions = ConditionsStatus.None },
+        DecisionOutcome.ApprovedWithConditions => p with
+        {
+            Decision = d,
+            Status = PartnerStatus.ApprovedWithConditions,
+            Conditions = ConditionsStatus.Pending,
+        },
+        DecisionOutcome.Deferred => p with
+        {
+            Decision = d,
+            Status = PartnerStatus.Deferred,
+            MeetingOn = d.DeferredTo ?? p.MeetingOn,
+        },
+        DecisionOutcome.Declined => p with { Decision = d, Status = PartnerStatus.Declined },
+        _ => throw new InvalidOperationException($"Unknown outcome {d.Outcome}."),
+    };
+
+    /// <summary>Back to awaiting a decision, keeping the history of reminders.</summary>
+    private static PartnerState ResetDecision(PartnerState p) => p with
+    {
+        Status = p.MeetingOn is null ? PartnerStatus.Invited : PartnerStatus.Scheduled,
+        Decision = null,
+        Conditions = ConditionsStatus.None,
+        CallInEndsOn = null,
+        CallInRunning = false,
+        AuthorisedOn = null,
+        Counterpart = null,
+        LastCounterpartChaseOn = null,
+    };
+
+    private static RoundState Revise(RoundState s, DraftRevised x)
+    {
+        var version = new DraftVersion(x.Version, x.Draft, x.At, x.Kind, x.Note);
+        var partners = s.Partners.Select(p =>
+        {
+            if (!p.IsRemaining)
+            {
+                return p;
+            }
+
+            if (x.Kind == RevisionKind.Material)
+            {
+                // A material change: everything must be taken again, and the chasing starts afresh.
+                return ResetDecision(p) with { LastReminderOn = null, Escalated = false };
+            }
+
+            // A minor revision keeps decisions; only a counterpart of the final version counts.
+            return p.Status == PartnerStatus.Signed
+                ? p with { Status = PartnerStatus.Authorised, Counterpart = null, LastCounterpartChaseOn = null }
+                : p;
+        }).ToImmutableList();
+
+        return s with
+        {
+            Versions = s.Versions.Add(version),
+            MaterialBaseVersion = x.Kind == RevisionKind.Material ? x.Version : s.MaterialBaseVersion,
+            Partners = partners,
+        };
+    }
+
+    private static RoundState Partner(RoundState s, string partnerId, Func<PartnerState, PartnerState> change)
+    {
+        var index = s.Partners.FindIndex(p => p.PartnerId == partnerId);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"Event for unknown partner '{partnerId}'.");
+        }
+
+        return s with { Partners = s.Partners.SetItem(index, change(s.Partners[index])) };
+    }
+}

@@ -1,0 +1,799 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SignOff.Core.Calendar;
+using SignOff.Core.Definitions;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>
+/// The sign-off round state machine: given a round's state, a trigger and the current instant,
+/// decides the events to record, the effects to perform and the timers to keep.
+/// </summary>
+/// <remarks>
+/// <para>Pure: no I/O, no clock, no randomness. The caller passes <c>now</c>; ids come from the
+/// trigger. Deciding the same trigger against the same state at the same instant always gives
+/// the same answer, which is what lets a store retry after a concurrency conflict.</para>
+/// <para>Timers are not scheduled by hand in each handler: after every trigger the process
+/// works out the timers the new state needs and emits the difference, so no path can forget to
+/// cancel a reminder for a partner that has decided.</para>
+/// </remarks>
+public sealed partial class RoundProcess(BankHolidays holidays)
+{
+    /// <summary>Decides a trigger. <paramref name="state"/> is null for a round that does not exist yet.</summary>
+    public RoundDecision Decide(RoundState? state, RoundTrigger trigger, DateTimeOffset now)
+    {
+        if (!TriggerIdPattern().IsMatch(trigger.TriggerId))
+        {
+            return Reject(RejectionCode.InvalidTrigger, "A trigger id is 1 to 128 letters, digits or ':._-' characters.");
+        }
+
+        if (state is not null && state.ProcessedTriggers.Contains(trigger.TriggerId))
+        {
+            return new RoundDecision.AlreadyApplied(state);
+        }
+
+        if (state is null)
+        {
+            return trigger is StartRound start
+                ? Start(start, now)
+                : Reject(RejectionCode.RoundNotFound, "There is no such round.");
+        }
+
+        if (trigger is StartRound)
+        {
+            return Reject(RejectionCode.RoundAlreadyExists, $"Round '{state.RoundId}' already exists.");
+        }
+
+        if (state.Status == RoundStatus.Cancelled)
+        {
+            return Reject(RejectionCode.RoundCancelled, "The round has been cancelled; nothing more can be recorded.");
+        }
+
+        if (state.Status == RoundStatus.Effective)
+        {
+            return Reject(RejectionCode.RoundEffective, $"The agreement took effect on {Format(state.EffectiveOn!.Value)}; the round is closed.");
+        }
+
+        var change = new Change(state, trigger.TriggerId, now);
+        var rejection = trigger switch
+        {
+            AcknowledgeInvitation t => Acknowledge(change, t),
+            ScheduleMeeting t => Schedule(change, t),
+            RecordDecision t => Decision(change, t),
+            AcceptConditions t => Accept(change, t),
+            RejectConditions t => RejectConditionsOf(change, t),
+            ReceiveCounterpart t => Counterpart(change, t),
+            ReviseDraft t => Revise(change, t),
+            AddPartner t => Add(change, t),
+            WithdrawPartner t => Withdraw(change, t),
+            RemovePartner t => Remove(change, t),
+            DelegateOfficer t => Delegate(change, t),
+            CancelRound t => Cancel(change, t),
+            FireTimer t => Fire(change, t),
+            _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
+        };
+
+        return rejection ?? Finish(change);
+    }
+
+    /// <summary>The working-day calendar a round uses.</summary>
+    public WorkingDayCalendar CalendarOf(RoundState state) => holidays.CalendarFor(state.Calendar);
+
+    private RoundDecision Start(StartRound t, DateTimeOffset now)
+    {
+        var d = t.Definition;
+        var today = LondonTime.DateOf(now);
+        if (!RoundIdPattern().IsMatch(t.RoundId))
+        {
+            return Reject(RejectionCode.InvalidTrigger, "A round id is 1 to 64 letters, digits or '-' characters.");
+        }
+
+        if (d.Partners.Count == 0)
+        {
+            return Reject(RejectionCode.MissingDetail, "A round needs at least one partner.");
+        }
+
+        if (d.Deadline < today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The deadline {Format(d.Deadline)} is before today, {Format(today)}.");
+        }
+
+        if (!holidays.Divisions.Contains(d.Calendar))
+        {
+            return Reject(RejectionCode.MissingDetail, $"Unknown calendar '{d.Calendar}'.");
+        }
+
+        var started = new RoundStarted(
+            t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By);
+        var change = new Change(null, t.TriggerId, now);
+        change.Emit(started);
+        change.Webhook(WebhookEventTypes.RoundStarted, null, ("title", d.Agreement.Title), ("reference", d.Agreement.Reference),
+            ("deadline", Iso(d.Deadline)), ("partners", d.Partners.Count.ToString(CultureInfo.InvariantCulture)));
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var partner in d.Partners)
+        {
+            var duplicate = Invite(change, partner, ids, joinedMidRound: false);
+            if (duplicate is not null)
+            {
+                return duplicate;
+            }
+        }
+
+        return Finish(change);
+    }
+
+    private static RoundDecision.Rejected? Invite(Change change, PartnerDefinition partner, HashSet<string> ids, bool joinedMidRound)
+    {
+        var state = change.State;
+        if (state.Partners.Any(p => p.IsRemaining && string.Equals(p.Name.Trim(), partner.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return Reject(RejectionCode.DuplicatePartner, $"'{partner.Name}' is already a partner in this round.");
+        }
+
+        if (state.Partners.Any(p => p.IsRemaining && string.Equals(p.Officer.Email, partner.Officer.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Reject(RejectionCode.DuplicateOfficer, $"{partner.Officer.Email} is already the officer for another partner.");
+        }
+
+        var id = PartnerIds.Allocate(partner.Name, state.Partners.Select(p => p.PartnerId).Concat(ids));
+        ids.Add(id);
+        var due = partner.DueBy ?? state.Deadline;
+        change.Emit(new PartnerInvited(id, partner.Name, partner.Officer, partner.Governance.Route, partner.Governance.Meeting, due, joinedMidRound));
+        var invited = change.State.FindPartner(id)!;
+        change.Notify(NotificationKind.Invitation, invited, [Officer(invited)], n => n with
+        {
+            ResponseLinkFor = id,
+            AttachDraft = true,
+            AttachCalendar = true,
+            Body = partner.Governance.Route.DecisionBody,
+        });
+        change.Webhook(WebhookEventTypes.PartnerInvited, id, ("name", partner.Name), ("dueOn", Iso(due)), ("route", partner.Governance.Route.Id));
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Acknowledge(Change change, AcknowledgeInvitation t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Acknowledged)
+        {
+            return Reject(RejectionCode.AlreadyAcknowledged, $"{p.Name} has already acknowledged the invitation.");
+        }
+
+        change.Emit(new InvitationAcknowledged(p.PartnerId, t.By));
+        change.Webhook(WebhookEventTypes.PartnerAcknowledged, p.PartnerId, ("by", t.By.Name));
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Schedule(Change change, ScheduleMeeting t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (!p.AwaitsDecision)
+        {
+            return NotAwaiting(p);
+        }
+
+        if (t.MeetingOn < change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The meeting date {Format(t.MeetingOn)} is in the past.");
+        }
+
+        change.Emit(new MeetingScheduled(p.PartnerId, t.MeetingOn, Clean(t.Body), t.By));
+        change.Webhook(WebhookEventTypes.PartnerMeetingScheduled, p.PartnerId, ("meetingOn", Iso(t.MeetingOn)),
+            ("afterDueDate", (t.MeetingOn > p.DueOn) ? "true" : "false"));
+        return null;
+    }
+
+    private RoundDecision.Rejected? Decision(Change change, RecordDecision t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (!p.AwaitsDecision)
+        {
+            return NotAwaiting(p);
+        }
+
+        if (t.Version < s.MaterialBaseVersion || t.Version > s.CurrentVersion.Number)
+        {
+            return Reject(RejectionCode.StaleVersion,
+                $"The decision is on version {t.Version}, but version {s.CurrentVersion.Number} has since been circulated with material changes; decide on the current version.");
+        }
+
+        if (t.DecidedOn > change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The decision date {Format(t.DecidedOn)} is in the future.");
+        }
+
+        if (t.DecidedOn < s.LaunchedOn.AddYears(-1))
+        {
+            return Reject(RejectionCode.InvalidDate, $"The decision date {Format(t.DecidedOn)} is more than a year before the round began.");
+        }
+
+        var conditions = Clean(t.Conditions);
+        var reason = Clean(t.Reason);
+        switch (t.Outcome)
+        {
+            case DecisionOutcome.ApprovedWithConditions when conditions is null:
+                return Reject(RejectionCode.MissingDetail, "An approval subject to conditions must state the conditions.");
+            case DecisionOutcome.Declined when reason is null:
+                return Reject(RejectionCode.MissingDetail, "A decline must give a reason.");
+            case DecisionOutcome.Deferred when t.DeferredTo is { } next && next <= t.DecidedOn:
+                return Reject(RejectionCode.InvalidDate, $"The next meeting {Format(next)} must be after the decision date {Format(t.DecidedOn)}.");
+            case DecisionOutcome.Approved or DecisionOutcome.Deferred or DecisionOutcome.ApprovedWithConditions or DecisionOutcome.Declined:
+                break;
+            default:
+                return Reject(RejectionCode.InvalidTrigger, $"Unknown outcome {t.Outcome}.");
+        }
+
+        var decision = new RecordedDecision(
+            t.Outcome,
+            t.Version,
+            Clean(t.Body) ?? p.Route.DecisionBody,
+            t.DecidedOn,
+            Clean(t.MinuteReference),
+            t.Outcome == DecisionOutcome.ApprovedWithConditions ? conditions : null,
+            t.Outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
+            t.Outcome == DecisionOutcome.Deferred ? t.DeferredTo : null,
+            t.By,
+            Clean(t.Evidence));
+        change.Emit(new DecisionRecorded(p.PartnerId, decision));
+        p = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerDecided, p.PartnerId, ("outcome", Kebab(t.Outcome)), ("body", decision.Body),
+            ("decidedOn", Iso(decision.DecidedOn)), ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
+            ("minuteReference", decision.MinuteReference ?? ""));
+        change.Notify(NotificationKind.DecisionConfirmation, p, [Officer(p), Coordinator(s)], n => n with
+        {
+            Outcome = t.Outcome,
+            Body = decision.Body,
+            Conditions = decision.Conditions,
+            Reason = decision.Reason,
+            MeetingOn = decision.DeferredTo,
+        });
+
+        switch (t.Outcome)
+        {
+            case DecisionOutcome.Approved or DecisionOutcome.ApprovedWithConditions:
+                if (t.Outcome == DecisionOutcome.ApprovedWithConditions)
+                {
+                    change.Notify(NotificationKind.ConditionsAwaitingReview, p, [Coordinator(s), .. Chairs(s)], n => n with { Conditions = conditions });
+                }
+
+                if (p.Route.HasCallIn)
+                {
+                    var endsOn = Schedule(s).CallInEndsOn(decision.DecidedOn, p.Route.CallInClearWorkingDays);
+                    if (LondonTime.StartOf(endsOn.AddDays(1)) <= change.Now)
+                    {
+                        // Recorded after the call-in already expired (a decision entered late): no wait.
+                        change.Emit(new CallInStarted(p.PartnerId, endsOn));
+                        change.Emit(new CallInEnded(p.PartnerId));
+                    }
+                    else
+                    {
+                        change.Emit(new CallInStarted(p.PartnerId, endsOn));
+                        change.Webhook(WebhookEventTypes.PartnerCallInStarted, p.PartnerId, ("endsOn", Iso(endsOn)),
+                            ("clearWorkingDays", p.Route.CallInClearWorkingDays.ToString(CultureInfo.InvariantCulture)));
+                    }
+                }
+
+                AuthoriseIfReady(change, p.PartnerId);
+                break;
+            case DecisionOutcome.Declined:
+                change.Notify(NotificationKind.DeclineAlert, p, [Coordinator(s), .. Chairs(s)], n => n with { Reason = reason, Body = decision.Body });
+                break;
+        }
+
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Accept(Change change, AcceptConditions t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Conditions != ConditionsStatus.Pending)
+        {
+            return Reject(RejectionCode.NoConditionsPending, $"{p.Name} has no conditions awaiting a decision.");
+        }
+
+        change.Emit(new ConditionsAccepted(p.PartnerId, Clean(t.Note), t.By));
+        change.Webhook(WebhookEventTypes.PartnerConditionsAccepted, p.PartnerId, ("conditions", p.Decision?.Conditions ?? ""));
+        change.Notify(NotificationKind.ConditionsOutcome, p, [Officer(p)], n => n with
+        {
+            Outcome = DecisionOutcome.ApprovedWithConditions,
+            Conditions = p.Decision?.Conditions,
+            Note = Clean(t.Note),
+        });
+        AuthoriseIfReady(change, p.PartnerId);
+        return null;
+    }
+
+    private static RoundDecision.Rejected? RejectConditionsOf(Change change, RejectConditions t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Conditions != ConditionsStatus.Pending)
+        {
+            return Reject(RejectionCode.NoConditionsPending, $"{p.Name} has no conditions awaiting a decision.");
+        }
+
+        var reason = Clean(t.Reason);
+        if (reason is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "Say why the conditions cannot be accepted, so the partner can reconsider.");
+        }
+
+        change.Emit(new ConditionsRejected(p.PartnerId, reason, t.By));
+        change.Webhook(WebhookEventTypes.PartnerConditionsRejected, p.PartnerId, ("reason", reason));
+        change.Notify(NotificationKind.ConditionsOutcome, p, [Officer(p)], n => n with
+        {
+            Conditions = p.Decision?.Conditions,
+            Reason = reason,
+            ResponseLinkFor = p.PartnerId,
+        });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Counterpart(Change change, ReceiveCounterpart t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (t.Version != s.CurrentVersion.Number)
+        {
+            return Reject(RejectionCode.StaleVersion,
+                $"This counterpart is of version {t.Version}; only a counterpart of the current version, {s.CurrentVersion.Number}, counts.");
+        }
+
+        if (p.Status != PartnerStatus.Authorised)
+        {
+            return Reject(RejectionCode.NotAuthorised,
+                $"{p.Name} is {Describe(p.Status)}; a counterpart can be received once its decision is authorised.");
+        }
+
+        if (!Sha256Pattern().IsMatch(t.Document.Sha256))
+        {
+            return Reject(RejectionCode.InvalidTrigger, "The counterpart's SHA-256 must be 64 lower-case hex characters.");
+        }
+
+        var name = Clean(t.SignatoryName);
+        var position = Clean(t.SignatoryPosition);
+        if (name is null || position is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "A counterpart needs the signatory's name and position.");
+        }
+
+        if (t.SignedOn > change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The signing date {Format(t.SignedOn)} is in the future.");
+        }
+
+        var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By);
+        change.Emit(new CounterpartReceived(p.PartnerId, counterpart));
+        change.Webhook(WebhookEventTypes.PartnerCounterpartReceived, p.PartnerId, ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
+            ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)));
+        change.Notify(NotificationKind.CounterpartReceipt, p, [Officer(p), Coordinator(s)], n => n);
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Revise(Change change, ReviseDraft t)
+    {
+        var s = change.State;
+        if (!Sha256Pattern().IsMatch(t.Draft.Sha256))
+        {
+            return Reject(RejectionCode.InvalidTrigger, "The draft's SHA-256 must be 64 lower-case hex characters.");
+        }
+
+        if (s.Versions.Any(v => v.Document.Sha256 == t.Draft.Sha256))
+        {
+            return Reject(RejectionCode.SameDocument, "This document is identical to a version already circulated.");
+        }
+
+        var version = s.CurrentVersion.Number + 1;
+        change.Emit(new DraftRevised(version, t.Draft, t.Kind, Clean(t.Note), t.By));
+        change.Webhook(WebhookEventTypes.RoundRevised, null, ("version", version.ToString(CultureInfo.InvariantCulture)),
+            ("kind", t.Kind == RevisionKind.Minor ? "minor" : "material"), ("sha256", t.Draft.Sha256));
+        foreach (var p in change.State.RemainingPartners)
+        {
+            var needsAction = t.Kind == RevisionKind.Material || p.AwaitsDecision || p.Status == PartnerStatus.Authorised;
+            change.Notify(NotificationKind.RevisionNotice, p, [Officer(p)], n => n with
+            {
+                Note = Clean(t.Note),
+                Reason = t.Kind == RevisionKind.Material ? "material" : "minor",
+                ResponseLinkFor = needsAction ? p.PartnerId : null,
+                AttachDraft = true,
+            });
+        }
+
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Add(Change change, AddPartner t)
+    {
+        var s = change.State;
+        var due = t.Partner.DueBy ?? s.Deadline;
+        if (due < change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The partner's due date {Format(due)} is in the past.");
+        }
+
+        return Invite(change, t.Partner, [], joinedMidRound: true);
+    }
+
+    private static RoundDecision.Rejected? Withdraw(Change change, WithdrawPartner t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        change.Emit(new PartnerWithdrawn(p.PartnerId, t.NoticeOn, Clean(t.Reason), t.By));
+        change.Webhook(WebhookEventTypes.PartnerWithdrawn, p.PartnerId, ("noticeOn", Iso(t.NoticeOn)), ("reason", Clean(t.Reason) ?? ""));
+        change.Notify(NotificationKind.WithdrawalNotice, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with { Reason = Clean(t.Reason) });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Remove(Change change, RemovePartner t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Status != PartnerStatus.Declined)
+        {
+            return Reject(RejectionCode.NotDeclined,
+                $"{p.Name} is {Describe(p.Status)}; only a partner that declined can be removed (a partner can withdraw instead).");
+        }
+
+        change.Emit(new PartnerRemoved(p.PartnerId, Clean(t.Reason), t.By));
+        change.Webhook(WebhookEventTypes.PartnerRemoved, p.PartnerId, ("reason", Clean(t.Reason) ?? ""));
+        change.Notify(NotificationKind.RemovalNotice, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with { Reason = Clean(t.Reason) });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Delegate(Change change, DelegateOfficer t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (s.RemainingPartners.Any(o => string.Equals(o.Officer.Email, t.NewOfficer.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Reject(RejectionCode.DuplicateOfficer, $"{t.NewOfficer.Email} is already the officer for a partner in this round.");
+        }
+
+        change.Emit(new OfficerDelegated(p.PartnerId, p.Officer, t.NewOfficer, t.By));
+        var now = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerOfficerChanged, p.PartnerId);
+        change.Notify(NotificationKind.DelegationNotice, now, [Officer(now)], n => n with
+        {
+            ResponseLinkFor = p.PartnerId,
+            AttachDraft = true,
+            Note = $"{p.Officer.Name} has handed this to you.",
+        });
+        change.Notify(NotificationKind.DelegationNotice, p, [new Recipient(p.Officer, RecipientRole.Officer)], n => n with
+        {
+            Note = $"You have handed this to {t.NewOfficer.Name}; your links no longer work.",
+        });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Cancel(Change change, CancelRound t)
+    {
+        var s = change.State;
+        var reason = Clean(t.Reason);
+        if (reason is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "Say why the round is cancelled: every partner is told.");
+        }
+
+        change.Emit(new RoundCancelled(reason, t.By));
+        change.Webhook(WebhookEventTypes.RoundCancelled, null, ("reason", reason));
+        change.Notify(NotificationKind.Cancellation, null,
+            [.. s.RemainingPartners.Select(Officer), Coordinator(s), .. Chairs(s)], n => n with { Reason = reason });
+        return null;
+    }
+
+    private RoundDecision.Rejected? Fire(Change change, FireTimer t)
+    {
+        var s = change.State;
+        var timer = s.Timers.Find(x => x.TimerId == t.TimerId);
+        if (timer is null)
+        {
+            return Reject(RejectionCode.TimerNotPending, $"Timer '{t.TimerId}' is not pending in this round.");
+        }
+
+        if (timer.DueAt > change.Now)
+        {
+            return Reject(RejectionCode.TimerNotDue, $"Timer '{t.TimerId}' is not due until {timer.DueAt:u}.");
+        }
+
+        var schedule = Schedule(s);
+        if (timer.Purpose == TimerPurpose.Digest)
+        {
+            change.Emit(new DigestSent(timer.On));
+            change.Notify(NotificationKind.ChairDigest, null, [.. Chairs(s)], n => n);
+            return null;
+        }
+
+        var p = s.FindPartner(timer.PartnerId!)!;
+        switch (timer.Purpose)
+        {
+            case TimerPurpose.Reminder or TimerPurpose.OverdueReminder:
+                var overdue = timer.Purpose == TimerPurpose.OverdueReminder;
+                change.Emit(new ReminderSent(p.PartnerId, timer.On, overdue));
+                var left = schedule.WorkingDaysLeft(timer.On, p.DueOn);
+                change.Notify(overdue ? NotificationKind.OverdueReminder : NotificationKind.Reminder, p, [Officer(p)], n => n with
+                {
+                    ResponseLinkFor = p.PartnerId,
+                    WorkingDaysLeft = left,
+                    AttachCalendar = !overdue,
+                });
+                change.Webhook(WebhookEventTypes.PartnerReminded, p.PartnerId, ("overdue", overdue ? "true" : "false"),
+                    ("workingDaysLeft", left.ToString(CultureInfo.InvariantCulture)));
+                if (overdue && !p.Escalated)
+                {
+                    change.Emit(new PartnerEscalated(p.PartnerId, timer.On));
+                    change.Notify(NotificationKind.OverdueEscalation, p, [.. Chairs(s), Coordinator(s)], n => n with { WorkingDaysLeft = left });
+                    change.Webhook(WebhookEventTypes.RoundOverdue, p.PartnerId, ("dueOn", Iso(p.DueOn)));
+                }
+
+                break;
+            case TimerPurpose.CallInEnds:
+                change.Emit(new CallInEnded(p.PartnerId));
+                AuthoriseIfReady(change, p.PartnerId);
+                break;
+            case TimerPurpose.CounterpartChase:
+                change.Emit(new CounterpartChased(p.PartnerId, timer.On));
+                change.Notify(NotificationKind.CounterpartChase, p, [Officer(p)], n => n with { ResponseLinkFor = p.PartnerId });
+                break;
+            default:
+                return Reject(RejectionCode.InvalidTrigger, $"Unknown timer purpose {timer.Purpose}.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Authorises a partner once its approval stands, conditions are accepted and call-in is over.</summary>
+    private static void AuthoriseIfReady(Change change, string partnerId)
+    {
+        var p = change.State.FindPartner(partnerId)!;
+        var approved = p.Decision?.Outcome is DecisionOutcome.Approved or DecisionOutcome.ApprovedWithConditions;
+        if (!approved || p.Conditions == ConditionsStatus.Pending || p.CallInRunning || p.Status == PartnerStatus.Authorised)
+        {
+            return;
+        }
+
+        change.Emit(new PartnerAuthorised(p.PartnerId, change.Today));
+        p = change.State.FindPartner(partnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerAuthorised, p.PartnerId, ("authorisedOn", Iso(change.Today)));
+        change.Notify(NotificationKind.CounterpartRequest, p, [Officer(p)], n => n with { ResponseLinkFor = p.PartnerId, AttachDraft = true });
+    }
+
+    /// <summary>Round-level consequences common to every trigger, then timer reconciliation.</summary>
+    private RoundDecision Finish(Change change)
+    {
+        var s = change.State;
+        if (s.Status is RoundStatus.Circulating or RoundStatus.Stalled)
+        {
+            var remaining = s.RemainingPartners.ToList();
+            var declined = remaining.Where(p => p.Status == PartnerStatus.Declined).ToList();
+            string? stall = remaining.Count == 0 ? "No partner remains in the round."
+                : declined.Count > 0 ? $"{string.Join(", ", declined.Select(p => p.Name))} declined."
+                : null;
+
+            if (stall is null && remaining.All(p => p.Status == PartnerStatus.Signed && p.Counterpart!.Version == s.CurrentVersion.Number))
+            {
+                var effectiveOn = remaining.Max(p => p.Counterpart!.ReceivedOn);
+                change.Emit(new RoundBecameEffective(effectiveOn));
+                change.Webhook(WebhookEventTypes.AgreementEffective, null, ("effectiveOn", Iso(effectiveOn)),
+                    ("version", s.CurrentVersion.Number.ToString(CultureInfo.InvariantCulture)), ("sha256", s.CurrentVersion.Document.Sha256));
+                change.Notify(NotificationKind.EffectiveNotice, null, [.. remaining.Select(Officer), Coordinator(s), .. Chairs(s)],
+                    n => n with { EffectiveOn = effectiveOn, AttachCompletionPack = true });
+            }
+            else if (stall is not null && (s.Status != RoundStatus.Stalled || s.StallReason != stall))
+            {
+                change.Emit(new RoundStalled(stall));
+                change.Webhook(WebhookEventTypes.RoundStalled, null, ("reason", stall));
+            }
+            else if (stall is null && s.Status == RoundStatus.Stalled)
+            {
+                change.Emit(new RoundResumed());
+                change.Webhook(WebhookEventTypes.RoundResumed, null);
+            }
+        }
+
+        ReconcileTimers(change);
+        return new RoundDecision.Accepted(change.State, [.. change.Events], [.. change.Effects]);
+    }
+
+    /// <summary>Emits the difference between the timers the state needs and the timers it has.</summary>
+    private void ReconcileTimers(Change change)
+    {
+        var wanted = DesiredTimers(change.State, change.Now).ToDictionary(t => t.TimerId, StringComparer.Ordinal);
+        foreach (var timer in change.State.Timers.Where(t => !wanted.ContainsKey(t.TimerId)).ToList())
+        {
+            change.Emit(new TimerCleared(timer.TimerId));
+        }
+
+        var have = change.State.Timers.Select(t => t.TimerId).ToHashSet(StringComparer.Ordinal);
+        foreach (var timer in wanted.Values.Where(t => !have.Contains(t.TimerId)))
+        {
+            change.Emit(new TimerScheduled(timer));
+        }
+    }
+
+    /// <summary>The timers a round in this state needs from this instant on.</summary>
+    public IEnumerable<PendingTimer> DesiredTimers(RoundState s, DateTimeOffset now)
+    {
+        if (s.IsClosed)
+        {
+            yield break;
+        }
+
+        var schedule = Schedule(s);
+        foreach (var p in s.RemainingPartners)
+        {
+            if (p.AwaitsDecision)
+            {
+                var (on, overdue) = schedule.NextDecisionReminder(p.DueOn, p.LastReminderOn, now);
+                var purpose = overdue ? TimerPurpose.OverdueReminder : TimerPurpose.Reminder;
+                yield return Timer(purpose, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime));
+            }
+            else if (p.CallInRunning)
+            {
+                var on = p.AuthorisableOn!.Value;
+                yield return Timer(TimerPurpose.CallInEnds, p.PartnerId, on, LondonTime.StartOf(on));
+            }
+            else if (p.Status == PartnerStatus.Authorised)
+            {
+                var on = schedule.NextCounterpartChase(p.AuthorisedOn!.Value, p.LastCounterpartChaseOn, now);
+                yield return Timer(TimerPurpose.CounterpartChase, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime));
+            }
+        }
+
+        if (s.Chairs.Count > 0 && schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, now) is { } digestOn)
+        {
+            yield return Timer(TimerPurpose.Digest, null, digestOn, LondonTime.At(digestOn, ReminderSchedule.DigestTime));
+        }
+    }
+
+    private ReminderSchedule Schedule(RoundState s) => new(holidays.CalendarFor(s.Calendar), s.Reminders);
+
+    private static PendingTimer Timer(TimerPurpose purpose, string? partnerId, DateOnly on, DateTimeOffset dueAt)
+    {
+        var id = $"{Kebab(purpose)}:{partnerId ?? "round"}:{on:yyyyMMdd}";
+        return new PendingTimer(id, purpose, partnerId, on, dueAt);
+    }
+
+    private static RoundDecision.Rejected? FindActive(RoundState s, string partnerId, out PartnerState partner)
+    {
+        partner = s.FindPartner(partnerId)!;
+        return partner switch
+        {
+            null => Reject(RejectionCode.UnknownPartner, $"There is no partner '{partnerId}' in this round."),
+            { Status: PartnerStatus.Withdrawn } => Reject(RejectionCode.PartnerWithdrawn, $"{partner.Name} has withdrawn from the round."),
+            { Status: PartnerStatus.Removed } => Reject(RejectionCode.PartnerRemoved, $"{partner.Name} has been removed from the round."),
+            _ => null,
+        };
+    }
+
+    private static RoundDecision.Rejected NotAwaiting(PartnerState p) =>
+        Reject(RejectionCode.NotAwaitingDecision, $"{p.Name} is {Describe(p.Status)}; a decision has already been recorded.");
+
+    private static RoundDecision.Rejected Reject(RejectionCode code, string message) => new(code, message);
+
+    private static Recipient Officer(PartnerState p) => new(p.Officer, RecipientRole.Officer);
+
+    private static Recipient Coordinator(RoundState s) => new(s.Coordinator, RecipientRole.Coordinator);
+
+    private static IEnumerable<Recipient> Chairs(RoundState s) => s.Chairs.Select(c => new Recipient(c, RecipientRole.Chair));
+
+    /// <summary>How a status reads in a sentence.</summary>
+    public static string Describe(PartnerStatus status) => status switch
+    {
+        PartnerStatus.Invited => "invited",
+        PartnerStatus.Scheduled => "scheduled to decide",
+        PartnerStatus.Approved => "approved",
+        PartnerStatus.ApprovedWithConditions => "approved subject to conditions",
+        PartnerStatus.Deferred => "deferred",
+        PartnerStatus.Declined => "declined",
+        PartnerStatus.CallIn => "in its call-in period",
+        PartnerStatus.Authorised => "authorised",
+        PartnerStatus.Signed => "signed",
+        PartnerStatus.Withdrawn => "withdrawn",
+        PartnerStatus.Removed => "removed",
+        _ => status.ToString(),
+    };
+
+    /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>.</summary>
+    public static string Kebab<T>(T value)
+        where T : struct, Enum =>
+        KebabPattern().Replace(value.ToString(), "$1-$2").ToLowerInvariant();
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Format(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    [GeneratedRegex("^[A-Za-z0-9:._-]{1,128}$")]
+    private static partial Regex TriggerIdPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex RoundIdPattern();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Pattern();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex KebabPattern();
+
+    /// <summary>The events and effects of one trigger, applied as they are emitted.</summary>
+    private sealed class Change(RoundState? initial, string triggerId, DateTimeOffset now)
+    {
+        private RoundState? state = initial;
+
+        public RoundState State => state ?? throw new InvalidOperationException("The round has not started.");
+
+        public DateTimeOffset Now => now;
+
+        public DateOnly Today { get; } = LondonTime.DateOf(now);
+
+        public List<RoundEvent> Events { get; } = [];
+
+        public List<RoundEffect> Effects { get; } = [];
+
+        public void Emit(RoundEvent e)
+        {
+            var stamped = e with { TriggerId = triggerId, At = now };
+            Events.Add(stamped);
+            state = RoundEvolver.Evolve(state, stamped);
+        }
+
+        public void Notify(NotificationKind kind, PartnerState? partner, IEnumerable<Recipient> to, Func<Notification, Notification> shape)
+        {
+            var s = State;
+            var recipients = to.DistinctBy(r => r.Person.Email.ToUpperInvariant()).ToImmutableList();
+            if (recipients.IsEmpty)
+            {
+                return;
+            }
+
+            var n = new Notification(kind, recipients, s.RoundId, s.Agreement.Title, s.Agreement.Reference,
+                s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn);
+            Effects.Add(new SendNotification(NextEffectId(), shape(n)));
+        }
+
+        public void Webhook(string type, string? partnerId, params (string Key, string Value)[] data) =>
+            Effects.Add(new PublishWebhook(NextEffectId(), new WebhookEvent(type, State.RoundId, partnerId, now,
+                data.ToImmutableSortedDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal))));
+
+        private string NextEffectId() => $"{triggerId}.{Effects.Count:D4}";
+    }
+}

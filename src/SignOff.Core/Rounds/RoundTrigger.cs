@@ -1,0 +1,99 @@
+using System.Text.Json.Serialization;
+using SignOff.Core.Definitions;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>
+/// Something that asks a round to move: a person's action, a timer, an upload.
+/// </summary>
+/// <remarks>
+/// Every trigger carries an id chosen by whoever raises it (a form's idempotency key, a queue
+/// message id, <c>timer:{timerId}</c>). A round remembers the ids it has applied, so a
+/// trigger delivered twice — a double-clicked button, a redelivered queue message — changes
+/// nothing the second time. Ids are 1–128 characters of letters, digits and <c>:._-</c>, so
+/// they are safe in storage keys.
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$trigger")]
+[JsonDerivedType(typeof(StartRound), "start-round")]
+[JsonDerivedType(typeof(AcknowledgeInvitation), "acknowledge")]
+[JsonDerivedType(typeof(ScheduleMeeting), "schedule-meeting")]
+[JsonDerivedType(typeof(RecordDecision), "record-decision")]
+[JsonDerivedType(typeof(AcceptConditions), "accept-conditions")]
+[JsonDerivedType(typeof(RejectConditions), "reject-conditions")]
+[JsonDerivedType(typeof(ReceiveCounterpart), "receive-counterpart")]
+[JsonDerivedType(typeof(ReviseDraft), "revise-draft")]
+[JsonDerivedType(typeof(AddPartner), "add-partner")]
+[JsonDerivedType(typeof(WithdrawPartner), "withdraw-partner")]
+[JsonDerivedType(typeof(RemovePartner), "remove-partner")]
+[JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
+[JsonDerivedType(typeof(CancelRound), "cancel-round")]
+[JsonDerivedType(typeof(FireTimer), "fire-timer")]
+public abstract record RoundTrigger(string TriggerId);
+
+/// <summary>Launch a round: circulate the draft to every partner.</summary>
+public sealed record StartRound(string TriggerId, string RoundId, RoundDefinition Definition, DocumentRef Draft, Actor By)
+    : RoundTrigger(TriggerId);
+
+/// <summary>An officer confirms they have the invitation in hand.</summary>
+public sealed record AcknowledgeInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>A meeting (or decision date) is scheduled or moved.</summary>
+public sealed record ScheduleMeeting(string TriggerId, string PartnerId, DateOnly MeetingOn, string? Body, Actor By)
+    : RoundTrigger(TriggerId);
+
+/// <summary>A partner's decision, recorded by its officer or by the coordinator with evidence.</summary>
+public sealed record RecordDecision(
+    string TriggerId,
+    string PartnerId,
+    int Version,
+    DecisionOutcome Outcome,
+    string? Body,
+    DateOnly DecidedOn,
+    string? MinuteReference,
+    string? Conditions,
+    string? Reason,
+    DateOnly? DeferredTo,
+    Actor By,
+    string? Evidence = null) : RoundTrigger(TriggerId);
+
+/// <summary>The coordinator accepts a partner's conditions.</summary>
+public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>The coordinator rejects a partner's conditions: the partner must decide again.</summary>
+public sealed record RejectConditions(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>A signed counterpart arrives.</summary>
+public sealed record ReceiveCounterpart(
+    string TriggerId,
+    string PartnerId,
+    int Version,
+    DocumentRef Document,
+    string SignatoryName,
+    string SignatoryPosition,
+    DateOnly SignedOn,
+    Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>The coordinator circulates a revised draft.</summary>
+public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>A partner joins mid-round.</summary>
+public sealed record AddPartner(string TriggerId, PartnerDefinition Partner, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>A partner withdraws (on notice) before the agreement takes effect.</summary>
+public sealed record WithdrawPartner(string TriggerId, string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>The coordinator removes a partner that declined, so the round can go on without it.</summary>
+public sealed record RemovePartner(string TriggerId, string PartnerId, string? Reason, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>An officer hands the partner's role to a colleague.</summary>
+public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>The coordinator cancels the round.</summary>
+public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId);
+
+/// <summary>A pending timer is due. Raised by a sweeper with id <c>timer:{timerId}</c>.</summary>
+public sealed record FireTimer(string TriggerId, string TimerId) : RoundTrigger(TriggerId)
+{
+    /// <summary>The conventional trigger for a timer: firing it twice is the same trigger.</summary>
+    public static FireTimer For(string timerId) => new($"timer:{timerId}", timerId);
+}

@@ -1,0 +1,111 @@
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using static SignOff.Core.Tests.Support.RoundHarness;
+
+namespace SignOff.Core.Tests.Support;
+
+/// <summary>
+/// Interprets a list of integers as a script of things people and timers do to a round, so a
+/// property test can throw thousands of different histories at the engine. Each step's decision
+/// is handed to a checker before the next one runs.
+/// </summary>
+public sealed class RandomRoundScript
+{
+    private readonly List<RoundTrigger> accepted = [];
+
+    public RandomRoundScript()
+    {
+        var definition = new RoundDefinitionBuilder()
+            .Deadline(D("2021-04-30"))
+            .Partner("Sefton Metropolitan Borough Council", Routes.Cabinet, meeting: D("2021-04-01"))
+            .Partner("Maldon District Council", Routes.FullCouncil)
+            .Partner("Essex County Council", Routes.CabinetMember, dueBy: D("2021-04-16"))
+            .Partner("Farleigh Hospice", Routes.CharityBoard)
+            .Build();
+        Round = Started(definition, At(2021, 3, 1));
+        accepted.Add(new StartRound("start", "round-1", definition, Document("draft v1"), Coordinator));
+    }
+
+    public RoundHarness Round { get; }
+
+    /// <summary>Runs every step; <paramref name="check"/> sees the state before, the trigger and the decision.</summary>
+    public void Run(IEnumerable<int> steps, Action<RoundState, RoundTrigger, RoundDecision> check)
+    {
+        foreach (var step in steps)
+        {
+            var s = Math.Abs(step % 1_000_000);
+            var trigger = Make(s);
+            if (trigger is null)
+            {
+                continue;
+            }
+
+            var before = Round.State;
+            var decision = Round.Try(trigger);
+            check(before, trigger, decision);
+            if (decision is RoundDecision.Accepted)
+            {
+                accepted.Add(trigger);
+            }
+        }
+    }
+
+    /// <summary>Advances time by up to 9 days, firing timers on the way (each firing is checked too).</summary>
+    public void Advance(int days, Action<RoundState, RoundTrigger, RoundDecision> check)
+    {
+        var until = Round.Now.AddDays(days).AddHours(3);
+        while (true)
+        {
+            var next = Round.State.Timers.Where(t => t.DueAt <= until).OrderBy(t => t.DueAt).ThenBy(t => t.TimerId, StringComparer.Ordinal).FirstOrDefault();
+            if (next is null)
+            {
+                break;
+            }
+
+            if (next.DueAt > Round.Now)
+            {
+                Round.Clock.SetUtcNow(next.DueAt);
+            }
+
+            var before = Round.State;
+            var trigger = FireTimer.For(next.TimerId);
+            var decision = Round.Try(trigger);
+            check(before, trigger, decision);
+            accepted.Add(trigger);
+        }
+
+        Round.Clock.SetUtcNow(until);
+    }
+
+    public IReadOnlyList<RoundTrigger> Accepted => accepted;
+
+    private RoundTrigger? Make(int s)
+    {
+        var partners = Round.State.Partners;
+        var p = partners[(s / 20) % partners.Count];
+        var officer = new Actor(p.Officer.Name, p.Officer.Email, ActorRole.Officer);
+        var today = LondonTime.DateOf(Round.Now);
+        var id = Round.NextId("step");
+        return (s % 20) switch
+        {
+            0 or 1 or 2 => null, // handled by the caller as time passing
+            3 or 4 => new RecordDecision(id, p.PartnerId, Round.State.CurrentVersion.Number, DecisionOutcome.Approved, null, today, "M1", null, null, null, officer),
+            5 => new RecordDecision(id, p.PartnerId, Round.State.CurrentVersion.Number, DecisionOutcome.ApprovedWithConditions, null, today, "M2", "Annex 6 agreed", null, null, officer),
+            6 => new RecordDecision(id, p.PartnerId, Round.State.CurrentVersion.Number, DecisionOutcome.Deferred, null, today, null, null, "More time", today.AddDays(14), officer),
+            7 => new RecordDecision(id, p.PartnerId, Round.State.CurrentVersion.Number, DecisionOutcome.Declined, null, today, null, null, "No budget", null, officer),
+            8 => new AcceptConditions(id, p.PartnerId, null, Coordinator),
+            9 => new RejectConditions(id, p.PartnerId, "Cannot agree", Coordinator),
+            10 or 11 => Round.CounterpartFor(p) with { TriggerId = id },
+            12 => Round.CounterpartFor(p, version: Math.Max(1, Round.State.CurrentVersion.Number - 1)) with { TriggerId = id },
+            13 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Minor, "Addendum", Coordinator),
+            14 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Material, "New schedule", Coordinator),
+            15 => new WithdrawPartner(id, p.PartnerId, today, "Notice", Coordinator),
+            16 => new RemovePartner(id, p.PartnerId, "Declined", Coordinator),
+            17 => new DelegateOfficer(id, p.PartnerId, new Person("Colleague", $"colleague.{id}@partner.example"), officer),
+            18 => s % 3 == 0
+                ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null), null), Coordinator)
+                : new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer),
+            _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator) : new AcknowledgeInvitation(id, p.PartnerId, officer),
+        };
+    }
+}
