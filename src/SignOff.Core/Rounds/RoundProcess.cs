@@ -74,7 +74,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
         };
 
-        return rejection ?? Finish(change);
+        return rejection is null ? Finish(change) : rejection;
     }
 
     /// <summary>The working-day calendar a round uses.</summary>
@@ -596,7 +596,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     }
 
     /// <summary>Round-level consequences common to every trigger, then timer reconciliation.</summary>
-    private RoundDecision Finish(Change change)
+    private RoundDecision.Accepted Finish(Change change)
     {
         var s = change.State;
         if (s.Status is RoundStatus.Circulating or RoundStatus.Stalled)

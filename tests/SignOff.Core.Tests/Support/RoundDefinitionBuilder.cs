@@ -51,7 +51,7 @@ public sealed class RoundDefinitionBuilder
 
     public RoundDefinitionBuilder Partner(string name, GovernanceRoute? route = null, DateOnly? meeting = null, DateOnly? dueBy = null, string? email = null)
     {
-        var slug = Rounds.PartnerIds.Slug(name);
+        var slug = SignOff.Core.Rounds.PartnerIds.Slug(name);
         partners.Add(new PartnerDefinition(
             name,
             new Person($"Officer of {name}", email ?? $"officer@{slug}.example"),
