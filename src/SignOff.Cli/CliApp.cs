@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SignOff.Core.Calendar;
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Cli;
+
+/// <summary>
+/// The command-line edge over the pure engine: reads files, reads the clock, prints.
+/// </summary>
+public static class CliApp
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Runs a command; returns the process exit code (0 ok, 1 invalid input, 2 usage).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, TimeProvider clock)
+    {
+        var options = CliOptions.Parse(args);
+        if (options.Error is not null)
+        {
+            await errors.WriteLineAsync($"signoff: {options.Error}");
+            return 2;
+        }
+
+        try
+        {
+            return options.Command switch
+            {
+                "plan" => await PlanAsync(options, output, errors, clock),
+                "demo" => await DemoAsync(options, output, errors, clock),
+                _ => await UsageAsync(errors),
+            };
+        }
+        catch (IOException ex)
+        {
+            await errors.WriteLineAsync($"signoff: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> UsageAsync(TextWriter errors)
+    {
+        await errors.WriteLineAsync("usage: signoff-cli plan FILE [--json] [--launch YYYY-MM-DD] [--roster FILE.csv] [--workflows DIR]");
+        await errors.WriteLineAsync("       signoff-cli demo FILE [--workflows DIR]");
+        return 2;
+    }
+
+    private static async Task<int> PlanAsync(CliOptions options, TextWriter output, TextWriter errors, TimeProvider clock)
+    {
+        var launchAt = options.Launch is { } day ? LondonTime.At(day, new TimeOnly(12, 0)) : clock.GetUtcNow();
+        var definition = await LoadAsync(options, LondonTime.DateOf(launchAt), errors);
+        if (definition is null)
+        {
+            return 1;
+        }
+
+        var plan = RoundPlanner.Plan(definition, launchAt, BankHolidays.Embedded);
+        await output.WriteLineAsync(options.Json ? JsonSerializer.Serialize(plan, Json) : PlanTable.Render(plan));
+        return 0;
+    }
+
+    private static async Task<int> DemoAsync(CliOptions options, TextWriter output, TextWriter errors, TimeProvider clock)
+    {
+        var file = await File.ReadAllTextAsync(options.File!);
+        var launchDate = LondonTime.DateOf(clock.GetUtcNow());
+        var definition = await LoadAsync(options, launchDate, errors, quiet: true);
+        if (definition is null)
+        {
+            // Example rounds have deadlines in the past: replay them from a month before the deadline.
+            var example = DefinitionFiles.Parse(file, DateOnly.MinValue, options);
+            if (example.Definition is null)
+            {
+                await WriteProblemsAsync(errors, options.File!, example.Problems);
+                return 1;
+            }
+
+            definition = example.Definition;
+        }
+
+        await new RoundDemo(definition, output).RunAsync();
+        return 0;
+    }
+
+    private static async Task<RoundDefinition?> LoadAsync(CliOptions options, DateOnly launchDate, TextWriter errors, bool quiet = false)
+    {
+        var text = await File.ReadAllTextAsync(options.File!);
+        var result = DefinitionFiles.Parse(text, launchDate, options);
+        if (!quiet)
+        {
+            await WriteProblemsAsync(errors, options.File!, result.Problems);
+        }
+
+        return result.Definition;
+    }
+
+    private static async Task WriteProblemsAsync(TextWriter errors, string file, IEnumerable<DefinitionProblem> problems)
+    {
+        foreach (var problem in problems)
+        {
+            await errors.WriteLineAsync($"{file}: {problem}");
+        }
+    }
+}
+
+/// <summary>Command-line options.</summary>
+internal sealed record CliOptions(string? Command, string? File, bool Json, DateOnly? Launch, string? Roster, string Workflows, string? Error)
+{
+    public static CliOptions Parse(string[] args)
+    {
+        string? command = null, file = null, roster = null, error = null;
+        string workflows = Path.Combine(AppContext.BaseDirectory, "workflows");
+        var json = false;
+        DateOnly? launch = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--json":
+                    json = true;
+                    break;
+                case "--launch":
+                    var value = Next();
+                    if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                    {
+                        launch = d;
+                    }
+                    else
+                    {
+                        error = $"--launch needs a date as YYYY-MM-DD, not '{value}'";
+                    }
+
+                    break;
+                case "--roster":
+                    roster = Next() ?? "";
+                    break;
+                case "--workflows":
+                    workflows = Next() ?? workflows;
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        error = $"unknown option {args[i]}";
+                    }
+                    else if (command is null)
+                    {
+                        command = args[i];
+                    }
+                    else if (file is null)
+                    {
+                        file = args[i];
+                    }
+                    else
+                    {
+                        error = $"unexpected argument '{args[i]}'";
+                    }
+
+                    break;
+            }
+        }
+
+        if (error is null && command is "plan" or "demo" && file is null)
+        {
+            error = $"{command} needs a round definition file";
+        }
+        else if (error is null && file is not null && !System.IO.File.Exists(file))
+        {
+            error = $"no such file: {file}";
+        }
+        else if (error is null && roster is not null && !System.IO.File.Exists(roster))
+        {
+            error = $"no such roster file: {roster}";
+        }
+
+        return new CliOptions(command, file, json, launch, roster, workflows, error);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace SignOff.Core.Definitions;
+
+/// <summary>How serious a problem with a definition is.</summary>
+public enum ProblemSeverity
+{
+    /// <summary>The round cannot start until it is fixed.</summary>
+    Error,
+
+    /// <summary>Worth a look, but governance slips happen: the round can start.</summary>
+    Warning,
+}
+
+/// <summary>
+/// One problem found in a round definition or roster, with where it is.
+/// </summary>
+/// <param name="Severity">Error or warning.</param>
+/// <param name="Field">A path to the field, e.g. <c>partners[3].officer.email</c> or <c>roster line 4: officer email</c>.</param>
+/// <param name="Line">1-based line, when known.</param>
+/// <param name="Column">1-based column, when known.</param>
+/// <param name="Message">What is wrong, for people.</param>
+public sealed record DefinitionProblem(ProblemSeverity Severity, string Field, int? Line, int? Column, string Message)
+{
+    /// <summary>e.g. <c>line 12, column 7: partners[3].officer.email: 'jo@' is not a valid email address</c>.</summary>
+    public override string ToString()
+    {
+        var where = Line is { } line
+            ? Column is { } column
+                ? string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column}: ")
+                : string.Create(CultureInfo.InvariantCulture, $"line {line}: ")
+            : "";
+        var severity = Severity == ProblemSeverity.Warning ? "warning: " : "";
+        return $"{severity}{where}{Field}: {Message}";
+    }
+}
+
+/// <summary>
+/// The outcome of reading a definition: a validated definition with any warnings, or every
+/// problem found (never just the first).
+/// </summary>
+public sealed record DefinitionResult(RoundDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)
+{
+    /// <summary>True when the definition can be used.</summary>
+    public bool IsValid => Definition is not null;
+
+    /// <summary>Problems that stop the round.</summary>
+    public IEnumerable<DefinitionProblem> Errors => Problems.Where(p => p.Severity == ProblemSeverity.Error);
+
+    /// <summary>Problems worth a look.</summary>
+    public IEnumerable<DefinitionProblem> Warnings => Problems.Where(p => p.Severity == ProblemSeverity.Warning);
+}

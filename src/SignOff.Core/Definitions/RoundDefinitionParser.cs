@@ -1,0 +1,501 @@
+using System.Globalization;
+using System.Net.Mail;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SignOff.Core.Definitions;
+
+/// <summary>
+/// Reads a round definition in YAML or JSON (JSON is read as YAML, so both report line and
+/// column), resolves governance routes, optionally takes partners from a CSV roster, and
+/// validates the whole — reporting every problem at once.
+/// </summary>
+/// <remarks>
+/// A coordinator preparing a round for twenty partners should fix every mistake in one pass,
+/// not one per upload; so the parser never stops at the first problem. It is pure: the caller
+/// supplies the text and the launch date.
+/// </remarks>
+public static class RoundDefinitionParser
+{
+    private static readonly string[] RootFields = ["agreement", "round", "coordinator", "partners"];
+    private static readonly string[] AgreementFields = ["title", "reference"];
+    private static readonly string[] RoundFields = ["deadline", "calendar", "reminders", "digest", "chairs"];
+    private static readonly string[] ReminderFields = ["before", "overdueEvery"];
+    private static readonly string[] DigestFields = ["schedule", "day"];
+    private static readonly string[] PersonFields = ["name", "email"];
+    private static readonly string[] PartnerFields = ["name", "officer", "governance", "dueBy"];
+    private static readonly string[] GovernanceFields = ["route", "meeting"];
+    private static readonly string[] Calendars = ["england-and-wales", "scotland", "northern-ireland"];
+
+    /// <summary>Parses and validates a definition.</summary>
+    /// <param name="text">The definition, YAML or JSON.</param>
+    /// <param name="launchDate">The London date the round would launch (deadlines before it are errors).</param>
+    /// <param name="routes">The known governance routes.</param>
+    /// <param name="rosterCsv">An optional CSV roster of partners.</param>
+    public static DefinitionResult Parse(string text, DateOnly launchDate, GovernanceRouteCatalog routes, string? rosterCsv = null)
+    {
+        var reader = new Reader(routes);
+        var definition = reader.Read(text, launchDate, rosterCsv);
+        var problems = reader.Problems
+            .OrderBy(p => p.Line ?? int.MaxValue).ThenBy(p => p.Column ?? 0).ThenBy(p => p.Severity)
+            .ToList();
+        return new DefinitionResult(problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : definition, problems);
+    }
+
+    /// <summary>True for a bare, well-formed email address (no display name).</summary>
+    public static bool IsEmail(string value) =>
+        MailAddress.TryCreate(value, out var address)
+        && address.Address == value
+        && address.DisplayName.Length == 0
+        && address.Host.Contains('.', StringComparison.Ordinal)
+        && !address.Host.EndsWith('.');
+
+    private sealed class Reader(GovernanceRouteCatalog routes)
+    {
+        public List<DefinitionProblem> Problems { get; } = [];
+
+        public RoundDefinition? Read(string text, DateOnly launchDate, string? rosterCsv)
+        {
+            YamlNode? root;
+            try
+            {
+                var stream = new YamlStream();
+                stream.Load(new StringReader(text));
+                root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            }
+            catch (YamlException ex)
+            {
+                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", (int)ex.Start.Line, (int)ex.Start.Column,
+                    $"this is not valid YAML or JSON: {Describe(ex)}"));
+                return null;
+            }
+
+            if (root is not YamlMappingNode map)
+            {
+                Error("(definition)", root, "the definition must be a mapping with agreement, round, coordinator and partners");
+                return null;
+            }
+
+            Unknown(map, "", RootFields);
+            var agreement = Mapping(map, "agreement", "agreement", required: true);
+            var title = Text(agreement, "title", "agreement.title", required: true);
+            var reference = Text(agreement, "reference", "agreement.reference", required: true);
+            Unknown(agreement, "agreement.", AgreementFields);
+
+            var round = Mapping(map, "round", "round", required: true);
+            Unknown(round, "round.", RoundFields);
+            var deadlineNode = Child(round, "deadline");
+            var deadline = Date(round, "deadline", "round.deadline", required: true);
+            if (deadline is { } d && d < launchDate)
+            {
+                Error("round.deadline", deadlineNode, $"the deadline {Iso(d)} is before the launch date {Iso(launchDate)}");
+            }
+
+            var calendar = Text(round, "calendar", "round.calendar") ?? "england-and-wales";
+            if (!Calendars.Contains(calendar))
+            {
+                Error("round.calendar", Child(round, "calendar"), $"unknown calendar '{calendar}'; use england-and-wales, scotland or northern-ireland");
+            }
+
+            var reminders = Reminders(Mapping(round, "reminders", "round.reminders"));
+            var digest = Digest(Mapping(round, "digest", "round.digest"));
+            var chairs = People(round, "chairs", "round.chairs");
+            if (round is not null && chairs.Count == 0)
+            {
+                Warning("round.chairs", Child(round, "chairs") ?? round, "no chairs: nobody will receive digests or escalations");
+            }
+
+            var coordinator = Person(Mapping(map, "coordinator", "coordinator", required: true), "coordinator");
+
+            var partnersNode = Child(map, "partners");
+            List<(PartnerDefinition? Partner, string Field, YamlNode? Node, YamlNode? NameNode, YamlNode? EmailNode)> partners;
+            if (rosterCsv is not null)
+            {
+                if (partnersNode is not null)
+                {
+                    Error("partners", partnersNode, "give partners in the definition or in a roster, not both");
+                }
+
+                partners = RosterReader.Read(rosterCsv, routes, Problems)
+                    .Select(r => (r.Partner, r.Field, (YamlNode?)null, (YamlNode?)null, (YamlNode?)null)).ToList();
+            }
+            else
+            {
+                partners = Partners(partnersNode);
+            }
+
+            if (partners.Count == 0 && !Problems.Any(p => p.Field.StartsWith("roster", StringComparison.Ordinal) && p.Severity == ProblemSeverity.Error))
+            {
+                Error("partners", partnersNode ?? map, "a round needs at least one partner");
+            }
+
+            CheckPartners(partners, deadline, launchDate);
+
+            if (title is null || reference is null || deadline is null || coordinator is null || partners.Any(p => p.Partner is null))
+            {
+                return null;
+            }
+
+            return new RoundDefinition(new AgreementInfo(title, reference), deadline.Value, calendar, reminders, digest, chairs, coordinator,
+                [.. partners.Select(p => p.Partner!)]);
+        }
+
+        private void CheckPartners(List<(PartnerDefinition? Partner, string Field, YamlNode? Node, YamlNode? NameNode, YamlNode? EmailNode)> partners, DateOnly? deadline, DateOnly launchDate)
+        {
+            var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var emails = new Dictionary<string, (string Field, string Name)>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (partner, field, node, nameNode, emailNode) in partners)
+            {
+                if (partner is null)
+                {
+                    continue;
+                }
+
+                var name = partner.Name.Trim();
+                if (names.TryGetValue(name, out var first))
+                {
+                    Add(ProblemSeverity.Error, Join(field, "name"), nameNode ?? node, $"'{name}' is listed more than once (first as {first})");
+                }
+                else
+                {
+                    names[name] = field;
+                }
+
+                if (emails.TryGetValue(partner.Officer.Email, out var other))
+                {
+                    Add(ProblemSeverity.Error, Join(field, "officer email"), emailNode ?? node,
+                        $"officer email '{partner.Officer.Email}' is already used by {other.Field} ({other.Name}); each partner needs its own officer");
+                }
+                else
+                {
+                    emails[partner.Officer.Email] = (field, name);
+                }
+
+                if (deadline is not { } roundDeadline)
+                {
+                    continue;
+                }
+
+                if (partner.DueBy is { } due && due > roundDeadline)
+                {
+                    Add(ProblemSeverity.Error, Join(field, "dueBy"), node, $"the due date {Iso(due)} is after the round deadline {Iso(roundDeadline)}");
+                }
+                else if (partner.DueBy is { } early && early < launchDate)
+                {
+                    Add(ProblemSeverity.Error, Join(field, "dueBy"), node, $"the due date {Iso(early)} is before the launch date {Iso(launchDate)}");
+                }
+
+                var partnerDue = partner.DueBy ?? roundDeadline;
+                if (partner.Governance.Meeting is { } meeting && meeting > partnerDue)
+                {
+                    Add(ProblemSeverity.Warning, Join(field, "meeting"), node,
+                        $"the meeting on {Iso(meeting)} is after the due date {Iso(partnerDue)}; {name} will be overdue unless the meeting moves");
+                }
+            }
+        }
+
+        private static string Join(string field, string child) =>
+            field.StartsWith("roster", StringComparison.Ordinal) ? $"{field}: {child}" : $"{field}.{(child == "officer email" ? "officer.email" : child == "meeting" ? "governance.meeting" : child)}";
+
+        private List<(PartnerDefinition?, string, YamlNode?, YamlNode?, YamlNode?)> Partners(YamlNode? node)
+        {
+            var result = new List<(PartnerDefinition?, string, YamlNode?, YamlNode?, YamlNode?)>();
+            if (node is null)
+            {
+                return result;
+            }
+
+            if (node is not YamlSequenceNode list)
+            {
+                Error("partners", node, "must be a list of partners");
+                return result;
+            }
+
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var field = $"partners[{i}]";
+                if (list.Children[i] is not YamlMappingNode p)
+                {
+                    Error(field, list.Children[i], "must be a mapping with name, officer and governance");
+                    result.Add((null, field, list.Children[i], null, null));
+                    continue;
+                }
+
+                Unknown(p, field + ".", PartnerFields);
+                var name = Text(p, "name", $"{field}.name", required: true);
+                var officerNode = Mapping(p, "officer", $"{field}.officer", required: true);
+                var officer = Person(officerNode, $"{field}.officer");
+                var governance = Mapping(p, "governance", $"{field}.governance", required: true);
+                Unknown(governance, $"{field}.governance.", GovernanceFields);
+                var routeId = Text(governance, "route", $"{field}.governance.route", required: true);
+                var route = routeId is null ? null : Route(routeId, $"{field}.governance.route", Child(governance, "route"));
+                var meeting = Date(governance, "meeting", $"{field}.governance.meeting");
+                var dueBy = Date(p, "dueBy", $"{field}.dueBy");
+                var partner = name is null || officer is null || route is null
+                    ? null
+                    : new PartnerDefinition(name, officer, new PartnerGovernance(route, meeting), dueBy);
+                result.Add((partner, field, p, Child(p, "name"), officerNode is null ? null : Child(officerNode, "email")));
+            }
+
+            return result;
+        }
+
+        private GovernanceRoute? Route(string id, string field, YamlNode? node)
+        {
+            if (routes.TryGet(id, out var route))
+            {
+                return route;
+            }
+
+            Error(field, node, $"unknown governance route '{id}'; known routes are: {string.Join(", ", routes.Ids)}");
+            return null;
+        }
+
+        private ReminderPolicy Reminders(YamlMappingNode? node)
+        {
+            if (node is null)
+            {
+                return ReminderPolicy.Default;
+            }
+
+            Unknown(node, "round.reminders.", ReminderFields);
+            var before = ReminderPolicy.Default.Before;
+            if (Child(node, "before") is { } beforeNode)
+            {
+                if (beforeNode is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode s && PositiveInt(s.Value) is not null))
+                {
+                    before = [.. seq.Children.Select(c => PositiveInt(((YamlScalarNode)c).Value)!.Value)];
+                }
+                else
+                {
+                    Error("round.reminders.before", beforeNode, "must be a list of whole numbers of working days greater than 0, e.g. [10, 5, 2]");
+                }
+            }
+
+            var every = ReminderPolicy.Default.OverdueEvery;
+            if (Child(node, "overdueEvery") is { } everyNode)
+            {
+                if (everyNode is YamlScalarNode s && PositiveInt(s.Value) is { } n)
+                {
+                    every = n;
+                }
+                else
+                {
+                    Error("round.reminders.overdueEvery", everyNode, "must be a whole number of working days, 1 or more");
+                }
+            }
+
+            return new ReminderPolicy(before, every);
+        }
+
+        private DigestSchedule Digest(YamlMappingNode? node)
+        {
+            if (node is null)
+            {
+                return DigestSchedule.Default;
+            }
+
+            Unknown(node, "round.digest.", DigestFields);
+            var frequency = DigestSchedule.Default.Frequency;
+            var scheduleText = Text(node, "schedule", "round.digest.schedule");
+            if (scheduleText is not null)
+            {
+                switch (scheduleText)
+                {
+                    case "none":
+                        frequency = DigestFrequency.None;
+                        break;
+                    case "daily":
+                        frequency = DigestFrequency.Daily;
+                        break;
+                    case "weekly":
+                        frequency = DigestFrequency.Weekly;
+                        break;
+                    default:
+                        Error("round.digest.schedule", Child(node, "schedule"), $"'{scheduleText}' is not a schedule; use none, daily or weekly");
+                        break;
+                }
+            }
+
+            var day = DigestSchedule.Default.Day;
+            var dayText = Text(node, "day", "round.digest.day");
+            if (dayText is not null)
+            {
+                if (Enum.TryParse<DayOfWeek>(dayText, ignoreCase: true, out var parsed) && !int.TryParse(dayText, out _))
+                {
+                    day = parsed;
+                }
+                else
+                {
+                    Error("round.digest.day", Child(node, "day"), $"'{dayText}' is not a day of the week; use monday to sunday");
+                }
+            }
+
+            return new DigestSchedule(frequency, day);
+        }
+
+        private List<Person> People(YamlMappingNode? parent, string key, string field)
+        {
+            var result = new List<Person>();
+            var node = Child(parent, key);
+            if (node is null)
+            {
+                return result;
+            }
+
+            if (node is not YamlSequenceNode list)
+            {
+                Error(field, node, "must be a list of people, each with name and email");
+                return result;
+            }
+
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                if (list.Children[i] is YamlMappingNode m)
+                {
+                    if (Person(m, $"{field}[{i}]") is { } person)
+                    {
+                        result.Add(person);
+                    }
+                }
+                else
+                {
+                    Error($"{field}[{i}]", list.Children[i], "must be a mapping with name and email");
+                }
+            }
+
+            return result;
+        }
+
+        private Person? Person(YamlMappingNode? node, string field)
+        {
+            if (node is null)
+            {
+                return null;
+            }
+
+            Unknown(node, field + ".", PersonFields);
+            var name = Text(node, "name", $"{field}.name", required: true);
+            var email = Text(node, "email", $"{field}.email", required: true);
+            if (email is not null && !IsEmail(email))
+            {
+                Error($"{field}.email", Child(node, "email"), $"'{email}' is not a valid email address");
+                return null;
+            }
+
+            return name is null || email is null ? null : new Person(name, email);
+        }
+
+        private YamlMappingNode? Mapping(YamlMappingNode? parent, string key, string field, bool required = false)
+        {
+            var node = Child(parent, key);
+            if (node is null)
+            {
+                if (required && parent is not null)
+                {
+                    Error(field, parent, "is required");
+                }
+
+                return null;
+            }
+
+            if (node is YamlMappingNode map)
+            {
+                return map;
+            }
+
+            Error(field, node, "must be a mapping");
+            return null;
+        }
+
+        private string? Text(YamlMappingNode? parent, string key, string field, bool required = false)
+        {
+            var node = Child(parent, key);
+            if (node is null || (node is YamlScalarNode { Value: null or "" } && node is YamlScalarNode { Style: ScalarStyle.Plain }))
+            {
+                if (required && parent is not null)
+                {
+                    Error(field, node ?? parent, "is required");
+                }
+
+                return null;
+            }
+
+            if (node is not YamlScalarNode scalar)
+            {
+                Error(field, node, "must be text");
+                return null;
+            }
+
+            var value = scalar.Value?.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                if (required)
+                {
+                    Error(field, node, "is required");
+                }
+
+                return null;
+            }
+
+            return value;
+        }
+
+        private DateOnly? Date(YamlMappingNode? parent, string key, string field, bool required = false)
+        {
+            var text = Text(parent, key, field, required);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return date;
+            }
+
+            Error(field, Child(parent, key), $"'{text}' is not a date; write it as YYYY-MM-DD");
+            return null;
+        }
+
+        private void Unknown(YamlMappingNode? node, string prefix, string[] known)
+        {
+            if (node is null)
+            {
+                return;
+            }
+
+            foreach (var key in node.Children.Keys)
+            {
+                var name = (key as YamlScalarNode)?.Value ?? "";
+                if (!known.Contains(name, StringComparer.Ordinal))
+                {
+                    Error($"{prefix}{name}", key, $"unknown field '{name}'; expected one of: {string.Join(", ", known)}");
+                }
+            }
+        }
+
+        private static YamlNode? Child(YamlMappingNode? parent, string key) =>
+            parent is not null && parent.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+        private static int? PositiveInt(string? text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+
+        private void Error(string field, YamlNode? node, string message) => Add(ProblemSeverity.Error, field, node, message);
+
+        private void Warning(string field, YamlNode? node, string message) => Add(ProblemSeverity.Warning, field, node, message);
+
+        private void Add(ProblemSeverity severity, string field, YamlNode? node, string message) =>
+            Problems.Add(new DefinitionProblem(severity, field, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column, message));
+
+        private static string Describe(YamlException ex)
+        {
+            // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 40) - (Line: …): "; we report the position ourselves.
+            var message = ex.Message;
+            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+            return (cut >= 0 ? message[(cut + 3)..] : message).Trim().TrimEnd('.');
+        }
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
