@@ -69,6 +69,13 @@ public static class RoundDefinitionParser
                     $"this is not valid YAML or JSON: {Describe(ex)}"));
                 return null;
             }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet reports some malformed documents (e.g. an unclosed flow sequence) without a position.
+                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", null, null,
+                    "this is not valid YAML or JSON: check for unclosed brackets or quotes"));
+                return null;
+            }
 
             if (root is not YamlMappingNode map)
             {
@@ -151,6 +158,10 @@ public static class RoundDefinitionParser
                     continue;
                 }
 
+                var map = node as YamlMappingNode;
+                var dueNode = Child(map, "dueBy") ?? node;
+                var meetingNode = Child(Child(map, "governance") as YamlMappingNode, "meeting") ?? node;
+
                 var name = partner.Name.Trim();
                 if (names.TryGetValue(name, out var first))
                 {
@@ -178,17 +189,17 @@ public static class RoundDefinitionParser
 
                 if (partner.DueBy is { } due && due > roundDeadline)
                 {
-                    Add(ProblemSeverity.Error, Join(field, "dueBy"), node, $"the due date {Iso(due)} is after the round deadline {Iso(roundDeadline)}");
+                    Add(ProblemSeverity.Error, Join(field, "dueBy"), dueNode, $"the due date {Iso(due)} is after the round deadline {Iso(roundDeadline)}");
                 }
                 else if (partner.DueBy is { } early && early < launchDate)
                 {
-                    Add(ProblemSeverity.Error, Join(field, "dueBy"), node, $"the due date {Iso(early)} is before the launch date {Iso(launchDate)}");
+                    Add(ProblemSeverity.Error, Join(field, "dueBy"), dueNode, $"the due date {Iso(early)} is before the launch date {Iso(launchDate)}");
                 }
 
                 var partnerDue = partner.DueBy ?? roundDeadline;
                 if (partner.Governance.Meeting is { } meeting && meeting > partnerDue)
                 {
-                    Add(ProblemSeverity.Warning, Join(field, "meeting"), node,
+                    Add(ProblemSeverity.Warning, Join(field, "meeting"), meetingNode,
                         $"the meeting on {Iso(meeting)} is after the due date {Iso(partnerDue)}; {name} will be overdue unless the meeting moves");
                 }
             }

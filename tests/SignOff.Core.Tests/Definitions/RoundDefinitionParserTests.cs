@@ -1,0 +1,251 @@
+using SignOff.Core.Definitions;
+using SignOff.Core.Tests.Support;
+using static SignOff.Core.Tests.Support.RoundHarness;
+
+namespace SignOff.Core.Tests.Definitions;
+
+public sealed class RoundDefinitionParserTests
+{
+    private static readonly DateOnly Launch = D("2021-05-04");
+
+    private const string Valid = """
+        agreement:
+          title: Example Alliance Memorandum of Understanding
+          reference: EXA-MOU-1
+        round:
+          deadline: 2021-07-31
+          calendar: england-and-wales
+          reminders: { before: [10, 5, 2], overdueEvery: 5 }
+          digest: { schedule: weekly, day: monday }
+          chairs: [ { name: Alliance Chair, email: chair@alliance.example } ]
+        coordinator: { name: Programme Office, email: office@alliance.example }
+        partners:
+          - name: Example District Council
+            officer: { name: Jo Bloggs, email: jo.bloggs@council.example }
+            governance: { route: full-council, meeting: 2021-06-30 }
+          - name: Example County Council
+            officer: { name: Sam Smith, email: sam.smith@county.example }
+            governance: { route: cabinet-member }
+            dueBy: 2021-07-23
+        """;
+
+    private static DefinitionResult Parse(string text, string? roster = null) =>
+        RoundDefinitionParser.Parse(text, Launch, Workflows.Routes, roster);
+
+    private static string Only(string text, DateOnly? launch = null)
+    {
+        var result = RoundDefinitionParser.Parse(text, launch ?? Launch, Workflows.Routes);
+        return Assert.Single(result.Problems).ToString();
+    }
+
+    [Fact]
+    public void The_design_guide_example_parses_with_routes_resolved()
+    {
+        var result = Parse(Valid);
+
+        Assert.True(result.IsValid);
+        Assert.Empty(result.Problems);
+        var d = result.Definition!;
+        Assert.Equal("EXA-MOU-1", d.Agreement.Reference);
+        Assert.Equal(D("2021-07-31"), d.Deadline);
+        Assert.Equal([10, 5, 2], d.Reminders.Before);
+        Assert.Equal(DayOfWeek.Monday, d.Digest.Day);
+        Assert.Equal(5, d.Partners[1].Governance.Route.CallInClearWorkingDays);
+        Assert.Equal(D("2021-07-23"), d.Partners[1].DueBy);
+        Assert.Equal(D("2021-06-30"), d.Partners[0].Governance.Meeting);
+    }
+
+    [Fact]
+    public void Json_and_yaml_of_the_same_round_parse_to_the_same_definition()
+    {
+        const string json = """
+            {
+              "agreement": { "title": "Example Alliance Memorandum of Understanding", "reference": "EXA-MOU-1" },
+              "round": {
+                "deadline": "2021-07-31", "calendar": "england-and-wales",
+                "reminders": { "before": [10, 5, 2], "overdueEvery": 5 },
+                "digest": { "schedule": "weekly", "day": "monday" },
+                "chairs": [ { "name": "Alliance Chair", "email": "chair@alliance.example" } ]
+              },
+              "coordinator": { "name": "Programme Office", "email": "office@alliance.example" },
+              "partners": [
+                { "name": "Example District Council", "officer": { "name": "Jo Bloggs", "email": "jo.bloggs@council.example" },
+                  "governance": { "route": "full-council", "meeting": "2021-06-30" } },
+                { "name": "Example County Council", "officer": { "name": "Sam Smith", "email": "sam.smith@county.example" },
+                  "governance": { "route": "cabinet-member" }, "dueBy": "2021-07-23" }
+              ]
+            }
+            """;
+
+        Assert.Equal(Json(Parse(Valid).Definition!), Json(Parse(json).Definition!));
+    }
+
+    [Fact]
+    public void Defaults_apply_when_optional_settings_are_left_out()
+    {
+        var d = Parse("""
+            agreement: { title: T, reference: R }
+            round: { deadline: 2021-07-31, chairs: [ { name: C, email: c@x.example } ] }
+            coordinator: { name: P, email: p@x.example }
+            partners:
+              - { name: A, officer: { name: O, email: o@a.example }, governance: { route: cabinet } }
+            """).Definition!;
+
+        Assert.Equal("england-and-wales", d.Calendar);
+        Assert.Equal(ReminderPolicy.Default, d.Reminders);
+        Assert.Equal(DigestSchedule.Default, d.Digest);
+    }
+
+    [Fact]
+    public void Invalid_yaml_names_the_line_and_column()
+    {
+        var message = Only("agreement:\n  title: 'unclosed\nround: {}\n");
+        Assert.StartsWith("line 2, column 10: (definition): this is not valid YAML or JSON:", message);
+        Assert.Equal("(definition): this is not valid YAML or JSON: check for unclosed brackets or quotes", Only("agreement:\n  title: [unclosed\nround: {}\n"));
+    }
+
+    [Fact]
+    public void A_definition_that_is_not_a_mapping()
+    {
+        Assert.Equal("line 1, column 1: (definition): the definition must be a mapping with agreement, round, coordinator and partners", Only("- just\n- a list\n"));
+    }
+
+    [Fact]
+    public void An_invalid_email_names_its_field_line_and_column()
+    {
+        var message = Only(Valid.Replace("jo.bloggs@council.example", "jo@"));
+        Assert.Equal("line 13, column 40: partners[0].officer.email: 'jo@' is not a valid email address", message);
+    }
+
+    [Fact]
+    public void An_unknown_route_lists_the_known_ones()
+    {
+        var message = Only(Valid.Replace("route: cabinet-member", "route: cabinet-membr"));
+        Assert.Equal(
+            "line 17, column 26: partners[1].governance.route: unknown governance route 'cabinet-membr'; known routes are: " +
+            "cabinet, cabinet-10-day-call-in, cabinet-member, charity-board, company-board, delegated-officer, full-council, icb-board, nhs-trust-board, university-council",
+            message);
+    }
+
+    [Fact]
+    public void Duplicate_partners_are_rejected_whatever_their_case_and_spacing()
+    {
+        var message = Only(Valid.Replace("name: Example County Council", "name: 'example district council '"));
+        Assert.Equal("line 15, column 11: partners[1].name: 'example district council' is listed more than once (first as partners[0])", message);
+    }
+
+    [Fact]
+    public void Duplicate_officer_emails_are_rejected()
+    {
+        var message = Only(Valid.Replace("sam.smith@county.example", "Jo.Bloggs@council.example"));
+        Assert.Equal(
+            "line 16, column 40: partners[1].officer.email: officer email 'Jo.Bloggs@council.example' is already used by partners[0] (Example District Council); each partner needs its own officer",
+            message);
+    }
+
+    [Fact]
+    public void A_deadline_before_the_launch_date()
+    {
+        var message = Only(Valid.Replace("    dueBy: 2021-07-23", ""), launch: D("2021-08-02"));
+        Assert.Equal("line 5, column 13: round.deadline: the deadline 2021-07-31 is before the launch date 2021-08-02", message);
+    }
+
+    [Fact]
+    public void A_meeting_after_the_deadline_is_a_warning_not_an_error()
+    {
+        var result = Parse(Valid.Replace("meeting: 2021-06-30", "meeting: 2021-08-04"));
+
+        Assert.True(result.IsValid);
+        var warning = Assert.Single(result.Problems);
+        Assert.Equal(ProblemSeverity.Warning, warning.Severity);
+        Assert.Equal(
+            "warning: line 14, column 49: partners[0].governance.meeting: the meeting on 2021-08-04 is after the due date 2021-07-31; Example District Council will be overdue unless the meeting moves",
+            warning.ToString());
+    }
+
+    [Fact]
+    public void A_partner_due_date_after_the_deadline()
+    {
+        var message = Only(Valid.Replace("dueBy: 2021-07-23", "dueBy: 2021-08-06"));
+        Assert.Equal("line 18, column 12: partners[1].dueBy: the due date 2021-08-06 is after the round deadline 2021-07-31", message);
+    }
+
+    [Fact]
+    public void An_empty_partner_list()
+    {
+        var message = Only(Valid[..Valid.IndexOf("partners:", StringComparison.Ordinal)] + "partners: []\n");
+        Assert.Equal("line 11, column 11: partners: a round needs at least one partner", message);
+    }
+
+    [Fact]
+    public void A_missing_partner_list()
+    {
+        var message = Only(Valid[..Valid.IndexOf("partners:", StringComparison.Ordinal)]);
+        Assert.Equal("line 1, column 1: partners: a round needs at least one partner", message);
+    }
+
+    [Fact]
+    public void Bad_dates_say_how_to_write_them()
+    {
+        var message = Only(Valid.Replace("deadline: 2021-07-31", "deadline: 31/07/2021"));
+        Assert.Equal("line 5, column 13: round.deadline: '31/07/2021' is not a date; write it as YYYY-MM-DD", message);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_named()
+    {
+        var message = Only(Valid.Replace("  reference: EXA-MOU-1", "  reference: EXA-MOU-1\n  referance: typo"));
+        Assert.Equal("line 4, column 3: agreement.referance: unknown field 'referance'; expected one of: title, reference", message);
+    }
+
+    [Fact]
+    public void Missing_required_fields_are_named()
+    {
+        var message = Only(Valid.Replace("  title: Example Alliance Memorandum of Understanding\n", ""));
+        Assert.Equal("line 2, column 3: agreement.title: is required", message);
+    }
+
+    [Fact]
+    public void Unknown_calendar_and_bad_reminder_settings()
+    {
+        var result = Parse(Valid
+            .Replace("calendar: england-and-wales", "calendar: wales")
+            .Replace("before: [10, 5, 2], overdueEvery: 5", "before: [10, 0], overdueEvery: none")
+            .Replace("schedule: weekly, day: monday", "schedule: hourly, day: funday"));
+
+        Assert.Equal(
+        [
+            "line 6, column 13: round.calendar: unknown calendar 'wales'; use england-and-wales, scotland or northern-ireland",
+            "line 7, column 24: round.reminders.before: must be a list of whole numbers of working days greater than 0, e.g. [10, 5, 2]",
+            "line 7, column 47: round.reminders.overdueEvery: must be a whole number of working days, 1 or more",
+            "line 8, column 23: round.digest.schedule: 'hourly' is not a schedule; use none, daily or weekly",
+            "line 8, column 36: round.digest.day: 'funday' is not a day of the week; use monday to sunday",
+        ], result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void No_chairs_is_a_warning()
+    {
+        var result = Parse(Valid.Replace("  chairs: [ { name: Alliance Chair, email: chair@alliance.example } ]\n", ""));
+
+        Assert.True(result.IsValid);
+        Assert.Equal("warning: line 5, column 3: round.chairs: no chairs: nobody will receive digests or escalations", Assert.Single(result.Problems).ToString());
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_in_document_order()
+    {
+        var result = Parse(Valid
+            .Replace("reference: EXA-MOU-1", "reference: ''")
+            .Replace("chair@alliance.example", "not-an-email")
+            .Replace("jo.bloggs@council.example", "jo@")
+            .Replace("route: cabinet-member", "route: nope"));
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Definition);
+        Assert.Equal(
+        [
+            "agreement.reference", "round.chairs[0].email", "partners[0].officer.email", "partners[1].governance.route",
+        ], result.Errors.Select(p => p.Field));
+    }
+}
