@@ -157,3 +157,42 @@ public sealed class RoundPropertyTests
         }
     }
 }
+
+/// <summary>The random histories reach every round outcome, so the properties above are not vacuous.</summary>
+public sealed class RandomRoundScriptCoverageTests
+{
+    [Fact]
+    public void Random_histories_reach_every_round_status_and_most_partner_states()
+    {
+        var random = new Random(20210731);
+        var statuses = new HashSet<RoundStatus>();
+        var partnerStates = new HashSet<PartnerStatus>();
+        for (var i = 0; i < 300; i++)
+        {
+            var steps = Enumerable.Range(0, random.Next(5, 80)).Select(_ => random.Next()).ToArray();
+            var script = new RandomRoundScript();
+            foreach (var step in steps)
+            {
+                if (step % 20 < 3)
+                {
+                    script.Advance(step % 10, (_, _, _) => { });
+                }
+                else
+                {
+                    script.Run([step], (_, _, _) => { });
+                }
+
+                partnerStates.UnionWith(script.Round.State.Partners.Select(p => p.Status));
+            }
+
+            statuses.Add(script.Round.State.Status);
+        }
+
+        Assert.Equal(Enum.GetValues<RoundStatus>().ToHashSet(), statuses);
+        Assert.Superset(new HashSet<PartnerStatus>
+        {
+            PartnerStatus.Invited, PartnerStatus.Scheduled, PartnerStatus.ApprovedWithConditions, PartnerStatus.Deferred, PartnerStatus.Declined,
+            PartnerStatus.CallIn, PartnerStatus.Authorised, PartnerStatus.Signed, PartnerStatus.Withdrawn, PartnerStatus.Removed,
+        }, partnerStates);
+    }
+}
