@@ -34,6 +34,8 @@ public static class CliApp
             {
                 "plan" => await PlanAsync(options, output, errors, clock),
                 "demo" => await DemoAsync(options, output, errors, clock),
+                "holidays" => await HolidayRefresh.RunAsync(options.File ?? HolidayRefresh.OfficialSource,
+                    options.Out ?? Path.Combine(options.Workflows, "..", ".signoff", "bank-holidays.json"), output, errors),
                 _ => await UsageAsync(errors),
             };
         }
@@ -48,6 +50,7 @@ public static class CliApp
     {
         await errors.WriteLineAsync("usage: signoff-cli plan FILE [--json] [--launch YYYY-MM-DD] [--roster FILE.csv] [--workflows DIR]");
         await errors.WriteLineAsync("       signoff-cli demo FILE [--workflows DIR]");
+        await errors.WriteLineAsync("       signoff-cli holidays [URL] [--out FILE]   refresh bank holidays from gov.uk (or URL)");
         return 2;
     }
 
@@ -109,11 +112,11 @@ public static class CliApp
 }
 
 /// <summary>Command-line options.</summary>
-internal sealed record CliOptions(string? Command, string? File, bool Json, DateOnly? Launch, string? Roster, string Workflows, string? Error)
+internal sealed record CliOptions(string? Command, string? File, bool Json, DateOnly? Launch, string? Roster, string Workflows, string? Error, string? Out = null)
 {
     public static CliOptions Parse(string[] args)
     {
-        string? command = null, file = null, roster = null, error = null;
+        string? command = null, file = null, roster = null, error = null, output = null;
         string workflows = Path.Combine(AppContext.BaseDirectory, "workflows");
         var json = false;
         DateOnly? launch = null;
@@ -139,6 +142,9 @@ internal sealed record CliOptions(string? Command, string? File, bool Json, Date
                     break;
                 case "--roster":
                     roster = Next() ?? "";
+                    break;
+                case "--out":
+                    output = Next();
                     break;
                 case "--workflows":
                     workflows = Next() ?? workflows;
@@ -169,7 +175,7 @@ internal sealed record CliOptions(string? Command, string? File, bool Json, Date
         {
             error = $"{command} needs a round definition file";
         }
-        else if (error is null && file is not null && !System.IO.File.Exists(file))
+        else if (error is null && command is "plan" or "demo" && file is not null && !System.IO.File.Exists(file))
         {
             error = $"no such file: {file}";
         }
@@ -178,6 +184,6 @@ internal sealed record CliOptions(string? Command, string? File, bool Json, Date
             error = $"no such roster file: {roster}";
         }
 
-        return new CliOptions(command, file, json, launch, roster, workflows, error);
+        return new CliOptions(command, file, json, launch, roster, workflows, error, output);
     }
 }

@@ -25,6 +25,13 @@ public sealed class BankHolidays
 
     private static readonly Lazy<BankHolidays> EmbeddedCopy = new(LoadEmbedded);
 
+    // Relaxed escaping keeps typographic apostrophes ("New Year’s Day") readable, as gov.uk writes them.
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private readonly FrozenDictionary<string, IReadOnlyList<BankHoliday>> byDivision;
     private readonly FrozenDictionary<string, FrozenSet<DateOnly>> dates;
     private readonly FrozenDictionary<string, (int First, int Last)> years;
@@ -137,6 +144,19 @@ public sealed class BankHolidays
         }
 
         return new BankHolidays(merged);
+    }
+
+    /// <summary>Writes the data back out in the gov.uk format.</summary>
+    public string ToJson()
+    {
+        var document = byDivision.OrderBy(d => d.Key, StringComparer.Ordinal).ToDictionary(
+            d => d.Key,
+            d => new
+            {
+                division = d.Key,
+                events = d.Value.Select(h => new { title = h.Title, date = h.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), notes = h.Notes }),
+            });
+        return JsonSerializer.Serialize(document, WriteOptions);
     }
 
     private FrozenSet<DateOnly> Dates(string division) =>
