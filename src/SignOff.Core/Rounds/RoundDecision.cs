@@ -26,6 +26,7 @@ public enum RejectionCode
     MissingDetail,
     TimerNotPending,
     TimerNotDue,
+    CalendarOutOfRange,
 }
 
 /// <summary>

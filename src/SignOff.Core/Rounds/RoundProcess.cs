@@ -55,6 +55,20 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.RoundEffective, $"The agreement took effect on {Format(state.EffectiveOn!.Value)}; the round is closed.");
         }
 
+        try
+        {
+            return Apply(state, trigger, now);
+        }
+        catch (CalendarOutOfRangeException ex)
+        {
+            // A date beyond the bank-holiday data: refuse rather than guess at working days.
+            return Reject(RejectionCode.CalendarOutOfRange,
+                $"{ex.Message.Split(" (Parameter", 2)[0]} Refresh the bank-holiday data (./signoff holidays) and try again.");
+        }
+    }
+
+    private RoundDecision Apply(RoundState state, RoundTrigger trigger, DateTimeOffset now)
+    {
         var change = new Change(state, trigger.TriggerId, now);
         var rejection = trigger switch
         {
@@ -102,6 +116,12 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (!holidays.Divisions.Contains(d.Calendar))
         {
             return Reject(RejectionCode.MissingDetail, $"Unknown calendar '{d.Calendar}'.");
+        }
+
+        if (d.Deadline > holidays.CoveredUntil(d.Calendar))
+        {
+            return Reject(RejectionCode.CalendarOutOfRange,
+                $"The deadline {Format(d.Deadline)} is beyond the bank-holiday data, which runs to {Format(holidays.CoveredUntil(d.Calendar))}; refresh it (./signoff holidays) first.");
         }
 
         var started = new RoundStarted(
@@ -649,37 +669,65 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     }
 
     /// <summary>The timers a round in this state needs from this instant on.</summary>
-    public IEnumerable<PendingTimer> DesiredTimers(RoundState s, DateTimeOffset now)
+    /// <remarks>
+    /// A timer whose date cannot be worked out within the bank-holiday data is left out rather
+    /// than guessed: once the data is refreshed, the next trigger on the round schedules it.
+    /// </remarks>
+    public IReadOnlyList<PendingTimer> DesiredTimers(RoundState s, DateTimeOffset now)
     {
+        var timers = new List<PendingTimer>();
         if (s.IsClosed)
         {
-            yield break;
+            return timers;
         }
 
         var schedule = Schedule(s);
         foreach (var p in s.RemainingPartners)
         {
-            if (p.AwaitsDecision)
+            WithinCalendar(() =>
             {
-                var (on, overdue) = schedule.NextDecisionReminder(p.DueOn, p.LastReminderOn, now);
-                var purpose = overdue ? TimerPurpose.OverdueReminder : TimerPurpose.Reminder;
-                yield return Timer(purpose, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime));
-            }
-            else if (p.CallInRunning)
-            {
-                var on = p.AuthorisableOn!.Value;
-                yield return Timer(TimerPurpose.CallInEnds, p.PartnerId, on, LondonTime.StartOf(on));
-            }
-            else if (p.Status == PartnerStatus.Authorised)
-            {
-                var on = schedule.NextCounterpartChase(p.AuthorisedOn!.Value, p.LastCounterpartChaseOn, now);
-                yield return Timer(TimerPurpose.CounterpartChase, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime));
-            }
+                if (p.AwaitsDecision)
+                {
+                    var (on, overdue) = schedule.NextDecisionReminder(p.DueOn, p.LastReminderOn, now);
+                    var purpose = overdue ? TimerPurpose.OverdueReminder : TimerPurpose.Reminder;
+                    timers.Add(Timer(purpose, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime)));
+                }
+                else if (p.CallInRunning)
+                {
+                    var on = p.AuthorisableOn!.Value;
+                    timers.Add(Timer(TimerPurpose.CallInEnds, p.PartnerId, on, LondonTime.StartOf(on)));
+                }
+                else if (p.Status == PartnerStatus.Authorised)
+                {
+                    var on = schedule.NextCounterpartChase(p.AuthorisedOn!.Value, p.LastCounterpartChaseOn, now);
+                    timers.Add(Timer(TimerPurpose.CounterpartChase, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime)));
+                }
+            });
         }
 
-        if (s.Chairs.Count > 0 && schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, now) is { } digestOn)
+        if (s.Chairs.Count > 0)
         {
-            yield return Timer(TimerPurpose.Digest, null, digestOn, LondonTime.At(digestOn, ReminderSchedule.DigestTime));
+            WithinCalendar(() =>
+            {
+                if (schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, now) is { } digestOn)
+                {
+                    timers.Add(Timer(TimerPurpose.Digest, null, digestOn, LondonTime.At(digestOn, ReminderSchedule.DigestTime)));
+                }
+            });
+        }
+
+        return timers;
+    }
+
+    private static void WithinCalendar(Action schedule)
+    {
+        try
+        {
+            schedule();
+        }
+        catch (CalendarOutOfRangeException)
+        {
+            // Beyond the bank-holiday data: see DesiredTimers' remarks.
         }
     }
 

@@ -222,4 +222,34 @@ public sealed class RejectionTests
         Assert.IsType<RoundDecision.AlreadyApplied>(again);
         Assert.Equal(before, Json(round.State));
     }
+
+    [Fact]
+    public void A_deadline_beyond_the_bank_holiday_data()
+    {
+        var process = new RoundProcess(Holidays);
+        var definition = new RoundDefinitionBuilder().Deadline(D("2029-01-31")).Partner("Maldon District Council").Build();
+
+        var rejected = Assert.IsType<RoundDecision.Rejected>(process.Decide(null, new StartRound("s", "round-1", definition, Document("d"), Coordinator), At(2028, 11, 1)));
+
+        Assert.Equal(RejectionCode.CalendarOutOfRange, rejected.Code);
+        Assert.Equal("The deadline 31 January 2029 is beyond the bank-holiday data, which runs to 31 December 2028; refresh it (./signoff holidays) first.", rejected.Message);
+    }
+
+    [Fact]
+    public void Near_the_end_of_the_bank_holiday_data_timers_stop_and_call_ins_past_it_are_refused()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2028-12-15"))
+            .Partner("Maldon District Council").Partner("Chelmsford City Council", Routes.Cabinet).Build(), At(2028, 11, 1));
+
+        round.AdvanceTo(At(2028, 12, 30));
+
+        // Weekly digests need no bank holidays and carry on; partner timers stop at the data's end.
+        Assert.All(round.State.Timers, t => Assert.Equal(TimerPurpose.Digest, t.Purpose));
+        Assert.NotEmpty(round.Events.OfType<ReminderSent>());
+        var chelmsford = round.Partner("Chelmsford City Council");
+        var rejected = Assert.IsType<RoundDecision.Rejected>(round.Try(new RecordDecision("late", chelmsford.PartnerId, 1, DecisionOutcome.Approved, null, D("2028-12-29"), null, null, null, null, Coordinator)));
+        Assert.Equal(RejectionCode.CalendarOutOfRange, rejected.Code);
+        Assert.Equal("2029-01-01 is outside the bank-holiday data, which covers 2018-01-01 to 2028-12-31. Refresh the bank-holiday data (./signoff holidays) and try again.", rejected.Message);
+        round.Apply(new RecordDecision("late-council", round.Partner("Maldon District Council").PartnerId, 1, DecisionOutcome.Approved, null, D("2028-12-29"), null, null, null, null, Coordinator));
+    }
 }
