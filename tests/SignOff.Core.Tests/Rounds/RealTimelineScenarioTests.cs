@@ -237,4 +237,49 @@ public sealed class RealTimelineScenarioTests
         Assert.Equal(RejectionCode.StaleVersion, rejected.Code);
         Assert.Equal("The decision is on version 1, but version 2 has since been circulated with material changes; decide on the current version.", rejected.Message);
     }
+
+    [Fact]
+    public void The_19_partner_Mid_Essex_alliance_round_reaches_effective_when_the_last_counterpart_arrives()
+    {
+        var definition = SignOff.Core.Definitions.RoundDefinitionParser.Parse(Workflows.Read("examples", "mid-essex-alliance-mou.yaml"), D("2021-05-04"), Workflows.Routes).Definition!;
+        var round = Started(definition, At(2021, 5, 4));
+        Assert.Equal(19, round.State.Partners.Count);
+        Assert.Equal(19, round.Notifications(NotificationKind.Invitation).Count());
+
+        // Each partner decides at its meeting, or on 20 May when it has none; the county's cabinet member on Friday 23 July.
+        DateOnly DecisionDay(PartnerState p) => p.Name == "Essex County Council" ? D("2021-07-23") : p.MeetingOn ?? D("2021-05-20");
+        foreach (var p in round.State.Partners.OrderBy(DecisionDay).ToList())
+        {
+            var on = DecisionDay(p);
+            round.AdvanceTo(LondonTime.At(on, new TimeOnly(18, 0)));
+            round.Decide(p.Name, DecisionOutcome.Approved);
+            if (round.Partner(p.Name).Status == PartnerStatus.Authorised)
+            {
+                round.Sign(p.Name);
+            }
+        }
+
+        round.AdvanceTo(At(2021, 7, 30, 9));
+        foreach (var p in round.State.Partners.Where(p => p.Status == PartnerStatus.Authorised).ToList())
+        {
+            round.Sign(p.Name); // the cabinets' counterparts, once their call-ins ended in June
+        }
+
+        // Friday 23 July + 5 clear working days: call-in ends Friday 30 July; authorised Saturday 31 July.
+        var essex = round.Partner("Essex County Council");
+        Assert.Equal(PartnerStatus.CallIn, essex.Status);
+        Assert.Equal(D("2021-07-30"), essex.CallInEndsOn);
+        Assert.Equal(RoundStatus.Circulating, round.State.Status);
+        Assert.Empty(round.Events.OfType<PartnerEscalated>());
+
+        round.AdvanceTo(At(2021, 7, 31, 11));
+        Assert.Equal(D("2021-07-31"), round.Partner("Essex County Council").AuthorisedOn);
+        round.Sign("Essex County Council");
+
+        Assert.Equal(RoundStatus.Effective, round.State.Status);
+        Assert.Equal(D("2021-07-31"), round.State.EffectiveOn);
+        Assert.All(round.State.Partners, p => Assert.Equal(PartnerStatus.Signed, p.Status));
+        Assert.Equal(21, Assert.Single(round.Notifications(NotificationKind.EffectiveNotice)).To.Count);
+        Assert.Equal(Json(round.State), Json(RoundEvolver.Replay(round.Events)!));
+    }
 }
