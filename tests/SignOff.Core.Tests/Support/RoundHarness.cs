@@ -133,7 +133,7 @@ public sealed class RoundHarness
 
     public static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), JsonOptions);
 
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+    public static JsonSerializerOptions JsonOptions => RoundJson.Options;
 
     private void Commit(RoundDecision.Accepted accepted)
     {

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Storage.Rounds;
+
+/// <summary>A round as loaded: its snapshot and the ETag a commit must match.</summary>
+public sealed record StoredRound(RoundState State, ETag ETag);
+
+/// <summary>Another writer moved the round first: reload and decide again.</summary>
+public sealed class RoundConcurrencyException(string roundId, Exception inner)
+    : Exception($"Round '{roundId}' was changed by another writer.", inner);
+
+/// <summary>
+/// Keeps rounds in one Azure Table, a partition per round, and commits each transition as one
+/// entity-group transaction.
+/// </summary>
+/// <remarks>
+/// <para>Rows in a round's partition:</para>
+/// <list type="bullet">
+/// <item><c>state</c> (and <c>state:1</c>, … when large): the snapshot. Its ETag guards every commit.</item>
+/// <item><c>e:{first sequence}</c>: the events of one transition, in order.</item>
+/// <item><c>o:{trigger id}</c>: the outbox — the transition's effects, until dispatched.</item>
+/// <item><c>t:{trigger id}</c>: the trigger-dedupe row, recording which events the trigger produced.</item>
+/// <item><c>d:{effect id}</c>: an effect performed (written by dispatchers before they finish an outbox row).</item>
+/// </list>
+/// <para>Events and effects are grouped per transition rather than a row each, so a 200-partner
+/// launch (hundreds of events and effects) still fits the 100-entity limit of one transaction.
+/// The whole transition commits or nothing does: a 412 on the snapshot, or a 409 on the dedupe
+/// row, means another writer got there first.</para>
+/// </remarks>
+public sealed class TableRoundStore(TableClient table)
+{
+    private const string StateRow = "state";
+    private const int MaxBatchEntities = 100;
+    private const long MaxBatchBytes = 4_000_000;
+
+    /// <summary>Loads a round's snapshot, or null when it does not exist.</summary>
+    public async Task<StoredRound?> LoadAsync(string roundId, CancellationToken cancellationToken = default)
+    {
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(roundId, StateRow, cancellationToken: cancellationToken);
+        if (!head.HasValue || head.Value is null)
+        {
+            return null;
+        }
+
+        var entity = head.Value;
+        var text = ChunkedText.Read(entity);
+        var overflow = entity.GetInt32("overflow") ?? 0;
+        for (var i = 1; i <= overflow; i++)
+        {
+            var more = await table.GetEntityAsync<TableEntity>(roundId, $"{StateRow}:{i}", cancellationToken: cancellationToken);
+            text += ChunkedText.Read(more.Value);
+        }
+
+        return new StoredRound(RoundJson.Deserialize<RoundState>(text), entity.ETag);
+    }
+
+    /// <summary>
+    /// Commits an accepted transition atomically: snapshot, events, outbox and dedupe row.
+    /// </summary>
+    /// <param name="previous">The round as loaded, or null for a new round.</param>
+    /// <param name="triggerId">The trigger that was decided.</param>
+    /// <param name="accepted">The decision.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The new snapshot's ETag.</returns>
+    /// <exception cref="RoundConcurrencyException">Another writer committed first.</exception>
+    public async Task<ETag> CommitAsync(StoredRound? previous, string triggerId, RoundDecision.Accepted accepted, CancellationToken cancellationToken = default)
+    {
+        var roundId = accepted.State.RoundId;
+        var actions = new List<TableTransactionAction>();
+
+        var stateGroups = ChunkedText.Split(RoundJson.Serialize(accepted.State));
+        var head = new TableEntity(roundId, StateRow)
+        {
+            ["overflow"] = stateGroups.Count - 1,
+            ["status"] = RoundProcess.Kebab(accepted.State.Status),
+            ["eventCount"] = accepted.State.EventCount,
+        };
+        ChunkedText.Write(head, stateGroups[0]);
+        actions.Add(previous is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, head)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, previous.ETag));
+        for (var i = 1; i < stateGroups.Count; i++)
+        {
+            var more = new TableEntity(roundId, $"{StateRow}:{i}");
+            ChunkedText.Write(more, stateGroups[i]);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, more));
+        }
+
+        var firstSequence = accepted.State.EventCount - accepted.Events.Count + 1;
+        var eventGroups = ChunkedText.Split(RoundJson.Serialize(accepted.Events));
+        for (var i = 0; i < eventGroups.Count; i++)
+        {
+            // One transition's events share a row; a very large transition spills into ".1", ".2", ….
+            var row = new TableEntity(roundId, EventRowKey(firstSequence) + (i == 0 ? "" : $".{i}"))
+            {
+                ["triggerId"] = triggerId,
+                ["count"] = accepted.Events.Count,
+                ["parts"] = eventGroups.Count,
+            };
+            ChunkedText.Write(row, eventGroups[i]);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+        }
+
+        if (!accepted.Effects.IsEmpty)
+        {
+            var outboxGroups = ChunkedText.Split(RoundJson.Serialize(accepted.Effects));
+            for (var i = 0; i < outboxGroups.Count; i++)
+            {
+                var row = new TableEntity(roundId, OutboxRowKey(triggerId) + (i == 0 ? "" : $".{i}"))
+                {
+                    ["count"] = accepted.Effects.Count,
+                    ["parts"] = outboxGroups.Count,
+                };
+                ChunkedText.Write(row, outboxGroups[i]);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            }
+        }
+
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(roundId, DedupeRowKey(triggerId))
+        {
+            ["firstSequence"] = firstSequence,
+            ["count"] = accepted.Events.Count,
+        }));
+
+        var bytes = actions.Sum(a => ChunkedText.SizeOf((TableEntity)a.Entity));
+        if (actions.Count > MaxBatchEntities || bytes > MaxBatchBytes)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Round '{roundId}': one transition needs {actions.Count} rows and {bytes} bytes, beyond one Azure Table transaction."));
+        }
+
+        try
+        {
+            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            return response.Value[0].Headers.ETag ?? throw new InvalidOperationException("The table returned no ETag for the snapshot.");
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
+        {
+            throw new RoundConcurrencyException(roundId, ex);
+        }
+    }
+
+    /// <summary>Reads a round's events in order, from a sequence number (1-based), at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default)
+    {
+        var result = new List<(long, RoundEvent)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"e:"} and RowKey lt {"e;"}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        foreach (var group in rows.GroupBy(r => r.RowKey.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var first = long.Parse(group.Key[2..], CultureInfo.InvariantCulture);
+            var count = group.First().GetInt32("count") ?? 0;
+            if (first + count <= fromSequence)
+            {
+                continue;
+            }
+
+            var text = string.Concat(group.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read));
+            var events = RoundJson.Deserialize<List<RoundEvent>>(text);
+            for (var i = 0; i < events.Count && result.Count < max; i++)
+            {
+                if (first + i >= fromSequence)
+                {
+                    result.Add((first + i, events[i]));
+                }
+            }
+
+            if (result.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The effects still waiting in a round's outbox, by trigger id.</summary>
+    public async Task<IReadOnlyList<(string TriggerId, IReadOnlyList<RoundEffect> Effects)>> ReadOutboxAsync(string roundId, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"o:"} and RowKey lt {"o;"}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return [.. rows.GroupBy(r => r.RowKey.Split('.')[0])
+            .Select(g => (g.Key[2..], (IReadOnlyList<RoundEffect>)RoundJson.Deserialize<List<RoundEffect>>(
+                string.Concat(g.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read)))))];
+    }
+
+    /// <summary>True when a trigger has been committed for a round.</summary>
+    public async Task<bool> HasTriggerAsync(string roundId, string triggerId, CancellationToken cancellationToken = default) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(roundId, DedupeRowKey(triggerId), cancellationToken: cancellationToken)).HasValue;
+
+    // Sequence numbers are zero-padded so row keys sort in event order.
+    private static string EventRowKey(long sequence) => string.Create(CultureInfo.InvariantCulture, $"e:{sequence:D12}");
+
+    private static string OutboxRowKey(string triggerId) => $"o:{triggerId}";
+
+    private static string DedupeRowKey(string triggerId) => $"t:{triggerId}";
+}

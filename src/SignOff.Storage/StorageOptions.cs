@@ -1,0 +1,68 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace SignOff.Storage;
+
+/// <summary>
+/// Where SignOff keeps its state: a connection string (Azurite locally, or a key-based account)
+/// or an account name reached with <see cref="DefaultAzureCredential"/> (managed identity on Azure).
+/// </summary>
+public sealed record StorageOptions
+{
+    /// <summary>A storage connection string; wins over <see cref="AccountName"/> when both are set.</summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>The storage account name, for identity-based access.</summary>
+    public string? AccountName { get; init; }
+
+    /// <summary>Prefix for table, queue and container names, so several environments (or test runs) can share an account.</summary>
+    public string Prefix { get; init; } = "";
+
+    /// <summary>Builds the three service clients.</summary>
+    /// <exception cref="InvalidOperationException">Neither a connection string nor an account name is configured.</exception>
+    public StorageClients CreateClients(TokenCredential? credential = null)
+    {
+        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            return new StorageClients(
+                new TableServiceClient(ConnectionString),
+                new BlobServiceClient(ConnectionString),
+                new QueueServiceClient(ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+                Prefix);
+        }
+
+        if (!string.IsNullOrWhiteSpace(AccountName))
+        {
+            credential ??= new DefaultAzureCredential();
+            return new StorageClients(
+                new TableServiceClient(new Uri($"https://{AccountName}.table.core.windows.net"), credential),
+                new BlobServiceClient(new Uri($"https://{AccountName}.blob.core.windows.net"), credential),
+                new QueueServiceClient(new Uri($"https://{AccountName}.queue.core.windows.net"), credential,
+                    new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+                Prefix);
+        }
+
+        throw new InvalidOperationException(
+            "Storage is not configured: set Storage:ConnectionString (e.g. Azurite's) or Storage:AccountName (for managed identity).");
+    }
+}
+
+/// <summary>The Azure Storage clients SignOff uses, with its naming applied.</summary>
+public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient Blobs, QueueServiceClient Queues, string Prefix)
+{
+    /// <summary>The table of rounds: one partition per round.</summary>
+    public TableClient Rounds => Tables.GetTableClient(Prefix + "rounds");
+
+    /// <summary>The index of pending timers: a hint for the sweeper.</summary>
+    public TableClient Timers => Tables.GetTableClient(Prefix + "timers");
+
+    /// <summary>Creates every table, queue and container that does not exist yet.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Rounds.CreateIfNotExistsAsync(cancellationToken);
+        await Timers.CreateIfNotExistsAsync(cancellationToken);
+    }
+}
