@@ -59,10 +59,28 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>The index of pending timers: a hint for the sweeper.</summary>
     public TableClient Timers => Tables.GetTableClient(Prefix + "timers");
 
+    /// <summary>The index of outbox rows not yet dispatched: a hint for the sweeper.</summary>
+    public TableClient Outbox => Tables.GetTableClient(Prefix + "outbox");
+
+    /// <summary>Queue of triggers that wake rounds (timers due, work handed off).</summary>
+    public QueueClient RoundTriggers => Queues.GetQueueClient(Prefix + "round-triggers");
+
+    /// <summary>Queue of outbox rows to dispatch.</summary>
+    public QueueClient Effects => Queues.GetQueueClient(Prefix + "effects");
+
+    /// <summary>Where a queue's poison messages go.</summary>
+    public QueueClient PoisonOf(QueueClient queue) => Queues.GetQueueClient(queue.Name + "-poison");
+
     /// <summary>Creates every table, queue and container that does not exist yet.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Rounds.CreateIfNotExistsAsync(cancellationToken);
         await Timers.CreateIfNotExistsAsync(cancellationToken);
+        await Outbox.CreateIfNotExistsAsync(cancellationToken);
+        foreach (var queue in new[] { RoundTriggers, Effects })
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await PoisonOf(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
     }
 }

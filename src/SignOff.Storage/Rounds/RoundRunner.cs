@@ -1,19 +1,23 @@
 using SignOff.Core.Rounds;
+using SignOff.Storage.Execution;
 
 namespace SignOff.Storage.Rounds;
 
 /// <summary>
 /// Applies a trigger to a stored round: load, decide, commit — and on a conflict, load and
-/// decide again.
+/// decide again. Then hands the effects to the dispatch queue.
 /// </summary>
 /// <remarks>
-/// Deciding is pure and cheap, so optimistic concurrency costs little: when twenty officers
+/// <para>Deciding is pure and cheap, so optimistic concurrency costs little: when twenty officers
 /// decide in the same instant, each loser reloads the winner's snapshot and decides its own
 /// trigger against it, so every decision counts and none is lost. A trigger that already
 /// committed (a retried request, a redelivered message) is answered from the snapshot as
-/// <see cref="RoundDecision.AlreadyApplied"/>.
+/// <see cref="RoundDecision.AlreadyApplied"/>.</para>
+/// <para>Order matters for crash safety: the timer and outbox index entries are written before
+/// the commit (a crash leaves a harmless stale hint), the effects message after it (a crash
+/// before it leaves the outbox row for the sweeper to find through the index).</para>
 /// </remarks>
-public sealed class RoundRunner(TableRoundStore store, RoundProcess process, TimeProvider time)
+public sealed class RoundRunner(TableRoundStore store, RoundProcess process, TimeProvider time, ExecutionIndexes? indexes = null, WorkQueue<EffectMessage>? effects = null)
 {
     /// <summary>How many times to reload and decide again before giving up.</summary>
     public const int MaxAttempts = 50;
@@ -23,6 +27,9 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
     /// <summary>How many commits lost a race and were decided again (for telemetry and tests).</summary>
     public long Conflicts => Interlocked.Read(ref conflicts);
 
+    /// <summary>A test hook: runs after the commit and before the effects are enqueued, to simulate a crash there.</summary>
+    internal Func<Task>? AfterCommit { get; set; }
+
     /// <summary>Runs a trigger for a round (null state for <see cref="StartRound"/>).</summary>
     /// <exception cref="RoundConcurrencyException">Still conflicting after <see cref="MaxAttempts"/> attempts.</exception>
     public async Task<RoundDecision> RunAsync(string roundId, RoundTrigger trigger, CancellationToken cancellationToken = default)
@@ -30,24 +37,47 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
         for (var attempt = 1; ; attempt++)
         {
             var stored = await store.LoadAsync(roundId, cancellationToken);
-            var decision = process.Decide(stored?.State, trigger, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var decision = process.Decide(stored?.State, trigger, now);
             if (decision is not RoundDecision.Accepted accepted)
             {
                 return decision;
             }
 
+            if (indexes is not null)
+            {
+                await indexes.AddTimersAsync(roundId, accepted.Events.OfType<TimerScheduled>().Select(t => t.Timer), cancellationToken);
+                if (!accepted.Effects.IsEmpty)
+                {
+                    await indexes.AddOutboxAsync(roundId, trigger.TriggerId, now, cancellationToken);
+                }
+            }
+
             try
             {
                 await store.CommitAsync(stored, trigger.TriggerId, accepted, cancellationToken);
-                return accepted;
             }
             catch (RoundConcurrencyException) when (attempt < MaxAttempts)
             {
                 Interlocked.Increment(ref conflicts);
-                // Another writer moved first; back off a little (with jitter) so a crowd spreads out.
+
+                // Another writer moved first; back off a little, with jitter, so a crowd spreads out.
                 // Wall-clock delay on purpose: the decision clock may be a manual one in development.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), cancellationToken);
+                continue;
             }
+
+            if (AfterCommit is not null)
+            {
+                await AfterCommit();
+            }
+
+            if (effects is not null && !accepted.Effects.IsEmpty)
+            {
+                await effects.SendAsync(new EffectMessage(roundId, trigger.TriggerId), cancellationToken: cancellationToken);
+            }
+
+            return accepted;
         }
     }
 }

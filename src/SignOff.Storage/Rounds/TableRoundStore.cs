@@ -9,6 +9,25 @@ namespace SignOff.Storage.Rounds;
 /// <summary>A round as loaded: its snapshot and the ETag a commit must match.</summary>
 public sealed record StoredRound(RoundState State, ETag ETag);
 
+/// <summary>One transition's outbox row: its effects, and how many table rows hold them.</summary>
+public sealed record OutboxRow(IReadOnlyList<RoundEffect> Effects, int Parts);
+
+/// <summary>Whether a worker may perform an effect.</summary>
+public enum EffectClaimState
+{
+    /// <summary>This worker holds the claim: perform the effect, then complete it.</summary>
+    Claimed,
+
+    /// <summary>The effect was performed before: skip it.</summary>
+    AlreadyDone,
+
+    /// <summary>Another worker is performing it now: leave it to them.</summary>
+    HeldByAnother,
+}
+
+/// <summary>The outcome of claiming an effect.</summary>
+public sealed record EffectClaim(EffectClaimState State, ETag ETag);
+
 /// <summary>Another writer moved the round first: reload and decide again.</summary>
 public sealed class RoundConcurrencyException(string roundId, Exception inner)
     : Exception($"Round '{roundId}' was changed by another writer.", inner);
@@ -198,6 +217,98 @@ public sealed class TableRoundStore(TableClient table)
                 string.Concat(g.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read)))))];
     }
 
+    /// <summary>One transition's outbox row, or null when it has been dispatched (or never committed).</summary>
+    public async Task<OutboxRow?> ReadOutboxRowAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
+    {
+        var head = await table.GetEntityIfExistsAsync<TableEntity>(roundId, OutboxRowKey(triggerId), cancellationToken: cancellationToken);
+        if (!head.HasValue || head.Value is null)
+        {
+            return null;
+        }
+
+        var parts = head.Value.GetInt32("parts") ?? 1;
+        var text = ChunkedText.Read(head.Value);
+        for (var i = 1; i < parts; i++)
+        {
+            text += ChunkedText.Read((await table.GetEntityAsync<TableEntity>(roundId, $"{OutboxRowKey(triggerId)}.{i}", cancellationToken: cancellationToken)).Value);
+        }
+
+        return new OutboxRow(RoundJson.Deserialize<List<RoundEffect>>(text), parts);
+    }
+
+    /// <summary>Deletes a dispatched outbox row (all its parts).</summary>
+    public async Task DeleteOutboxRowAsync(string roundId, string triggerId, int parts, CancellationToken cancellationToken = default)
+    {
+        for (var i = parts - 1; i >= 0; i--)
+        {
+            var row = OutboxRowKey(triggerId) + (i == 0 ? "" : $".{i}");
+            try
+            {
+                await table.DeleteEntityAsync(roundId, row, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Another dispatcher finished first.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims an effect for performing. Only the claimant performs it; a claim older than the
+    /// lease is presumed abandoned by a crashed worker and may be taken over.
+    /// </summary>
+    public async Task<EffectClaim> ClaimEffectAsync(string roundId, string effectId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var row = EffectRowKey(effectId);
+        try
+        {
+            var added = await table.AddEntityAsync(new TableEntity(roundId, row) { ["state"] = "claimed", ["claimedAt"] = now }, cancellationToken);
+            return new EffectClaim(EffectClaimState.Claimed, added.Headers.ETag ?? ETag.All);
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict)
+        {
+            var existing = (await table.GetEntityAsync<TableEntity>(roundId, row, cancellationToken: cancellationToken)).Value;
+            if (existing.GetString("state") == "done")
+            {
+                return new EffectClaim(EffectClaimState.AlreadyDone, existing.ETag);
+            }
+
+            if ((existing.GetDateTimeOffset("claimedAt") ?? now) + lease > now)
+            {
+                return new EffectClaim(EffectClaimState.HeldByAnother, existing.ETag);
+            }
+
+            try
+            {
+                var taken = await table.UpdateEntityAsync(new TableEntity(roundId, row) { ["state"] = "claimed", ["claimedAt"] = now },
+                    existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return new EffectClaim(EffectClaimState.Claimed, taken.Headers.ETag ?? ETag.All);
+            }
+            catch (RequestFailedException raced) when (raced.Status == (int)HttpStatusCode.PreconditionFailed)
+            {
+                return new EffectClaim(EffectClaimState.HeldByAnother, existing.ETag);
+            }
+        }
+    }
+
+    /// <summary>Records an effect as performed: it will never be performed again.</summary>
+    public async Task CompleteEffectAsync(string roundId, string effectId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await table.UpsertEntityAsync(new TableEntity(roundId, EffectRowKey(effectId)) { ["state"] = "done", ["doneAt"] = now },
+            TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>Gives up a claim after a failure, so a retry can perform the effect at once.</summary>
+    public async Task ReleaseEffectAsync(string roundId, string effectId, EffectClaim claim, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(roundId, EffectRowKey(effectId), claim.ETag, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Gone or taken over already.
+        }
+    }
+
     /// <summary>True when a trigger has been committed for a round.</summary>
     public async Task<bool> HasTriggerAsync(string roundId, string triggerId, CancellationToken cancellationToken = default) =>
         (await table.GetEntityIfExistsAsync<TableEntity>(roundId, DedupeRowKey(triggerId), cancellationToken: cancellationToken)).HasValue;
@@ -208,4 +319,6 @@ public sealed class TableRoundStore(TableClient table)
     private static string OutboxRowKey(string triggerId) => $"o:{triggerId}";
 
     private static string DedupeRowKey(string triggerId) => $"t:{triggerId}";
+
+    private static string EffectRowKey(string effectId) => $"d:{effectId}";
 }

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using SignOff.Core.Rounds;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Storage.Execution;
+
+/// <summary>Performs one kind of effect: sends an email, delivers webhooks.</summary>
+public interface IEffectHandler
+{
+    /// <summary>True for the effects this handler performs.</summary>
+    bool Handles(RoundEffect effect);
+
+    /// <summary>Performs the effect. Throw to have it retried later.</summary>
+    Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken);
+}
+
+/// <summary>What became of an outbox row.</summary>
+public enum DispatchOutcome
+{
+    /// <summary>Every effect is done and the row is gone.</summary>
+    Completed,
+
+    /// <summary>Another worker holds some effect; the message should come back later.</summary>
+    Deferred,
+}
+
+/// <summary>
+/// Dispatches a transition's outbox row: each effect once, by effect id.
+/// </summary>
+/// <remarks>
+/// At least once, deduplicated: an effect is claimed before it is performed and recorded done
+/// after; the outbox row is deleted only when every effect is done. A second delivery of the
+/// same message finds the effects done (or claimed) and performs nothing; a worker that crashed
+/// mid-effect leaves a claim that expires after <see cref="Lease"/>, so the effect is retried.
+/// </remarks>
+public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes indexes, IEnumerable<IEffectHandler> handlers, TimeProvider time, ILogger<EffectDispatcher> logger)
+{
+    /// <summary>How long a claim protects an effect being performed.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    public async Task<DispatchOutcome> DispatchAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
+    {
+        var row = await store.ReadOutboxRowAsync(roundId, triggerId, cancellationToken);
+        if (row is null)
+        {
+            await indexes.RemoveOutboxAsync(roundId, triggerId, cancellationToken);
+            return DispatchOutcome.Completed;
+        }
+
+        var deferred = false;
+        foreach (var effect in row.Effects)
+        {
+            var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), Lease, cancellationToken);
+            switch (claim.State)
+            {
+                case EffectClaimState.AlreadyDone:
+                    continue;
+                case EffectClaimState.HeldByAnother:
+                    deferred = true;
+                    continue;
+            }
+
+            var handler = handlers.FirstOrDefault(h => h.Handles(effect))
+                ?? throw new InvalidOperationException($"No handler performs {effect.GetType().Name} effects.");
+            try
+            {
+                await handler.PerformAsync(roundId, effect, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Effect {EffectId} of round {RoundId} failed; it will be retried", effect.EffectId, roundId);
+                await store.ReleaseEffectAsync(roundId, effect.EffectId, claim, CancellationToken.None);
+                throw;
+            }
+
+            await store.CompleteEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), cancellationToken);
+            logger.LogInformation("Performed effect {EffectId} ({EffectKind}) for round {RoundId}", effect.EffectId, Describe(effect), roundId);
+        }
+
+        if (deferred)
+        {
+            return DispatchOutcome.Deferred;
+        }
+
+        await store.DeleteOutboxRowAsync(roundId, triggerId, row.Parts, cancellationToken);
+        await indexes.RemoveOutboxAsync(roundId, triggerId, cancellationToken);
+        return DispatchOutcome.Completed;
+    }
+
+    private static string Describe(RoundEffect effect) => effect switch
+    {
+        SendNotification n => RoundProcess.Kebab(n.Notification.Kind),
+        PublishWebhook w => w.Event.Type,
+        _ => effect.GetType().Name,
+    };
+}

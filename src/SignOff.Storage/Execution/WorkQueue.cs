@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Storage.Execution;
+
+/// <summary>Wakes a round with a trigger (a due timer, a hand-off).</summary>
+public sealed record TriggerMessage(string RoundId, RoundTrigger Trigger);
+
+/// <summary>Asks for a round's outbox row to be dispatched.</summary>
+public sealed record EffectMessage(string RoundId, string TriggerId);
+
+/// <summary>A message taken from a queue, with what is needed to finish or release it.</summary>
+public sealed record Delivery<T>(T? Body, string MessageId, string PopReceipt, long DequeueCount, string RawText);
+
+/// <summary>
+/// A storage queue of JSON messages, with a poison queue for messages that keep failing.
+/// </summary>
+/// <remarks>
+/// Delivery is at least once: a message is deleted only after its work is done, so a crash
+/// means it reappears after the visibility timeout. Every handler is therefore idempotent. A
+/// message dequeued more than <see cref="MaxDequeueCount"/> times, or one that cannot be read at
+/// all, is moved to the poison queue so it cannot block the rest.
+/// </remarks>
+public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison)
+{
+    /// <summary>Dequeues beyond this count send a message to the poison queue (the Functions host's default is 5 too).</summary>
+    public const int MaxDequeueCount = 5;
+
+    /// <summary>How long a taken message stays invisible to other workers.</summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+
+    public string Name => queue.Name;
+
+    public async Task SendAsync(T message, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
+        await queue.SendMessageAsync(JsonSerializer.Serialize(message, RoundJson.Options), delay, cancellationToken: cancellationToken);
+
+    /// <summary>Takes up to <paramref name="max"/> messages. Poison messages are moved aside and not returned.</summary>
+    public async Task<IReadOnlyList<Delivery<T>>> ReceiveAsync(int max, CancellationToken cancellationToken = default)
+    {
+        QueueMessage[] messages = await queue.ReceiveMessagesAsync(max, VisibilityTimeout, cancellationToken);
+        var deliveries = new List<Delivery<T>>();
+        foreach (var m in messages)
+        {
+            var text = m.Body.ToString();
+            var body = TryRead(text);
+            if (body is null || m.DequeueCount > MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(new Delivery<T>(body, m.MessageId, m.PopReceipt, m.DequeueCount, text), cancellationToken);
+                continue;
+            }
+
+            deliveries.Add(new Delivery<T>(body, m.MessageId, m.PopReceipt, m.DequeueCount, text));
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>The work is done: delete the message.</summary>
+    public async Task CompleteAsync(Delivery<T> delivery, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await queue.DeleteMessageAsync(delivery.MessageId, delivery.PopReceipt, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The visibility timeout passed and another worker took it; its work is idempotent.
+        }
+    }
+
+    /// <summary>Copies a message to the poison queue and removes it from this one.</summary>
+    public async Task MoveToPoisonAsync(Delivery<T> delivery, CancellationToken cancellationToken = default)
+    {
+        await poison.SendMessageAsync(delivery.RawText, cancellationToken: cancellationToken);
+        await CompleteAsync(delivery, cancellationToken);
+    }
+
+    /// <summary>Messages waiting in the poison queue (for health checks and tests).</summary>
+    public async Task<int> PoisonCountAsync(CancellationToken cancellationToken = default) =>
+        (await poison.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
+
+    private static T? TryRead(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, RoundJson.Options);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Logging;
+using SignOff.Core.Rounds;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Storage.Execution;
+
+/// <summary>
+/// The background work, as single passes the local pollers loop over and the Functions host's
+/// triggers call: take queue messages, sweep due timers, sweep stranded outbox rows.
+/// </summary>
+public sealed class Workers(
+    RoundRunner runner,
+    EffectDispatcher dispatcher,
+    ExecutionIndexes indexes,
+    WorkQueue<TriggerMessage> triggers,
+    WorkQueue<EffectMessage> effects,
+    TimeProvider time,
+    ILogger<Workers> logger)
+{
+    /// <summary>An outbox row this old with no dispatch is presumed stranded by a crash.</summary>
+    public static readonly TimeSpan StrandedAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>Handles one round-trigger message. Returns normally when the message may be deleted.</summary>
+    public async Task HandleTriggerAsync(TriggerMessage message, CancellationToken cancellationToken)
+    {
+        var decision = await runner.RunAsync(message.RoundId, message.Trigger, cancellationToken);
+        if (decision is RoundDecision.Rejected rejected)
+        {
+            // A rejected wake-up (a timer already cleared, a round since cancelled) is an answer, not a failure.
+            logger.LogInformation("Round {RoundId} refused {Trigger} ({TriggerId}): {Code} {Reason}",
+                message.RoundId, message.Trigger.GetType().Name, message.Trigger.TriggerId, rejected.Code, rejected.Message);
+        }
+    }
+
+    /// <summary>Handles one effects message. Returns false when it should come back later.</summary>
+    public async Task<bool> HandleEffectAsync(EffectMessage message, CancellationToken cancellationToken) =>
+        await dispatcher.DispatchAsync(message.RoundId, message.TriggerId, cancellationToken) == DispatchOutcome.Completed;
+
+    /// <summary>Takes and handles a batch of round-trigger messages; returns how many were handled.</summary>
+    public async Task<int> PollTriggersAsync(int batch, CancellationToken cancellationToken)
+    {
+        var deliveries = await triggers.ReceiveAsync(batch, cancellationToken);
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                await HandleTriggerAsync(delivery.Body!, cancellationToken);
+                await triggers.CompleteAsync(delivery, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Left on the queue: it reappears after the visibility timeout, and goes to poison after too many tries.
+                logger.LogError(ex, "Trigger message {MessageId} for round {RoundId} failed (attempt {Attempt})",
+                    delivery.MessageId, delivery.Body!.RoundId, delivery.DequeueCount);
+            }
+        }
+
+        return deliveries.Count;
+    }
+
+    /// <summary>Takes and handles a batch of effects messages; returns how many were handled.</summary>
+    public async Task<int> PollEffectsAsync(int batch, CancellationToken cancellationToken)
+    {
+        var deliveries = await effects.ReceiveAsync(batch, cancellationToken);
+        foreach (var delivery in deliveries)
+        {
+            try
+            {
+                if (await HandleEffectAsync(delivery.Body!, cancellationToken))
+                {
+                    await effects.CompleteAsync(delivery, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Effects message {MessageId} for round {RoundId} failed (attempt {Attempt})",
+                    delivery.MessageId, delivery.Body!.RoundId, delivery.DequeueCount);
+            }
+        }
+
+        return deliveries.Count;
+    }
+
+    /// <summary>Fires every due timer the index knows of; returns how many were fired.</summary>
+    public async Task<int> SweepTimersAsync(int max, CancellationToken cancellationToken)
+    {
+        var due = await indexes.DueTimersAsync(time.GetUtcNow(), max, cancellationToken);
+        foreach (var timer in due)
+        {
+            var decision = await runner.RunAsync(timer.RoundId, FireTimer.For(timer.TimerId), cancellationToken);
+            if (decision is RoundDecision.Rejected { Code: RejectionCode.TimerNotDue })
+            {
+                continue; // the clocks disagree by a little; try again next sweep
+            }
+
+            await indexes.RemoveTimerAsync(timer, cancellationToken);
+        }
+
+        return due.Count;
+    }
+
+    /// <summary>Re-enqueues outbox rows left behind by a crash between commit and enqueue.</summary>
+    public async Task<int> SweepOutboxAsync(int max, CancellationToken cancellationToken)
+    {
+        var stranded = await indexes.PendingOutboxAsync(time.GetUtcNow() - StrandedAfter, max, cancellationToken);
+        foreach (var entry in stranded)
+        {
+            logger.LogWarning("Re-dispatching outbox row {TriggerId} of round {RoundId}, pending since {WrittenAt:u}", entry.TriggerId, entry.RoundId, entry.WrittenAt);
+            await effects.SendAsync(new EffectMessage(entry.RoundId, entry.TriggerId), cancellationToken: cancellationToken);
+
+            // Restart the entry's clock, so a row that is merely slow (a mail server down) is not re-sent every sweep.
+            await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, time.GetUtcNow(), cancellationToken);
+        }
+
+        return stranded.Count;
+    }
+}
