@@ -68,6 +68,12 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Queue of outbox rows to dispatch.</summary>
     public QueueClient Effects => Queues.GetQueueClient(Prefix + "effects");
 
+    /// <summary>Officers' response links, by token hash.</summary>
+    public TableClient Links => Tables.GetTableClient(Prefix + "links");
+
+    /// <summary>Drafts and counterparts.</summary>
+    public BlobContainerClient Documents => Blobs.GetBlobContainerClient(Prefix + "documents");
+
     /// <summary>Where a queue's poison messages go.</summary>
     public QueueClient PoisonOf(QueueClient queue) => Queues.GetQueueClient(queue.Name + "-poison");
 
@@ -77,6 +83,8 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
         await Rounds.CreateIfNotExistsAsync(cancellationToken);
         await Timers.CreateIfNotExistsAsync(cancellationToken);
         await Outbox.CreateIfNotExistsAsync(cancellationToken);
+        await Links.CreateIfNotExistsAsync(cancellationToken);
+        await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         foreach (var queue in new[] { RoundTriggers, Effects })
         {
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -9,6 +9,9 @@ namespace SignOff.Storage.Rounds;
 /// <summary>A round as loaded: its snapshot and the ETag a commit must match.</summary>
 public sealed record StoredRound(RoundState State, ETag ETag);
 
+/// <summary>A round's headline, for lists.</summary>
+public sealed record RoundHeadline(string RoundId, string Title, string Reference, string Status, DateOnly Deadline);
+
 /// <summary>One transition's outbox row: its effects, and how many table rows hold them.</summary>
 public sealed record OutboxRow(IReadOnlyList<RoundEffect> Effects, int Parts);
 
@@ -97,6 +100,9 @@ public sealed class TableRoundStore(TableClient table)
             ["overflow"] = stateGroups.Count - 1,
             ["status"] = RoundProcess.Kebab(accepted.State.Status),
             ["eventCount"] = accepted.State.EventCount,
+            ["title"] = accepted.State.Agreement.Title,
+            ["reference"] = accepted.State.Agreement.Reference,
+            ["deadline"] = accepted.State.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         ChunkedText.Write(head, stateGroups[0]);
         actions.Add(previous is null
@@ -163,6 +169,22 @@ public sealed class TableRoundStore(TableClient table)
         }
     }
 
+    /// <summary>Summaries of every round (optionally only those in one status), from the snapshot rows' headline columns.</summary>
+    public async Task<IReadOnlyList<RoundHeadline>> ListAsync(string? status, CancellationToken cancellationToken = default)
+    {
+        var filter = status is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {StateRow}")
+            : TableClient.CreateQueryFilter($"RowKey eq {StateRow} and status eq {status}");
+        var result = new List<RoundHeadline>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "status", "title", "reference", "deadline"], cancellationToken: cancellationToken))
+        {
+            result.Add(new RoundHeadline(e.PartitionKey, e.GetString("title") ?? "", e.GetString("reference") ?? "", e.GetString("status") ?? "",
+                DateOnly.ParseExact(e.GetString("deadline") ?? "0001-01-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
+
+        return result;
+    }
+
     /// <summary>Reads a round's events in order, from a sequence number (1-based), at most <paramref name="max"/>.</summary>
     public async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default)
     {
@@ -217,7 +239,10 @@ public sealed class TableRoundStore(TableClient table)
                 string.Concat(g.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read)))))];
     }
 
-    /// <summary>One transition's outbox row, or null when it has been dispatched (or never committed).</summary>
+    /// <summary>A round's headline, for lists.</summary>
+public sealed record RoundHeadline(string RoundId, string Title, string Reference, string Status, DateOnly Deadline);
+
+/// <summary>One transition's outbox row, or null when it has been dispatched (or never committed).</summary>
     public async Task<OutboxRow?> ReadOutboxRowAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
     {
         var head = await table.GetEntityIfExistsAsync<TableEntity>(roundId, OutboxRowKey(triggerId), cancellationToken: cancellationToken);

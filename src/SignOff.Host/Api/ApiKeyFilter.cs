@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using SignOff.Host.Hosting;
+
+namespace SignOff.Host.Api;
+
+/// <summary>
+/// Coordinator API authentication by API key (header <c>X-Api-Key</c>), compared by SHA-256
+/// hash in constant time: keys are never stored, only their hashes.
+/// </summary>
+public sealed class ApiKeyFilter(SignOffOptions options) : IEndpointFilter
+{
+    public const string Header = "X-Api-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var presented = context.HttpContext.Request.Headers[Header].ToString();
+        if (presented.Length == 0 || !IsKnown(presented))
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = "ApiKey";
+            return Problems.Problem(StatusCodes.Status401Unauthorized, "unauthorised", "An API key is required",
+                $"Send a coordinator API key in the {Header} header.");
+        }
+
+        return await next(context);
+    }
+
+    /// <summary>The hash stored for a key.</summary>
+    public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private bool IsKnown(string presented)
+    {
+        var hash = Encoding.ASCII.GetBytes(HashOf(presented));
+        var known = false;
+        foreach (var candidate in options.ApiKeyHashes)
+        {
+            known |= CryptographicOperations.FixedTimeEquals(hash, Encoding.ASCII.GetBytes(candidate.ToLowerInvariant()));
+        }
+
+        return known;
+    }
+}

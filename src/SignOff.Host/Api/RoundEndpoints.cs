@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Storage.Blobs;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Host.Api;
+
+/// <summary>The coordinator API: launch rounds, watch them, act on them.</summary>
+public static class RoundEndpoints
+{
+    private const long MaxDefinitionBytes = 1024 * 1024;
+
+    public static RouteGroupBuilder MapRoundApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/rounds").WithTags("Rounds").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
+        api.MapPost("/", CreateAsync).WithSummary("Launch a round from a definition (YAML or JSON), a draft (PDF or DOCX) and an optional CSV roster.");
+        api.MapGet("/", ListAsync).WithSummary("List rounds, optionally by status.");
+        api.MapGet("/{roundId}", GetAsync).WithSummary("A round's status, version, deadline and partners.");
+        api.MapGet("/{roundId}/events", EventsAsync).WithSummary("The audit log, oldest first, paged.");
+        api.MapGet("/{roundId}/documents/{sha256}", DocumentAsync).WithSummary("Download a draft or counterpart by its SHA-256.");
+        api.MapPost("/{roundId}/revisions", ReviseAsync).WithSummary("Circulate a revised draft (kind = minor | material).");
+        api.MapPost("/{roundId}/partners", AddPartnerAsync).WithSummary("Add a partner mid-round.");
+        api.MapPost("/{roundId}/partners/{partnerId}/withdraw", (string roundId, string partnerId, WithdrawRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? Today(d), body.Reason, Coordinator(http)), ct));
+        api.MapPost("/{roundId}/partners/{partnerId}/remove", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinator(http)), ct));
+        api.MapPost("/{roundId}/partners/{partnerId}/conditions/accept", (string roundId, string partnerId, NoteRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new AcceptConditions(TriggerId(http), partnerId, body.Note, Coordinator(http)), ct));
+        api.MapPost("/{roundId}/partners/{partnerId}/conditions/reject", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinator(http)), ct));
+        api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
+        api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).");
+        api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinator(http)), ct));
+        api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinator(http)), ct));
+        return api;
+    }
+
+    /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
+    public sealed record Deps(RoundRunner Runner, RoundProcess Process, TableRoundStore Store, BlobDocumentStore Documents, GovernanceRouteCatalog Routes, TimeProvider Time);
+
+    public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
+
+    public sealed record ReasonRequest(string? Reason);
+
+    public sealed record NoteRequest(string? Note);
+
+    public sealed record DelegateRequest(string Name, string Email);
+
+    public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
+
+    public sealed record AddPartnerRequest(string Name, OfficerView Officer, string Route, DateOnly? Meeting, DateOnly? DueBy);
+
+    private static async Task<Results<Created<RoundView>, ProblemHttpResult>> CreateAsync(HttpRequest request, Deps d, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'definition' (YAML or JSON) and 'draft' (PDF or DOCX), and optionally 'roster' (CSV).");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        var definitionFile = form.Files["definition"];
+        var draftFile = form.Files["draft"];
+        if (definitionFile is null || draftFile is null)
+        {
+            return Problems.BadRequest("missing-file", $"Missing {(definitionFile is null ? "'definition'" : "'draft'")}: a round needs a definition file and a draft.");
+        }
+
+        var definitionText = await ReadTextAsync(definitionFile, "definition", ct);
+        var rosterFile = form.Files["roster"];
+        (string? Text, ProblemHttpResult? Problem) rosterText = rosterFile is null ? (null, null) : await ReadTextAsync(rosterFile, "roster", ct);
+        if ((definitionText.Problem ?? rosterText.Problem) is { } tooBig)
+        {
+            return tooBig;
+        }
+
+        var now = d.Time.GetUtcNow();
+        var parsed = RoundDefinitionParser.Parse(definitionText.Text!, LondonTime.DateOf(now), d.Routes, rosterText.Text);
+        if (!parsed.IsValid)
+        {
+            return Problems.InvalidDefinition(parsed);
+        }
+
+        var (check, content) = await ReadDocumentAsync(d, draftFile, ct);
+        if (!check.IsAccepted)
+        {
+            return DocumentProblem(check, "draft");
+        }
+
+        var roundId = NewRoundId(parsed.Definition!.Agreement.Reference);
+        var draft = new DocumentRef(check.Sha256!, Path.GetFileName(draftFile.FileName), check.Length, check.ContentType!);
+        var start = new StartRound(TriggerId(request.HttpContext), roundId, parsed.Definition, draft, Coordinator(request.HttpContext));
+
+        // Decide before storing anything, so a refused round leaves no blob behind.
+        if (d.Process.Decide(null, start, now) is RoundDecision.Rejected refused)
+        {
+            return Problems.Rejected(refused);
+        }
+
+        await d.Documents.PutAsync(check, content, draft.FileName, ct);
+        var decision = await d.Runner.RunAsync(roundId, start, ct);
+        return decision switch
+        {
+            RoundDecision.Accepted a => TypedResults.Created($"/api/rounds/{roundId}", RoundView.From(a.State)),
+            RoundDecision.Rejected r => Problems.Rejected(r),
+            _ => Problems.Problem(StatusCodes.Status409Conflict, "round-already-exists", "The round already exists", roundId),
+        };
+    }
+
+    private static async Task<Ok<IReadOnlyList<RoundSummary>>> ListAsync(string? status, Deps d, CancellationToken ct)
+    {
+        var rounds = await d.Store.ListAsync(status, ct);
+        return TypedResults.Ok<IReadOnlyList<RoundSummary>>([.. rounds.Select(r => new RoundSummary(r.RoundId, r.Title, r.Reference, r.Status, r.Deadline))]);
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> GetAsync(string roundId, Deps d, CancellationToken ct) =>
+        await d.Store.LoadAsync(roundId, ct) is { } stored
+            ? TypedResults.Ok(RoundView.From(stored.State))
+            : Problems.NotFound($"There is no round '{roundId}'.");
+
+    private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(string roundId, Deps d, CancellationToken ct, long from = 1, int max = 100)
+    {
+        if (from < 1 || max is < 1 or > 1000)
+        {
+            return Problems.BadRequest("bad-page", "'from' starts at 1 and 'max' is 1 to 1000.");
+        }
+
+        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        {
+            return Problems.NotFound($"There is no round '{roundId}'.");
+        }
+
+        var events = await d.Store.ReadEventsAsync(roundId, from, max, ct);
+        var views = events.Select(e => new EventView(e.Sequence, e.Event.GetType().Name, e.Event.At, e.Event.TriggerId, e.Event)).ToList();
+        var next = views.Count > 0 && views[^1].Sequence < stored.State.EventCount ? views[^1].Sequence + 1 : (long?)null;
+        return TypedResults.Ok(new EventPage(views, next));
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DocumentAsync(string roundId, string sha256, Deps d, CancellationToken ct)
+    {
+        var stored = await d.Store.LoadAsync(roundId, ct);
+        var belongs = stored is not null && (stored.State.Versions.Any(v => v.Document.Sha256 == sha256) || stored.State.Partners.Any(p => p.Counterpart?.Document.Sha256 == sha256));
+        if (!belongs || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
+        {
+            return Problems.NotFound("This round has no document with that SHA-256.");
+        }
+
+        return TypedResults.Stream(doc.Content, doc.ContentType, $"{sha256[..12]}{(doc.ContentType == DocumentInspector.Pdf ? ".pdf" : ".docx")}");
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'draft', 'kind' (minor or material) and 'note'.");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        RevisionKind? kind = form["kind"].ToString() switch { "minor" => RevisionKind.Minor, "material" => RevisionKind.Material, _ => null };
+        if (kind is null)
+        {
+            return Problems.BadRequest("bad-kind", "'kind' must be minor (decisions stand) or material (every decision is taken again).");
+        }
+
+        if (form.Files["draft"] is not { } file)
+        {
+            return Problems.BadRequest("missing-file", "Missing 'draft': the revised document.");
+        }
+
+        return await WithDocumentAsync(d, roundId, file, "draft", draft => new ReviseDraft(TriggerId(request.HttpContext), draft, kind.Value, form["note"], Coordinator(request.HttpContext)), ct);
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> CounterpartAsync(string roundId, string partnerId, HttpRequest request, Deps d, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'file', 'signatoryName', 'signatoryPosition' and 'signedOn'.");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        if (form.Files["file"] is not { } file)
+        {
+            return Problems.BadRequest("missing-file", "Missing 'file': the signed counterpart.");
+        }
+
+        if (!DateOnly.TryParseExact(form["signedOn"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var signedOn))
+        {
+            return Problems.BadRequest("bad-date", "'signedOn' must be a date as YYYY-MM-DD.");
+        }
+
+        var stored = await d.Store.LoadAsync(roundId, ct);
+        var version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : stored?.State.CurrentVersion.Number ?? 0;
+        return await WithDocumentAsync(d, roundId, file, "file", doc => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId, version, doc,
+            form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinator(request.HttpContext)), ct);
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
+    {
+        DecisionOutcome? outcome = body.Outcome switch
+        {
+            "approve" or "approved" => DecisionOutcome.Approved,
+            "approve-with-conditions" or "approved-with-conditions" => DecisionOutcome.ApprovedWithConditions,
+            "defer" or "deferred" => DecisionOutcome.Deferred,
+            "decline" or "declined" => DecisionOutcome.Declined,
+            _ => null,
+        };
+        if (outcome is null)
+        {
+            return Problems.BadRequest("bad-outcome", "'outcome' must be approve, approve-with-conditions, defer or decline.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Evidence))
+        {
+            return Problems.BadRequest("evidence-required", "A decision recorded on a partner's behalf needs 'evidence': where the minutes or decision notice can be found.");
+        }
+
+        var version = body.Version ?? (await d.Store.LoadAsync(roundId, ct))?.State.CurrentVersion.Number ?? 0;
+        return await RunAsync(d, roundId, new RecordDecision(TriggerId(http), partnerId, version, outcome.Value, body.Body, body.DecidedOn ?? Today(d),
+            body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinator(http), body.Evidence), ct);
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)
+    {
+        if (!d.Routes.TryGet(body.Route, out var route))
+        {
+            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route",
+                $"Unknown governance route '{body.Route}'; known routes are: {string.Join(", ", d.Routes.Ids)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Name) || !RoundDefinitionParser.IsEmail(body.Officer.Email))
+        {
+            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid",
+                "A partner needs a name and an officer with a valid email address.");
+        }
+
+        var partner = new PartnerDefinition(body.Name.Trim(), new Person(body.Officer.Name, body.Officer.Email), new PartnerGovernance(route, body.Meeting), body.DueBy);
+        return await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinator(http)), ct);
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> WithDocumentAsync(Deps d, string roundId, IFormFile file, string field, Func<DocumentRef, RoundTrigger> make, CancellationToken ct)
+    {
+        var (check, content) = await ReadDocumentAsync(d, file, ct);
+        if (!check.IsAccepted)
+        {
+            return DocumentProblem(check, field);
+        }
+
+        var doc = new DocumentRef(check.Sha256!, Path.GetFileName(file.FileName), check.Length, check.ContentType!);
+        var trigger = make(doc);
+
+        // Decide first against the current state: a refused upload stores nothing.
+        var stored = await d.Store.LoadAsync(roundId, ct);
+        if (d.Process.Decide(stored?.State, trigger, d.Time.GetUtcNow()) is RoundDecision.Rejected refused)
+        {
+            return Problems.Rejected(refused);
+        }
+
+        await d.Documents.PutAsync(check, content, doc.FileName, ct);
+        return await RunAsync(d, roundId, trigger, ct);
+    }
+
+    /// <summary>Runs a trigger and answers with the round, or the refusal.</summary>
+    public static async Task<Results<Ok<RoundView>, ProblemHttpResult>> RunAsync(Deps d, string roundId, RoundTrigger trigger, CancellationToken ct) =>
+        await d.Runner.RunAsync(roundId, trigger, ct) switch
+        {
+            RoundDecision.Accepted a => TypedResults.Ok(RoundView.From(a.State)),
+            RoundDecision.AlreadyApplied same => TypedResults.Ok(RoundView.From(same.State)),
+            RoundDecision.Rejected r => Problems.Rejected(r),
+            _ => throw new InvalidOperationException("Unknown decision."),
+        };
+
+    private static async Task<(DocumentCheck, byte[])> ReadDocumentAsync(Deps d, IFormFile file, CancellationToken ct)
+    {
+        await using var stream = file.OpenReadStream();
+        return await d.Documents.ReadAsync(stream, ct);
+    }
+
+    private static ProblemHttpResult DocumentProblem(DocumentCheck check, string field) =>
+        check.Problem == Storage.Blobs.DocumentProblem.TooLarge
+            ? Problems.Problem(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", $"'{field}': {check.Message}")
+            : Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file", $"'{field}': {check.Message}");
+
+    private static async Task<(string? Text, ProblemHttpResult? Problem)> ReadTextAsync(IFormFile file, string field, CancellationToken ct)
+    {
+        if (file.Length > MaxDefinitionBytes)
+        {
+            return (null, Problems.Problem(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large", $"'{field}' is larger than 1 MB."));
+        }
+
+        using var reader = new StreamReader(file.OpenReadStream());
+        return (await reader.ReadToEndAsync(ct), null);
+    }
+
+    /// <summary>The caller's idempotency key, or a fresh id: a retried request with the same key changes nothing.</summary>
+    public static string TriggerId(HttpContext http) =>
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? $"api:{key}" : $"api:{Guid.NewGuid():N}";
+
+    private static Actor Coordinator(HttpContext http) => new("Coordinator (API key)", "coordinator@signoff.invalid", ActorRole.Coordinator);
+
+    private static DateOnly Today(Deps d) => LondonTime.DateOf(d.Time.GetUtcNow());
+
+    private static string NewRoundId(string reference)
+    {
+        var slug = PartnerIds.Slug(reference);
+        return $"{slug[..Math.Min(slug.Length, 40)]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+    }
+}

@@ -1,0 +1,81 @@
+using SignOff.Core.Rounds;
+
+namespace SignOff.Host.Api;
+
+/// <summary>A round as the API shows it.</summary>
+public sealed record RoundView(
+    string RoundId,
+    string Title,
+    string Reference,
+    string Status,
+    string? StallReason,
+    VersionView CurrentVersion,
+    DateOnly LaunchedOn,
+    DateOnly Deadline,
+    DateOnly? EffectiveOn,
+    string Calendar,
+    IReadOnlyList<PartnerView> Partners)
+{
+    public static RoundView From(RoundState s) => new(
+        s.RoundId,
+        s.Agreement.Title,
+        s.Agreement.Reference,
+        RoundProcess.Kebab(s.Status),
+        s.StallReason,
+        new VersionView(s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, s.CurrentVersion.Document.FileName, s.CurrentVersion.Kind is { } k ? RoundProcess.Kebab(k) : null),
+        s.LaunchedOn,
+        s.Deadline,
+        s.EffectiveOn,
+        s.Calendar,
+        [.. s.Partners.Select(p => PartnerView.From(p, s.Timers.FirstOrDefault(t => t.PartnerId == p.PartnerId && t.Purpose is TimerPurpose.Reminder or TimerPurpose.OverdueReminder or TimerPurpose.CounterpartChase)))]);
+}
+
+/// <summary>A draft version.</summary>
+public sealed record VersionView(int Number, string Sha256, string FileName, string? RevisionKind);
+
+/// <summary>A partner as the API shows it.</summary>
+public sealed record PartnerView(
+    string PartnerId,
+    string Name,
+    OfficerView Officer,
+    string Route,
+    string Status,
+    DateOnly DueOn,
+    DateOnly? MeetingOn,
+    DecisionView? Decision,
+    string Conditions,
+    DateOnly? CallInEndsOn,
+    DateOnly? AuthorisedOn,
+    CounterpartView? Counterpart,
+    DateTimeOffset? NextReminderAt)
+{
+    public static PartnerView From(PartnerState p, PendingTimer? next) => new(
+        p.PartnerId,
+        p.Name,
+        new OfficerView(p.Officer.Name, p.Officer.Email),
+        p.Route.Id,
+        RoundProcess.Kebab(p.Status),
+        p.DueOn,
+        p.MeetingOn,
+        p.Decision is { } d ? new DecisionView(RoundProcess.Kebab(d.Outcome), d.Version, d.Body, d.DecidedOn, d.MinuteReference, d.Conditions, d.Reason, d.DeferredTo, d.RecordedBy.Name, RoundProcess.Kebab(d.RecordedBy.Role), d.Evidence) : null,
+        RoundProcess.Kebab(p.Conditions),
+        p.CallInEndsOn,
+        p.AuthorisedOn,
+        p.Counterpart is { } c ? new CounterpartView(c.Version, c.Document.Sha256, c.Document.FileName, c.SignatoryName, c.SignatoryPosition, c.SignedOn, c.ReceivedOn) : null,
+        next?.DueAt);
+}
+
+public sealed record OfficerView(string Name, string Email);
+
+public sealed record DecisionView(string Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, string RecordedByRole, string? Evidence);
+
+public sealed record CounterpartView(int Version, string Sha256, string FileName, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, DateOnly ReceivedOn);
+
+/// <summary>One entry of the audit log.</summary>
+public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string TriggerId, RoundEvent Data);
+
+/// <summary>A page of the audit log.</summary>
+public sealed record EventPage(IReadOnlyList<EventView> Events, long? NextFrom);
+
+/// <summary>A round in a list.</summary>
+public sealed record RoundSummary(string RoundId, string Title, string Reference, string Status, DateOnly Deadline);

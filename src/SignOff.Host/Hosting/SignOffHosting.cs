@@ -1,0 +1,110 @@
+using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
+using SignOff.Core.Calendar;
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Host.Api;
+using SignOff.Host.Mail;
+using SignOff.Host.Respond;
+using SignOff.Storage;
+using SignOff.Storage.Blobs;
+using SignOff.Storage.Execution;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Host.Hosting;
+
+/// <summary>Composition: configuration to services, and the request pipeline.</summary>
+public static class SignOffHosting
+{
+    /// <summary>True when running under the Azure Functions host as a custom handler.</summary>
+    public static bool UnderFunctionsHost => Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 };
+
+    public static void AddSignOff(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var options = config.GetSection("SignOff").Get<SignOffOptions>() ?? new SignOffOptions();
+        if (UnderFunctionsHost)
+        {
+            options = options with { RunWorkers = false };
+            builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")}");
+        }
+
+        var mail = config.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
+        var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(mail);
+        services.AddSingleton(storage.CreateClients());
+
+        var manualClock = builder.Environment.IsDevelopment() && config.GetValue<bool>("Clock:Manual");
+        if (manualClock)
+        {
+            services.AddSingleton(new ManualClock(TimeProvider.System));
+            services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<ManualClock>());
+        }
+        else
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+
+        services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
+        services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
+        services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
+        services.AddSingleton(sp => new TableRoundStore(sp.GetRequiredService<StorageClients>().Rounds));
+        services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers, sp.GetRequiredService<StorageClients>().Outbox));
+        services.AddSingleton(sp => new WorkQueue<TriggerMessage>(sp.GetRequiredService<StorageClients>().RoundTriggers, sp.GetRequiredService<StorageClients>().PoisonOf(sp.GetRequiredService<StorageClients>().RoundTriggers)));
+        services.AddSingleton(sp => new WorkQueue<EffectMessage>(sp.GetRequiredService<StorageClients>().Effects, sp.GetRequiredService<StorageClients>().PoisonOf(sp.GetRequiredService<StorageClients>().Effects)));
+        services.AddSingleton(sp => new RoundRunner(sp.GetRequiredService<TableRoundStore>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<WorkQueue<EffectMessage>>()));
+        services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
+        services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEffectHandler, SmtpMailer>();
+        services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
+        services.AddSingleton<EffectDispatcher>();
+        services.AddSingleton<Workers>();
+        services.AddSingleton<RoundEndpoints.Deps>();
+        services.AddSingleton<ApiKeyFilter>();
+        if (options.RunWorkers)
+        {
+            services.AddHostedService<WorkerService>();
+        }
+
+        services.AddProblemDetails();
+        services.AddAntiforgery();
+        services.AddHealthChecks();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+        });
+
+        // Uploads: the document limit plus room for the form's other fields.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxDocumentBytes + (2 * 1024 * 1024));
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + (2 * 1024 * 1024));
+    }
+
+    public static async Task UseSignOffAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs");
+        app.MapHealthChecks("/health");
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapRoundApi();
+        app.MapRespond();
+        app.MapDevClock();
+    }
+
+    private static BankHolidays LoadHolidays(string? refreshedFile) =>
+        refreshedFile is not null && File.Exists(refreshedFile)
+            ? BankHolidays.Embedded.MergeNewer(BankHolidays.Parse(File.ReadAllText(refreshedFile)))
+            : BankHolidays.Embedded;
+
+    private static GovernanceRouteCatalog LoadRoutes(string workflows) =>
+        GovernanceRouteCatalog.Parse(Directory.EnumerateFiles(Path.Combine(workflows, "governance"), "*.yaml")
+            .Order(StringComparer.Ordinal)
+            .Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllText(f))));
+}

@@ -1,0 +1,35 @@
+namespace SignOff.Host.Hosting;
+
+/// <summary>Settings of the host (section <c>SignOff</c>).</summary>
+public sealed record SignOffOptions
+{
+    /// <summary>The public base URL officers' links point at.</summary>
+    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The largest document accepted, in bytes (25 MB by default).</summary>
+    public long MaxDocumentBytes { get; init; } = 25L * 1024 * 1024;
+
+    /// <summary>SHA-256 (hex) of the API keys coordinators may use. Keys themselves are never stored.</summary>
+    public IReadOnlyList<string> ApiKeyHashes { get; init; } = [];
+
+    /// <summary>How long an officer's link stays valid.</summary>
+    public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
+
+    /// <summary>Run the queue pollers and sweepers in-process (off under the Functions host).</summary>
+    public bool RunWorkers { get; init; } = true;
+
+    /// <summary>How often the sweepers look for due timers and stranded outbox rows.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>SMTP settings (section <c>Mail</c>): MailDev locally, any relay elsewhere.</summary>
+public sealed record MailOptions
+{
+    public string SmtpHost { get; init; } = "127.0.0.1";
+
+    public int SmtpPort { get; init; } = 1025;
+
+    public string FromAddress { get; init; } = "signoff@signoff.example";
+
+    public string FromName { get; init; } = "SignOff";
+}

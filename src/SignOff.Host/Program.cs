@@ -1,0 +1,13 @@
+using SignOff.Host.Api;
+using SignOff.Host.Hosting;
+using SignOff.Host.Respond;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSignOff();
+
+var app = builder.Build();
+await app.UseSignOffAsync();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to functional tests.</summary>
+public partial class Program;
