@@ -46,6 +46,7 @@ public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, Respons
             message.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
             message.To.Add(new MailboxAddress(recipient.Person.Name, recipient.Person.Email));
             message.Headers.Add("X-SignOff-Effect", effect.EffectId);
+            message.Headers.Add("X-SignOff-Round", roundId);
             await smtp.SendAsync(message, cancellationToken);
         }
 

@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SignOff.Host.Api;
+using SignOff.Storage;
+using SignOff.Storage.Execution;
+
+namespace SignOff.Integration.Tests.Host;
+
+/// <summary>
+/// The real host, in-process, against the Azurite and MailDev that <c>./signoff test</c> started.
+/// Each factory has its own storage prefix (pass one in to "restart" over the same data).
+/// Background workers are off: tests drive them, so every pass is deterministic.
+/// </summary>
+public sealed class SignOffFactory(string? prefix = null) : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-coordinator-key-0123456789abcdef";
+
+    public string Prefix { get; } = prefix ?? "h" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    public static string MailDev => Environment.GetEnvironmentVariable("SIGNOFF_TEST_MAILDEV")
+        ?? throw new InvalidOperationException("SIGNOFF_TEST_MAILDEV is not set: run the tests with ./signoff test, which starts MailDev.");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        // UseSetting, not ConfigureAppConfiguration: the host reads its settings while it is being built.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = Environment.GetEnvironmentVariable("SIGNOFF_TEST_STORAGE")
+                ?? throw new InvalidOperationException("SIGNOFF_TEST_STORAGE is not set: run the tests with ./signoff test, which starts Azurite."),
+            ["Storage:Prefix"] = Prefix,
+            ["Mail:SmtpPort"] = Environment.GetEnvironmentVariable("SIGNOFF_TEST_SMTP_PORT") ?? "1025",
+            ["SignOff:ApiKeyHashes:0"] = ApiKeyFilter.HashOf(ApiKey),
+            ["SignOff:RunWorkers"] = "false",
+            ["SignOff:MaxDocumentBytes"] = "65536",
+            ["SignOff:PublicBaseUrl"] = "http://localhost",
+            ["Clock:Manual"] = "true",
+        };
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient Api()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Add(ApiKeyFilter.Header, ApiKey);
+        return client;
+    }
+
+    public StorageClients Storage => Services.GetRequiredService<StorageClients>();
+
+    public Workers Workers => Services.GetRequiredService<Workers>();
+
+    /// <summary>Runs the background work until nothing is left to do.</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var handled = await Workers.PollTriggersAsync(32, ct) + await Workers.PollEffectsAsync(32, ct);
+            if (handled == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task SetClockAsync(string iso, CancellationToken ct)
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/dev/clock", new { set = iso }, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonElement> AdvanceClockAsync(string duration, CancellationToken ct)
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/dev/clock", new { advance = duration }, ct);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+    }
+}
+
+/// <summary>Reads what MailDev received, through its REST API.</summary>
+public static class MailDevInbox
+{
+    private static readonly HttpClient Http = new();
+
+    public sealed record Mail(string Subject, string Text, string To, string EffectId, string RoundId);
+
+    public static async Task<IReadOnlyList<Mail>> ForRoundAsync(string roundId, CancellationToken ct)
+    {
+        var all = await Http.GetFromJsonAsync<JsonElement>($"{SignOffFactory.MailDev}/api/email", ct);
+        return [.. all.EnumerateArray()
+            .Where(m => m.GetProperty("headers").TryGetProperty("x-signoff-round", out var r) && r.GetString() == roundId)
+            .Select(m => new Mail(
+                m.GetProperty("subject").GetString() ?? "",
+                m.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "",
+                m.GetProperty("to")[0].GetProperty("address").GetString() ?? "",
+                m.GetProperty("headers").GetProperty("x-signoff-effect").GetString() ?? "",
+                roundId))];
+    }
+}
