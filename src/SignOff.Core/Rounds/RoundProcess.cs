@@ -688,7 +688,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             {
                 if (p.AwaitsDecision)
                 {
-                    var (on, overdue) = schedule.NextDecisionReminder(p.DueOn, p.LastReminderOn, now);
+                    var (on, overdue) = schedule.NextDecisionReminder(p.DueOn, p.LastReminderOn, NotBefore(s, p.PartnerId, now, TimerPurpose.Reminder, TimerPurpose.OverdueReminder));
                     var purpose = overdue ? TimerPurpose.OverdueReminder : TimerPurpose.Reminder;
                     timers.Add(Timer(purpose, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime)));
                 }
@@ -699,7 +699,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 }
                 else if (p.Status == PartnerStatus.Authorised)
                 {
-                    var on = schedule.NextCounterpartChase(p.AuthorisedOn!.Value, p.LastCounterpartChaseOn, now);
+                    var on = schedule.NextCounterpartChase(p.AuthorisedOn!.Value, p.LastCounterpartChaseOn, NotBefore(s, p.PartnerId, now, TimerPurpose.CounterpartChase));
                     timers.Add(Timer(TimerPurpose.CounterpartChase, p.PartnerId, on, LondonTime.At(on, ReminderSchedule.ReminderTime)));
                 }
             });
@@ -709,7 +709,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         {
             WithinCalendar(() =>
             {
-                if (schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, now) is { } digestOn)
+                if (schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, NotBefore(s, null, now, TimerPurpose.Digest)) is { } digestOn)
                 {
                     timers.Add(Timer(TimerPurpose.Digest, null, digestOn, LondonTime.At(digestOn, ReminderSchedule.DigestTime)));
                 }
@@ -717,6 +717,18 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         }
 
         return timers;
+    }
+
+    /// <summary>
+    /// The instant from which to look for a partner's next timer. Normally now; but when the
+    /// partner already has a timer of the same kind that is due and not yet fired (the sweeper
+    /// has not reached it, or another trigger got in first), look from just before it, so that
+    /// reconciling keeps it rather than skipping the reminder it stands for.
+    /// </summary>
+    private static DateTimeOffset NotBefore(RoundState s, string? partnerId, DateTimeOffset now, params TimerPurpose[] purposes)
+    {
+        var pending = s.Timers.Find(t => t.PartnerId == partnerId && purposes.Contains(t.Purpose) && t.DueAt <= now);
+        return pending is null ? now : pending.DueAt.AddTicks(-1);
     }
 
     private static void WithinCalendar(Action schedule)

@@ -109,4 +109,20 @@ public sealed class ReminderTests
         Assert.DoesNotContain(off.State.Timers, t => t.Purpose == TimerPurpose.Digest);
         Assert.Equal(D("2021-06-07"), Assert.Single(daily.State.Timers, t => t.Purpose == TimerPurpose.Digest).On);
     }
+
+    [Fact]
+    public void A_due_timer_not_yet_fired_survives_another_trigger_and_still_fires()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Maldon District Council").Partner("Chelmsford City Council").Build(), At(2021, 6, 1));
+
+        // The sweeper is late: both partners' 16 July reminders are due, and Chelmsford's fires first.
+        round.Clock.SetUtcNow(At(2021, 7, 16, 11));
+        var chelmsford = round.State.Timers.Single(t => t.PartnerId == round.Partner("Chelmsford City Council").PartnerId);
+        round.Apply(FireTimer.For(chelmsford.TimerId));
+
+        var maldon = Assert.Single(round.State.Timers, t => t.PartnerId == round.Partner("Maldon District Council").PartnerId);
+        Assert.Equal(D("2021-07-16"), maldon.On);
+        round.Apply(FireTimer.For(maldon.TimerId));
+        Assert.Equal(2, round.Events.OfType<ReminderSent>().Count(r => r.On == D("2021-07-16")));
+    }
 }
