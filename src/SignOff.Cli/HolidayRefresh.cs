@@ -31,9 +31,11 @@ internal static class HolidayRefresh
         }
 
         BankHolidays refreshed;
+        BankHolidays merged;
         try
         {
             refreshed = BankHolidays.Parse(json);
+            merged = BankHolidays.Embedded.MergeNewer(refreshed);
         }
         catch (BankHolidayDataException ex)
         {
@@ -41,7 +43,6 @@ internal static class HolidayRefresh
             return 1;
         }
 
-        var merged = BankHolidays.Embedded.MergeNewer(refreshed);
         await File.WriteAllTextAsync(target, merged.ToJson());
         var years = string.Join(", ", refreshed.Divisions.Order(StringComparer.Ordinal)
             .Select(d => $"{d} {refreshed.CoveredFrom(d).Year}–{refreshed.CoveredUntil(d).Year}"));

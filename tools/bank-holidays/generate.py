@@ -55,13 +55,27 @@ def place_fixed(events, taken, fixed_days):
             taken.add(sub)
 
 
+def place_new_year_scotland(events, taken, y):
+    """Scotland's New Year pair is a chain, unlike Christmas: when 1 January is a Sunday, New
+    Year's Day takes Monday 2nd and "2nd January" moves to Tuesday 3rd (gov.uk, 2023)."""
+    day = D(y, 1, 1)
+    for title, wanted in (("New Year’s Day", D(y, 1, 1)), ("2nd January", D(y, 1, 2))):
+        day = max(day, wanted)
+        while day.weekday() >= 5 or day in taken:
+            day += dt.timedelta(days=1)
+        events.append((day, title, "" if day == wanted else "Substitute day", True))
+        taken.add(day)
+        day += dt.timedelta(days=1)
+
+
 def year(y, division):
     ev = []
     taken = set()
     gf = easter(y) - dt.timedelta(days=2)
     movable = [(gf, "Good Friday", "", False)]
     if division != "scotland":
-        movable.append((easter(y) + dt.timedelta(days=1), "Easter Monday", "", True))
+        # gov.uk publishes Easter Monday 2020 without bunting (lockdown); kept for fidelity.
+        movable.append((easter(y) + dt.timedelta(days=1), "Easter Monday", "", y != 2020))
 
     early_may = first_monday(y, 5)
     spring = last_monday(y, 5)
@@ -83,9 +97,11 @@ def year(y, division):
         taken.add(m[0])
     ev.extend(movable)
 
-    fixed_days = [("New Year’s Day", D(y, 1, 1))]
+    fixed_days = []
     if division == "scotland":
-        fixed_days.append(("2nd January", D(y, 1, 2)))
+        place_new_year_scotland(ev, taken, y)
+    else:
+        fixed_days.append(("New Year’s Day", D(y, 1, 1)))
     if division == "northern-ireland":
         fixed_days.append(("St Patrick’s Day", D(y, 3, 17)))
         fixed_days.append(("Battle of the Boyne (Orangemen’s Day)", D(y, 7, 12)))

@@ -4,17 +4,33 @@ using System.Globalization;
 namespace SignOff.Core.Calendar;
 
 /// <summary>A date falls outside the years the bank-holiday data covers.</summary>
+/// <remarks>
+/// An <see cref="ArgumentOutOfRangeException"/> because the caller asked about a date the
+/// calendar cannot answer for; the remedy is newer data (a refresh), not a retry.
+/// </remarks>
 public sealed class CalendarOutOfRangeException(string paramName, DateOnly date, DateOnly from, DateOnly until)
     : ArgumentOutOfRangeException(paramName, date,
-        string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} is outside the bank-holiday data, which covers {from:yyyy-MM-dd} to {until:yyyy-MM-dd}."));
+        string.Create(CultureInfo.InvariantCulture, $"{date:yyyy-MM-dd} is outside the bank-holiday data, which covers {from:yyyy-MM-dd} to {until:yyyy-MM-dd}."))
+{
+    /// <summary>The date that could not be classified.</summary>
+    public DateOnly Date { get; } = date;
+
+    /// <summary>The first date the data covers.</summary>
+    public DateOnly CoveredFrom { get; } = from;
+
+    /// <summary>The last date the data covers.</summary>
+    public DateOnly CoveredUntil { get; } = until;
+}
 
 /// <summary>
 /// One division's working days: Monday to Friday, less bank holidays.
 /// </summary>
 /// <remarks>
-/// Beyond the years the bank-holiday data covers the calendar throws rather than guess:
-/// treating an unknown bank holiday as a working day would shorten a call-in period and
-/// authorise a decision before it may lawfully be implemented.
+/// Beyond the years the bank-holiday data covers the calendar throws
+/// <see cref="CalendarOutOfRangeException"/> rather than guess: treating an unknown bank holiday
+/// as a working day would shorten a call-in period and authorise a decision before it may
+/// lawfully be implemented. Every method that has to classify a date outside the coverage throws,
+/// including when counting runs past its end.
 /// </remarks>
 public sealed class WorkingDayCalendar
 {
@@ -34,6 +50,7 @@ public sealed class WorkingDayCalendar
     public string Division { get; }
 
     /// <summary>True for a weekday that is not a bank holiday.</summary>
+    /// <exception cref="CalendarOutOfRangeException">The date is outside the data's coverage.</exception>
     public bool IsWorkingDay(DateOnly date)
     {
         Check(date);
@@ -42,8 +59,10 @@ public sealed class WorkingDayCalendar
 
     /// <summary>
     /// The n-th working day strictly after <paramref name="from"/>: "N clear working days after a
-    /// decision" excludes the decision day itself. n = 0 returns the date unchanged.
+    /// decision" excludes the decision day itself, weekends and bank holidays. n = 0 returns the
+    /// date unchanged.
     /// </summary>
+    /// <exception cref="CalendarOutOfRangeException">Counting would run outside the data's coverage.</exception>
     public DateOnly AddClearWorkingDays(DateOnly from, int n)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
