@@ -5,15 +5,25 @@ using SignOff.Host.Hosting;
 namespace SignOff.Host.Api;
 
 /// <summary>
-/// Coordinator API authentication by API key (header <c>X-Api-Key</c>), compared by SHA-256
-/// hash in constant time: keys are never stored, only their hashes.
+/// Coordinator API authentication: an API key (header <c>X-Api-Key</c>), compared by SHA-256
+/// hash in constant time — keys are never stored, only their hashes — or, when configured, an
+/// Entra ID bearer token carrying the coordinator role.
 /// </summary>
-public sealed class ApiKeyFilter(SignOffOptions options) : IEndpointFilter
+public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndpointFilter
 {
     public const string Header = "X-Api-Key";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        var user = context.HttpContext.User;
+        if (jwt.Enabled && user.Identity?.IsAuthenticated == true)
+        {
+            return user.IsInRole(jwt.RequiredRole)
+                ? await next(context)
+                : Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not a coordinator",
+                    $"The token is valid but lacks the '{jwt.RequiredRole}' role.");
+        }
+
         var presented = context.HttpContext.Request.Headers[Header].ToString();
         if (presented.Length == 0 || !IsKnown(presented))
         {

@@ -69,6 +69,27 @@ public static class SignOffHosting
             services.AddHostedService<WorkerService>();
         }
 
+        var jwt = config.GetSection("Auth:Jwt").Get<JwtOptions>() ?? new JwtOptions();
+        services.AddSingleton(jwt);
+        if (jwt.Enabled)
+        {
+            services.AddAuthentication(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme)
+                .AddJwtBearer(bearer =>
+                {
+                    bearer.Authority = jwt.Authority;
+                    bearer.Audience = jwt.Audience;
+                    bearer.MapInboundClaims = false;
+                    bearer.TokenValidationParameters.ValidAudience = jwt.Audience;
+                    bearer.TokenValidationParameters.ValidIssuer = jwt.Issuer ?? jwt.Authority;
+                    bearer.TokenValidationParameters.RoleClaimType = "roles";
+                    if (jwt.SigningKey is { Length: > 0 } key)
+                    {
+                        bearer.TokenValidationParameters.IssuerSigningKey = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(key));
+                    }
+                });
+            services.AddAuthorization();
+        }
+
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddHealthChecks();
@@ -88,6 +109,12 @@ public static class SignOffHosting
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Services.GetRequiredService<JwtOptions>().Enabled)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");

@@ -234,4 +234,54 @@ public sealed class ApiTests : IAsyncLifetime
         var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
         Assert.Single(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == nameof(DecisionRecorded));
     }
+
+    [Fact]
+    public async Task From_launch_to_effective_through_the_api_with_a_minor_revision_on_the_way()
+    {
+        var round = await LaunchAsync();
+        var roundId = round.GetProperty("roundId").GetString()!;
+        var maldon = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
+        var chelmsford = round.GetProperty("partners")[1].GetProperty("partnerId").GetString()!;
+
+        foreach (var partner in new[] { maldon, chelmsford })
+        {
+            var decided = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
+                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct);
+            Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        }
+
+        var revision = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.4\n% with the updated annex\n%%EOF\n")), "draft", "draft-v2.pdf" },
+            { new StringContent("minor"), "kind" },
+            { new StringContent("Updated Annex 6"), "note" },
+        };
+        var revised = await (await api.PostAsync($"/api/rounds/{roundId}/revisions", revision, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(2, revised.GetProperty("currentVersion").GetProperty("number").GetInt32());
+
+        // Chelmsford's cabinet decision is subject to call-in: move the clock past it.
+        await host.AdvanceClockAsync("P14D", Ct);
+        foreach (var partner in new[] { maldon, chelmsford })
+        {
+            var counterpart = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% signed by {partner}\n%%EOF\n")), "file", "signed.pdf" },
+                { new StringContent("Pat Chief"), "signatoryName" },
+                { new StringContent("Chief Executive"), "signatoryPosition" },
+                { new StringContent("2021-06-15"), "signedOn" },
+            };
+            var signed = await api.PostAsync($"/api/rounds/{roundId}/partners/{partner}/counterparts", counterpart, Ct);
+            Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        }
+
+        var final = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
+        Assert.Equal("effective", final.GetProperty("status").GetString());
+        Assert.Equal("2021-06-15", final.GetProperty("effectiveOn").GetString());
+        var sha = final.GetProperty("partners")[0].GetProperty("counterpart").GetProperty("sha256").GetString()!;
+        var download = await api.GetAsync($"/api/rounds/{roundId}/documents/{sha}", Ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Ct))));
+        await ProblemAsync(await api.GetAsync($"/api/rounds/{roundId}/documents/{new string('0', 64)}", Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/cancel", new { reason = "Too late" }, Ct), HttpStatusCode.Conflict);
+    }
 }

@@ -15,7 +15,7 @@ namespace SignOff.Integration.Tests.Host;
 /// Each factory has its own storage prefix (pass one in to "restart" over the same data).
 /// Background workers are off: tests drive them, so every pass is deterministic.
 /// </summary>
-public sealed class SignOffFactory(string? prefix = null) : WebApplicationFactory<Program>
+public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<string, string?>? extra = null) : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-coordinator-key-0123456789abcdef";
 
@@ -40,6 +40,11 @@ public sealed class SignOffFactory(string? prefix = null) : WebApplicationFactor
             ["SignOff:PublicBaseUrl"] = "http://localhost",
             ["Clock:Manual"] = "true",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
