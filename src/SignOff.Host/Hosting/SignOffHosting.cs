@@ -52,8 +52,8 @@ public static class SignOffHosting
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
         services.AddSingleton(sp => new TableRoundStore(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers, sp.GetRequiredService<StorageClients>().Outbox));
-        services.AddSingleton(sp => new WorkQueue<TriggerMessage>(sp.GetRequiredService<StorageClients>().RoundTriggers, sp.GetRequiredService<StorageClients>().PoisonOf(sp.GetRequiredService<StorageClients>().RoundTriggers)));
-        services.AddSingleton(sp => new WorkQueue<EffectMessage>(sp.GetRequiredService<StorageClients>().Effects, sp.GetRequiredService<StorageClients>().PoisonOf(sp.GetRequiredService<StorageClients>().Effects)));
+        services.AddSingleton(sp => Queue<TriggerMessage>(sp, sp.GetRequiredService<StorageClients>().RoundTriggers));
+        services.AddSingleton(sp => Queue<EffectMessage>(sp, sp.GetRequiredService<StorageClients>().Effects));
         services.AddSingleton(sp => new RoundRunner(sp.GetRequiredService<TableRoundStore>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<WorkQueue<EffectMessage>>()));
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
@@ -124,6 +124,9 @@ public static class SignOffHosting
         app.MapRespond();
         app.MapDevClock();
     }
+
+    private static WorkQueue<T> Queue<T>(IServiceProvider sp, Azure.Storage.Queues.QueueClient queue) =>
+        new(queue, sp.GetRequiredService<StorageClients>().PoisonOf(queue), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"SignOff.Queues.{queue.Name}"));
 
     private static BankHolidays LoadHolidays(string? refreshedFile) =>
         refreshedFile is not null && File.Exists(refreshedFile)

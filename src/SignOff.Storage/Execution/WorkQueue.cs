@@ -2,6 +2,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SignOff.Core.Rounds;
 
 namespace SignOff.Storage.Execution;
@@ -24,13 +26,16 @@ public sealed record Delivery<T>(T? Body, string MessageId, string PopReceipt, l
 /// message dequeued more than <see cref="MaxDequeueCount"/> times, or one that cannot be read at
 /// all, is moved to the poison queue so it cannot block the rest.
 /// </remarks>
-public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison)
+public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison, ILogger? logger = null, TimeSpan? visibilityTimeout = null)
 {
+    private readonly ILogger log = logger ?? NullLogger.Instance;
+    private readonly TimeSpan visibility = visibilityTimeout ?? DefaultVisibilityTimeout;
+
     /// <summary>Dequeues beyond this count send a message to the poison queue (the Functions host's default is 5 too).</summary>
     public const int MaxDequeueCount = 5;
 
-    /// <summary>How long a taken message stays invisible to other workers.</summary>
-    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long a taken message stays invisible to other workers, unless configured otherwise.</summary>
+    public static readonly TimeSpan DefaultVisibilityTimeout = TimeSpan.FromSeconds(30);
 
     public string Name => queue.Name;
 
@@ -40,7 +45,7 @@ public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison)
     /// <summary>Takes up to <paramref name="max"/> messages. Poison messages are moved aside and not returned.</summary>
     public async Task<IReadOnlyList<Delivery<T>>> ReceiveAsync(int max, CancellationToken cancellationToken = default)
     {
-        QueueMessage[] messages = await queue.ReceiveMessagesAsync(max, VisibilityTimeout, cancellationToken);
+        QueueMessage[] messages = await queue.ReceiveMessagesAsync(max, visibility, cancellationToken);
         var deliveries = new List<Delivery<T>>();
         foreach (var m in messages)
         {
@@ -74,6 +79,9 @@ public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison)
     /// <summary>Copies a message to the poison queue and removes it from this one.</summary>
     public async Task MoveToPoisonAsync(Delivery<T> delivery, CancellationToken cancellationToken = default)
     {
+        log.LogError("Moved message {MessageId} from {Queue} to {Poison} after {DequeueCount} attempt(s){Unreadable}: {Text}",
+            delivery.MessageId, queue.Name, poison.Name, delivery.DequeueCount, delivery.Body is null ? " (unreadable)" : "",
+            delivery.RawText.Length > 500 ? delivery.RawText[..500] : delivery.RawText);
         await poison.SendMessageAsync(delivery.RawText, cancellationToken: cancellationToken);
         await CompleteAsync(delivery, cancellationToken);
     }
