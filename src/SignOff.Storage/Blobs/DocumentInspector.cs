@@ -37,8 +37,7 @@ public static class DocumentInspector
 
         if (content.Length > maxBytes)
         {
-            return Refuse(content.Length, DocumentProblem.TooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"The file is larger than the limit of {maxBytes / (1024.0 * 1024.0):0.#} MB."));
+            return Refuse(content.Length, DocumentProblem.TooLarge, $"The file is larger than the limit of {Size(maxBytes)}.");
         }
 
         if (content.StartsWith("%PDF-"u8))
@@ -55,6 +54,11 @@ public static class DocumentInspector
 
         return Refuse(content.Length, DocumentProblem.NotPdfOrDocx, "The file is not a PDF or a Word (.docx) document.");
     }
+
+    /// <summary>A size as people read it: "25 MB", "64 KB".</summary>
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.#} MB")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, bytes / 1024)} KB");
 
     private static bool IsDocx(byte[] bytes)
     {

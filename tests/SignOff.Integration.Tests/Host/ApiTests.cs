@@ -174,7 +174,7 @@ public sealed class ApiTests : IAsyncLifetime
         var response = await api.PostAsync("/api/rounds", Upload(Definition(), big), Ct);
 
         var problem = await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        Assert.Equal("'draft': The file is larger than the limit of 0.1 MB.", problem.GetProperty("detail").GetString());
+        Assert.Equal("'draft': The file is larger than the limit of 64 KB.", problem.GetProperty("detail").GetString());
         await AssertNothingStoredAsync();
     }
 
