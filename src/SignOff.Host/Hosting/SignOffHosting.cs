@@ -92,7 +92,7 @@ public static class SignOffHosting
 
         services.AddProblemDetails();
         services.AddAntiforgery();
-        services.AddHealthChecks();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -118,7 +118,8 @@ public static class SignOffHosting
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs");
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         app.MapRoundApi();
         app.MapRespond();

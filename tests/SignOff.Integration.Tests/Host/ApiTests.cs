@@ -125,6 +125,17 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_and_readiness_answer_without_a_key()
+    {
+        using var anonymous = host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health", Ct)).StatusCode);
+        var ready = await anonymous.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/docs", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_an_api_key_the_api_refuses()
     {
         using var anonymous = host.CreateClient();
