@@ -297,8 +297,11 @@ public static class RoundEndpoints
     }
 
     /// <summary>The caller's idempotency key, or a fresh id: a retried request with the same key changes nothing.</summary>
+    /// <remarks>The key is hashed, so any string a client sends makes a storage-safe trigger id.</remarks>
     public static string TriggerId(HttpContext http) =>
-        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key ? $"api:{key}" : $"api:{Guid.NewGuid():N}";
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key
+            ? $"api:{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..40]}"
+            : $"api:{Guid.NewGuid():N}";
 
     private static Actor Coordinator(HttpContext http) => new("Coordinator (API key)", "coordinator@signoff.invalid", ActorRole.Coordinator);
 

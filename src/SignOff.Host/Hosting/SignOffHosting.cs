@@ -58,6 +58,7 @@ public static class SignOffHosting
             sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<WorkQueue<EffectMessage>>()));
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IEffectHandler, SmtpMailer>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         services.AddSingleton<EffectDispatcher>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -15,12 +14,10 @@ namespace SignOff.Host.Mail;
 /// <remarks>
 /// The message id is derived from the effect id, so a relay that deduplicates by Message-ID
 /// sees a retried send as the same message. Response links are minted here, at send time.
-/// Plain text for now; the templated HTML emails replace <see cref="PlainText"/>.
+/// Each message has an HTML and a plain-text part rendered from the same content.
 /// </remarks>
-public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, ResponseLinks links, ILogger<SmtpMailer> logger) : IEffectHandler
+public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, ResponseLinks links, EmailRenderer renderer, ILogger<SmtpMailer> logger) : IEffectHandler
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
-
     public bool Handles(RoundEffect effect) => effect is SendNotification;
 
     public async Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
@@ -37,11 +34,12 @@ public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, Respons
                 link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
             }
 
+            var email = await renderer.RenderAsync(notification, recipient, link);
             var message = new MimeMessage
             {
                 MessageId = $"{effect.EffectId}.{index}@signoff",
-                Subject = Subject(notification),
-                Body = new TextPart("plain") { Text = PlainText(notification, recipient, link) },
+                Subject = email.Subject,
+                Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody(),
             };
             message.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
             message.To.Add(new MailboxAddress(recipient.Person.Name, recipient.Person.Email));
@@ -54,62 +52,4 @@ public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, Respons
         logger.LogInformation("Sent {Kind} for round {RoundId} to {Count} recipient(s)", notification.Kind, roundId, notification.To.Count);
     }
 
-    /// <summary>A short subject that says what is asked.</summary>
-    public static string Subject(Notification n) => n.Kind switch
-    {
-        NotificationKind.Invitation => $"Please take {n.AgreementTitle} through your governance by {Date(n.DueOn)}",
-        NotificationKind.Reminder => $"Reminder: {n.AgreementTitle} is due by {Date(n.DueOn)}",
-        NotificationKind.OverdueReminder => $"Overdue: {n.AgreementTitle} was due on {Date(n.DueOn)}",
-        NotificationKind.CounterpartRequest => $"Please sign your counterpart of {n.AgreementTitle}",
-        NotificationKind.EffectiveNotice => $"{n.AgreementTitle} took effect on {Date(n.EffectiveOn)}",
-        _ => $"{n.AgreementTitle}: {RoundProcess.Kebab(n.Kind).Replace('-', ' ')}",
-    };
-
-    /// <summary>The plain-text body.</summary>
-    public static string PlainText(Notification n, Recipient to, string? link)
-    {
-        var lines = new List<string>
-        {
-            $"Dear {to.Person.Name},",
-            "",
-            $"{n.AgreementTitle} ({n.AgreementReference}), version {n.Version}.",
-        };
-        if (n.OrganisationName is not null)
-        {
-            lines.Add($"Organisation: {n.OrganisationName}");
-        }
-
-        if (n.DueOn is { } due)
-        {
-            lines.Add($"Due by: {Date(due)}");
-        }
-
-        if (n.Conditions is not null)
-        {
-            lines.Add($"Conditions: {n.Conditions}");
-        }
-
-        if (n.Reason is not null)
-        {
-            lines.Add($"Reason: {n.Reason}");
-        }
-
-        if (n.Note is not null)
-        {
-            lines.Add(n.Note);
-        }
-
-        if (link is not null)
-        {
-            lines.Add("");
-            lines.Add($"Record your organisation's decision or upload its signed counterpart here: {link}");
-            lines.Add("The link is for you alone; opening it changes nothing until you press a button.");
-        }
-
-        lines.Add("");
-        lines.Add($"SHA-256 of the current draft: {n.VersionSha256}");
-        return string.Join("\n", lines);
-    }
-
-    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "";
 }

@@ -238,7 +238,7 @@ public sealed class ApiTests : IAsyncLifetime
             {
                 Content = JsonContent.Create(new { outcome = "approve", evidence = "Minute 12", minuteReference = "12/2021" }),
             };
-            request.Headers.Add("Idempotency-Key", "decision-form-1");
+            request.Headers.Add("Idempotency-Key", "decision form #1 / ü");
             (await api.SendAsync(request, Ct)).EnsureSuccessStatusCode();
         }
 

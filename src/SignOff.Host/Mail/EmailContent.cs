@@ -1,0 +1,189 @@
+using System.Globalization;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Host.Mail;
+
+/// <summary>A labelled fact in an email ("Due by", "Conditions").</summary>
+public sealed record EmailFact(string Label, string Value);
+
+/// <summary>The call to action: one button, one link.</summary>
+public sealed record EmailAction(string Label, string Url);
+
+/// <summary>
+/// What an email says, independent of format: the HTML part (a Razor component) and the
+/// plain-text part are both rendered from this, so they can never say different things.
+/// </summary>
+/// <remarks>All strings are plain text; every renderer encodes them.</remarks>
+public sealed record EmailContent(
+    string Subject,
+    string Greeting,
+    string Heading,
+    IReadOnlyList<string> Paragraphs,
+    IReadOnlyList<EmailFact> Facts,
+    EmailAction? Action,
+    IReadOnlyList<string> Footnotes);
+
+/// <summary>Turns a notification into what its email says: short, plain-spoken, personal, and clear about what to do next.</summary>
+public static class EmailContentBuilder
+{
+    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
+
+    public static EmailContent Build(Notification n, Recipient to, string? link)
+    {
+        var org = n.OrganisationName ?? "your organisation";
+        var agreement = n.AgreementTitle;
+        var due = Date(n.DueOn);
+        var facts = new List<EmailFact> { new("Agreement", $"{agreement} ({n.AgreementReference})") };
+        if (n.OrganisationName is not null)
+        {
+            facts.Add(new("Organisation", n.OrganisationName));
+        }
+
+        facts.Add(new("Version", string.Create(CultureInfo.InvariantCulture, $"{n.Version} (SHA-256 {n.VersionSha256[..12]}…)")));
+        if (n.DueOn is not null && n.Kind is not (NotificationKind.EffectiveNotice or NotificationKind.Cancellation))
+        {
+            facts.Add(new("Due by", due));
+        }
+
+        if (n.MeetingOn is { } meeting)
+        {
+            facts.Add(new("Meeting", Date(meeting)));
+        }
+
+        if (n.Body is not null && n.Kind is NotificationKind.DecisionConfirmation or NotificationKind.DeclineAlert or NotificationKind.Invitation)
+        {
+            facts.Add(new("Decision-making body", n.Body));
+        }
+
+        if (n.Conditions is not null)
+        {
+            facts.Add(new("Conditions", n.Conditions));
+        }
+
+        if (n.Reason is not null && n.Kind != NotificationKind.RevisionNotice)
+        {
+            facts.Add(new("Reason", n.Reason));
+        }
+
+        var action = link is null ? null : new EmailAction(ActionLabel(n), link);
+        var (subject, heading, paragraphs) = n.Kind switch
+        {
+            NotificationKind.Invitation => (
+                $"Please take {agreement} through {org}'s governance by {due}",
+                $"{agreement}: your decision is needed",
+                new[]
+                {
+                    $"The partnership asks {org} to consider {agreement} through its own governance and record the decision by {due}.",
+                    "When the decision is taken, record it with the button below: the body, the date, the minute reference and any conditions. Once the decision is authorised you will be asked for a signed counterpart.",
+                }),
+            NotificationKind.Reminder => (
+                $"Reminder: {agreement} is due by {due}",
+                $"{DaysLeft(n.WorkingDaysLeft)} to record {org}'s decision",
+                new[] { $"{org}'s decision on {agreement} is due by {due}. If a meeting date is now known, you can tell us from the same page." }),
+            NotificationKind.OverdueReminder => (
+                $"Overdue: {agreement} was due on {due}",
+                $"{org}'s decision is overdue",
+                new[] { $"{org}'s decision on {agreement} was due on {due}. Please record it, or tell us when the meeting will be." }),
+            NotificationKind.OverdueEscalation => (
+                $"{org} is overdue on {agreement}",
+                $"{org} has not yet decided",
+                new[] { $"{org}'s decision on {agreement} was due on {due} and has not been recorded. The officer has been reminded." }),
+            NotificationKind.DecisionConfirmation => (
+                $"Recorded: {org} {Outcome(n.Outcome)} {agreement}",
+                $"{org}'s decision is recorded",
+                new[] { $"SignOff has recorded that {org} {Outcome(n.Outcome)} {agreement}." }),
+            NotificationKind.ConditionsAwaitingReview => (
+                $"Conditions from {org} need your decision",
+                $"{org} approved subject to conditions",
+                new[] { "The coordinator needs to accept or reject these conditions before the approval can be authorised." }),
+            NotificationKind.ConditionsOutcome => n.Reason is null
+                ? ($"Your conditions on {agreement} are accepted", "Your conditions are accepted", new[] { $"The coordinator accepted {org}'s conditions. {n.Note}".Trim() })
+                : ($"Your conditions on {agreement} could not be accepted", "Your conditions could not be accepted", new[] { $"The coordinator could not accept {org}'s conditions. Please take {agreement} back through your governance and record a new decision." }),
+            NotificationKind.DeclineAlert => (
+                $"{org} declined {agreement}",
+                $"{org} declined",
+                new[] { "The round is stalled until the coordinator removes the partner, revises the draft or cancels the round." }),
+            NotificationKind.CounterpartRequest => (
+                $"Please sign {org}'s counterpart of {agreement}",
+                "Your decision is authorised: please sign",
+                new[] { $"{org}'s decision is authorised. Please have {agreement} (version {n.Version}) signed and upload the signed counterpart." }),
+            NotificationKind.CounterpartChase => (
+                $"Still needed: {org}'s signed counterpart of {agreement}",
+                "We are still waiting for your signed counterpart",
+                new[] { $"The agreement takes effect only when every partner has signed. Please upload {org}'s signed counterpart of version {n.Version}." }),
+            NotificationKind.CounterpartReceipt => (
+                $"Received: {org}'s signed counterpart of {agreement}",
+                "Counterpart received",
+                new[] { $"SignOff has received {org}'s signed counterpart of version {n.Version}. Thank you." }),
+            NotificationKind.RevisionNotice => (
+                $"{agreement} has been revised (version {n.Version})",
+                n.Reason == "material" ? "The draft has changed: a new decision is needed" : "An addendum to the draft",
+                new[]
+                {
+                    n.Reason == "material"
+                        ? $"The coordinator has circulated version {n.Version} with material changes. Earlier decisions and counterparts no longer count: please take it through your governance again."
+                        : $"The coordinator has circulated version {n.Version} as a minor revision. Decisions already taken stand; counterparts must be of this final version.",
+                    n.Note is null ? "" : $"What changed: {n.Note}",
+                }.Where(p => p.Length > 0).ToArray()),
+            NotificationKind.WithdrawalNotice => (
+                $"{org} has withdrawn from {agreement}",
+                $"{org} has withdrawn",
+                new[] { "The other partners carry on; the agreement can take effect without it." }),
+            NotificationKind.RemovalNotice => (
+                $"{org} has been removed from {agreement}",
+                $"{org} has been removed",
+                new[] { "The coordinator removed the partner after it declined; the round continues without it." }),
+            NotificationKind.DelegationNotice => (
+                $"{agreement}: {org}'s role has been handed over",
+                "A change of officer",
+                new[] { n.Note ?? "" }),
+            NotificationKind.Cancellation => (
+                $"{agreement} has been cancelled",
+                "The round has been cancelled",
+                new[] { "Nothing more is needed from you for this round." }),
+            NotificationKind.EffectiveNotice => (
+                $"{agreement} took effect on {Date(n.EffectiveOn)}",
+                "The agreement has taken effect",
+                new[] { $"Every partner has signed. {agreement} took effect on {Date(n.EffectiveOn)}, the date the last counterpart arrived." }),
+            NotificationKind.ChairDigest => (
+                $"Status of {agreement}",
+                $"Where {agreement} stands",
+                new[] { "The round's latest position is on its page." }),
+            _ => throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "No email content for this notification."),
+        };
+
+        var footnotes = new List<string>();
+        if (link is not null)
+        {
+            footnotes.Add("This link is for you alone. Opening it changes nothing until you press a button on the page.");
+        }
+
+        footnotes.Add($"Sent by SignOff for the {agreement} round.");
+        return new EmailContent(subject, $"Dear {to.Person.Name},", heading, paragraphs, facts, action, footnotes);
+    }
+
+    private static string ActionLabel(Notification n) => n.Kind switch
+    {
+        NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase => "Upload the signed counterpart",
+        NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome => "Open the agreement",
+        _ => "Record the decision",
+    };
+
+    private static string Outcome(DecisionOutcome? outcome) => outcome switch
+    {
+        DecisionOutcome.Approved => "approved",
+        DecisionOutcome.ApprovedWithConditions => "approved, subject to conditions,",
+        DecisionOutcome.Deferred => "deferred its decision on",
+        DecisionOutcome.Declined => "declined",
+        _ => "decided on",
+    };
+
+    private static string DaysLeft(int? days) => days switch
+    {
+        null => "A few days",
+        1 => "One working day",
+        var d => string.Create(CultureInfo.InvariantCulture, $"{d} working days"),
+    };
+
+    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "";
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Host.Mail;
+
+namespace SignOff.Integration.Tests.Mail;
+
+/// <summary>Every email, in HTML and text, including hostile and awkward names.</summary>
+public sealed class EmailRenderingTests
+{
+    private static readonly EmailRenderer Renderer = new(
+        new ServiceCollection().AddLogging().BuildServiceProvider(),
+        LoggerFactory.Create(_ => { }));
+
+    private const string Hostile = "<script>alert('x')</script> & Co \"Ltd\"";
+
+    private static Notification Make(NotificationKind kind, string organisation = "Maldon District Council", string officer = "Jo Bloggs") => new(
+        kind,
+        [new Recipient(new Person(officer, "jo@maldon.example"), RecipientRole.Officer)],
+        "round-1",
+        "Mid Essex Alliance Memorandum of Understanding",
+        "MEA-MOU-2021",
+        2,
+        new string('a', 64),
+        PartnerId: "maldon-district-council",
+        OrganisationName: organisation,
+        DueOn: new DateOnly(2021, 7, 30),
+        MeetingOn: new DateOnly(2021, 6, 30),
+        EffectiveOn: new DateOnly(2021, 7, 31),
+        Outcome: DecisionOutcome.ApprovedWithConditions,
+        Body: "Full Council",
+        Conditions: "Annex 6 data-sharing terms agreed",
+        Reason: kind == NotificationKind.RevisionNotice ? "minor" : "Trustees asked for legal advice",
+        Note: "Updated Annex 6",
+        WorkingDaysLeft: 5);
+
+    public static TheoryData<NotificationKind> Kinds() => [.. Enum.GetValues<NotificationKind>()];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Every_notification_renders_html_and_text_that_say_the_same_things(NotificationKind kind)
+    {
+        var n = Make(kind);
+        var email = await Renderer.RenderAsync(n, n.To[0], "https://signoff.example/respond/TOKEN");
+
+        Assert.False(string.IsNullOrWhiteSpace(email.Subject));
+        Assert.StartsWith("<!DOCTYPE html>", email.Html.TrimStart(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("lang=\"en\"", email.Html);
+        Assert.Contains("Dear Jo Bloggs,", email.Text);
+        Assert.Contains("Dear Jo Bloggs,", email.Html);
+        Assert.Contains("https://signoff.example/respond/TOKEN", email.Text);
+        Assert.Contains("href=\"https://signoff.example/respond/TOKEN\"", email.Html);
+        Assert.Contains("MEA-MOU-2021", email.Text);
+        foreach (var line in email.Text.Split('\n').Where(l => l.Contains(": ", StringComparison.Ordinal) && !l.StartsWith("http", StringComparison.Ordinal)))
+        {
+            var value = line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+            Assert.Contains(value, System.Net.WebUtility.HtmlDecode(email.Html));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Hostile_names_are_encoded_never_executed(NotificationKind kind)
+    {
+        var n = Make(kind, organisation: Hostile, officer: Hostile);
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.DoesNotContain("<script>", email.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;", email.Html);
+        Assert.Contains(Hostile, email.Text);
+    }
+
+    [Fact]
+    public async Task Very_long_and_non_ascii_names_survive()
+    {
+        var name = string.Concat(Enumerable.Repeat("Llanfairpwllgwyngyll Ysbyty Gwynedd — Cyngor Sir Ynys Môn ", 20));
+        var n = Make(NotificationKind.Invitation, organisation: name, officer: "Siân Ó Súilleabháin");
+
+        var email = await Renderer.RenderAsync(n, n.To[0], "https://signoff.example/respond/TOKEN");
+
+        Assert.Contains("Dear Siân Ó Súilleabháin,", email.Text);
+        Assert.Contains("Siân Ó Súilleabháin", System.Net.WebUtility.HtmlDecode(email.Html));
+        Assert.Contains(name.Trim(), email.Text);
+        Assert.Contains("word-break", email.Html);
+    }
+
+    [Fact]
+    public async Task The_invitation_says_what_is_asked_by_when()
+    {
+        var n = Make(NotificationKind.Invitation);
+
+        var email = await Renderer.RenderAsync(n, n.To[0], "https://signoff.example/respond/TOKEN");
+
+        Assert.Equal("Please take Mid Essex Alliance Memorandum of Understanding through Maldon District Council's governance by 30 July 2021", email.Subject);
+        Assert.Contains("Due by: 30 July 2021", email.Text);
+        Assert.Contains("Record the decision:", email.Text);
+        Assert.Contains("Opening it changes nothing until you press a button on the page.", email.Text);
+    }
+}
