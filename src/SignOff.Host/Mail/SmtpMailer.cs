@@ -39,8 +39,14 @@ public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, Respons
             {
                 MessageId = $"{effect.EffectId}.{index}@signoff",
                 Subject = email.Subject,
-                Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody(),
             };
+            var body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html };
+            if (CalendarInvite.For(notification) is { } ics)
+            {
+                body.Attachments.Add("signoff.ics", System.Text.Encoding.UTF8.GetBytes(ics), ContentType.Parse(CalendarInvite.ContentType + "; charset=utf-8; method=PUBLISH"));
+            }
+
+            message.Body = body.ToMessageBody();
             message.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
             message.To.Add(new MailboxAddress(recipient.Person.Name, recipient.Person.Email));
             message.Headers.Add("X-SignOff-Effect", effect.EffectId);

@@ -113,6 +113,7 @@ public sealed class ApiTests : IAsyncLifetime
         var mails = await MailDevInbox.ForRoundAsync(roundId, Ct);
         Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], mails.Select(m => m.To).Order());
         Assert.All(mails, m => Assert.Contains("http://localhost/respond/", m.Text));
+        Assert.All(mails, m => Assert.Equal(["signoff.ics"], m.Attachments));
 
         var fetched = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
         Assert.Equal(round.GetProperty("currentVersion").GetProperty("sha256").GetString(), fetched.GetProperty("currentVersion").GetProperty("sha256").GetString());

@@ -96,7 +96,7 @@ public static class MailDevInbox
 {
     private static readonly HttpClient Http = new();
 
-    public sealed record Mail(string Subject, string Text, string To, string EffectId, string RoundId);
+    public sealed record Mail(string Subject, string Text, string To, string EffectId, string RoundId, IReadOnlyList<string> Attachments);
 
     public static async Task<IReadOnlyList<Mail>> ForRoundAsync(string roundId, CancellationToken ct)
     {
@@ -108,6 +108,9 @@ public static class MailDevInbox
                 m.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "",
                 m.GetProperty("to")[0].GetProperty("address").GetString() ?? "",
                 m.GetProperty("headers").GetProperty("x-signoff-effect").GetString() ?? "",
-                roundId))];
+                roundId,
+                m.TryGetProperty("attachments", out var a) && a.ValueKind == JsonValueKind.Array
+                    ? [.. a.EnumerateArray().Select(x => x.GetProperty("filename").GetString() ?? "")]
+                    : []))];
     }
 }
