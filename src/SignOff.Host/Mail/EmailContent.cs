@@ -21,14 +21,15 @@ public sealed record EmailContent(
     IReadOnlyList<string> Paragraphs,
     IReadOnlyList<EmailFact> Facts,
     EmailAction? Action,
-    IReadOnlyList<string> Footnotes);
+    IReadOnlyList<string> Footnotes,
+    double? Progress = null);
 
 /// <summary>Turns a notification into what its email says: short, plain-spoken, personal, and clear about what to do next.</summary>
 public static class EmailContentBuilder
 {
     private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
 
-    public static EmailContent Build(Notification n, Recipient to, string? link)
+    public static EmailContent Build(Notification n, Recipient to, string? link, RoundDigest? digest = null)
     {
         var org = n.OrganisationName ?? "your organisation";
         var agreement = n.AgreementTitle;
@@ -159,7 +160,22 @@ public static class EmailContentBuilder
         }
 
         footnotes.Add($"Sent by SignOff for the {agreement} round.");
-        return new EmailContent(subject, $"Dear {to.Person.Name},", heading, paragraphs, facts, action, footnotes);
+        if (digest is not null)
+        {
+            AddDigest(facts, digest);
+        }
+
+        return new EmailContent(subject, $"Dear {to.Person.Name},", heading, paragraphs, facts, action, footnotes, digest?.Progress);
+    }
+
+    private static void AddDigest(List<EmailFact> facts, RoundDigest d)
+    {
+        facts.Add(new("Signed", string.Create(CultureInfo.InvariantCulture, $"{d.Signed} of {d.Partners} partners ({Math.Round(d.Progress * 100):0}%)")));
+        facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{RoundProcess.Describe(kv.Key)} {kv.Value}")))));
+        facts.Add(new("Overdue", d.Overdue.IsEmpty ? "None" : string.Join("; ", d.Overdue.Select(l => $"{l.Name} (due {Date(l.On)})"))));
+        facts.Add(new("Meetings in the next 14 days", d.UpcomingMeetings.IsEmpty ? "None" : string.Join("; ", d.UpcomingMeetings.Select(l => $"{l.Name}: {l.Detail}, {Date(l.On)}"))));
+        facts.Add(new("Conditions awaiting the coordinator", d.ConditionsPending.IsEmpty ? "None" : string.Join("; ", d.ConditionsPending.Select(l => $"{l.Name}: {l.Detail}"))));
+        facts.Add(new("Deadline", Date(d.Deadline)));
     }
 
     private static string ActionLabel(Notification n) => n.Kind switch

@@ -16,9 +16,9 @@ public sealed record RenderedEmail(string Subject, string Html, string Text);
 /// </summary>
 public sealed class EmailRenderer(IServiceProvider services, ILoggerFactory loggers)
 {
-    public async Task<RenderedEmail> RenderAsync(Notification notification, Recipient to, string? link)
+    public async Task<RenderedEmail> RenderAsync(Notification notification, Recipient to, string? link, RoundDigest? digest = null)
     {
-        var content = EmailContentBuilder.Build(notification, to, link);
+        var content = EmailContentBuilder.Build(notification, to, link, digest);
         await using var renderer = new HtmlRenderer(services, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
@@ -34,6 +34,13 @@ public sealed class EmailRenderer(IServiceProvider services, ILoggerFactory logg
         var text = new StringBuilder();
         text.AppendLine(content.Greeting).AppendLine();
         text.AppendLine(content.Heading).AppendLine(new string('=', Math.Min(content.Heading.Length, 70))).AppendLine();
+        if (content.Progress is { } progress)
+        {
+            var filled = (int)Math.Round(progress * 20);
+            text.Append('[').Append(new string('#', filled)).Append(new string('.', 20 - filled)).Append("] ")
+                .AppendLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Round(progress * 100):0}% signed")).AppendLine();
+        }
+
         foreach (var paragraph in content.Paragraphs)
         {
             text.AppendLine(paragraph).AppendLine();

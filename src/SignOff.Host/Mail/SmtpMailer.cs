@@ -16,13 +16,28 @@ namespace SignOff.Host.Mail;
 /// sees a retried send as the same message. Response links are minted here, at send time.
 /// Each message has an HTML and a plain-text part rendered from the same content.
 /// </remarks>
-public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, ResponseLinks links, EmailRenderer renderer, ILogger<SmtpMailer> logger) : IEffectHandler
+public sealed class SmtpMailer(
+    MailOptions mail,
+    SignOffOptions options,
+    ResponseLinks links,
+    EmailRenderer renderer,
+    SignOff.Storage.Rounds.TableRoundStore rounds,
+    TimeProvider time,
+    ILogger<SmtpMailer> logger) : IEffectHandler
 {
     public bool Handles(RoundEffect effect) => effect is SendNotification;
 
     public async Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
     {
         var notification = ((SendNotification)effect).Notification;
+        // Digests and alerts to chairs describe the round as it stands when they are sent.
+        RoundDigest? digest = null;
+        if (notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert
+            && await rounds.LoadAsync(roundId, cancellationToken) is { } stored)
+        {
+            digest = RoundDigest.Of(stored.State, LondonTime.DateOf(time.GetUtcNow()));
+        }
+
         using var smtp = new SmtpClient();
         await smtp.ConnectAsync(mail.SmtpHost, mail.SmtpPort, SecureSocketOptions.None, cancellationToken);
         foreach (var (recipient, index) in notification.To.Select((r, i) => (r, i)))
@@ -34,7 +49,7 @@ public sealed class SmtpMailer(MailOptions mail, SignOffOptions options, Respons
                 link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
             }
 
-            var email = await renderer.RenderAsync(notification, recipient, link);
+            var email = await renderer.RenderAsync(notification, recipient, link, digest);
             var message = new MimeMessage
             {
                 MessageId = $"{effect.EffectId}.{index}@signoff",

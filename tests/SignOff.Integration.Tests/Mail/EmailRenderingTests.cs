@@ -98,4 +98,25 @@ public sealed class EmailRenderingTests
         Assert.Contains("Record the decision:", email.Text);
         Assert.Contains("Opening it changes nothing until you press a button on the page.", email.Text);
     }
+
+    [Fact]
+    public async Task A_chair_digest_shows_progress_and_who_needs_attention()
+    {
+        var n = Make(NotificationKind.ChairDigest) with { To = [new Recipient(new Person("Pat Morgan", "chair@alliance.example"), RecipientRole.Chair)] };
+        var digest = new RoundDigest("round-1", n.AgreementTitle, RoundStatus.Circulating, 4,
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(new Dictionary<PartnerStatus, int> { [PartnerStatus.Signed] = 1, [PartnerStatus.Invited] = 3 }),
+            [new DigestLine("chelmsford", "Chelmsford City Council", "decision overdue", new DateOnly(2021, 7, 9))],
+            [new DigestLine("farleigh", "Farleigh <Hospice>", "Board of Trustees", new DateOnly(2021, 7, 20))],
+            [], 1, new DateOnly(2021, 7, 30));
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null, digest);
+
+        Assert.Contains("[#####...............] 25% signed", email.Text);
+        Assert.Contains("Signed: 1 of 4 partners (25%)", email.Text);
+        Assert.Contains("Overdue: Chelmsford City Council (due 9 July 2021)", email.Text);
+        Assert.Contains("Meetings in the next 14 days: Farleigh <Hospice>: Board of Trustees, 20 July 2021", email.Text);
+        Assert.Contains("Conditions awaiting the coordinator: None", email.Text);
+        Assert.Contains("aria-label=\"25% of partners have signed\"", email.Html);
+        Assert.Contains("Farleigh &lt;Hospice&gt;", email.Html);
+    }
 }
