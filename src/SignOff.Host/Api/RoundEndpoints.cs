@@ -22,6 +22,7 @@ public static class RoundEndpoints
         api.MapGet("/{roundId}", GetAsync).WithSummary("A round's status, version, deadline and partners.");
         api.MapGet("/{roundId}/events", EventsAsync).WithSummary("The audit log, oldest first, paged.");
         api.MapGet("/{roundId}/documents/{sha256}", DocumentAsync).WithSummary("Download a draft or counterpart by its SHA-256.");
+        api.MapGet("/{roundId}/completion-pack", CompletionPackAsync).WithSummary("The completion pack PDF: agreement, version and hash, effective date, every decision and counterpart.");
         api.MapPost("/{roundId}/revisions", ReviseAsync).WithSummary("Circulate a revised draft (kind = minor | material).");
         api.MapPost("/{roundId}/partners", AddPartnerAsync).WithSummary("Add a partner mid-round.");
         api.MapPost("/{roundId}/partners/{partnerId}/withdraw", (string roundId, string partnerId, WithdrawRequest body, HttpContext http, Deps d, CancellationToken ct) =>
@@ -152,6 +153,11 @@ public static class RoundEndpoints
 
         return TypedResults.Stream(doc.Content, doc.ContentType, $"{sha256[..12]}{(doc.ContentType == DocumentInspector.Pdf ? ".pdf" : ".docx")}");
     }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompletionPackAsync(string roundId, Deps d, CancellationToken ct) =>
+        await d.Store.LoadAsync(roundId, ct) is { } stored
+            ? TypedResults.File(Documents.CompletionPack.Render(stored.State, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored.State))
+            : Problems.NotFound($"There is no round '{roundId}'.");
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)
     {

@@ -59,7 +59,22 @@ public static class SignOffHosting
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();
-        services.AddSingleton<IEffectHandler, SmtpMailer>();
+        services.AddSingleton<IEffectHandler, NotificationMailer>();
+        switch (mail.Transport.ToLowerInvariant())
+        {
+            case "smtp":
+                services.AddSingleton<IMailTransport, SmtpTransport>();
+                break;
+            case "sendgrid":
+                services.AddHttpClient<IMailTransport, SendGridTransport>(c => c.Timeout = TimeSpan.FromSeconds(30));
+                break;
+            case "notify":
+                services.AddHttpClient<IMailTransport, NotifyTransport>(c => c.Timeout = TimeSpan.FromSeconds(30));
+                break;
+            default:
+                throw new InvalidOperationException($"Mail:Transport '{mail.Transport}' is not one of smtp, sendgrid, notify.");
+        }
+
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<Workers>();
@@ -107,6 +122,9 @@ public static class SignOffHosting
 
     public static async Task UseSignOffAsync(this WebApplication app)
     {
+        var pdfLicence = Documents.CompletionPack.UseLicense(app.Configuration["Pdf:LicenseKey"]);
+        app.Logger.LogInformation("Mail goes by {Transport}; completion packs use PDFsharp under the {Licence} licence",
+            app.Services.GetRequiredService<IMailTransport>().Name, pdfLicence);
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

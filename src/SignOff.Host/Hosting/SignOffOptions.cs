@@ -21,15 +21,3 @@ public sealed record SignOffOptions
     /// <summary>How often the sweepers look for due timers and stranded outbox rows.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
-
-/// <summary>SMTP settings (section <c>Mail</c>): MailDev locally, any relay elsewhere.</summary>
-public sealed record MailOptions
-{
-    public string SmtpHost { get; init; } = "127.0.0.1";
-
-    public int SmtpPort { get; init; } = 1025;
-
-    public string FromAddress { get; init; } = "signoff@signoff.example";
-
-    public string FromName { get; init; } = "SignOff";
-}

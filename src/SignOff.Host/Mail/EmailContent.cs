@@ -145,7 +145,7 @@ public static class EmailContentBuilder
             NotificationKind.EffectiveNotice => (
                 $"{agreement} took effect on {Date(n.EffectiveOn)}",
                 "The agreement has taken effect",
-                new[] { $"Every partner has signed. {agreement} took effect on {Date(n.EffectiveOn)}, the date the last counterpart arrived." }),
+                new[] { $"Every partner has signed. {agreement} took effect on {Date(n.EffectiveOn)}, the date the last counterpart arrived.", "The completion pack records every partner's decision and counterpart with their SHA-256 fingerprints: keep it with the signed agreement." }),
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",

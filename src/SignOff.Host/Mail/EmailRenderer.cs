@@ -16,9 +16,14 @@ public sealed record RenderedEmail(string Subject, string Html, string Text);
 /// </summary>
 public sealed class EmailRenderer(IServiceProvider services, ILoggerFactory loggers)
 {
-    public async Task<RenderedEmail> RenderAsync(Notification notification, Recipient to, string? link, RoundDigest? digest = null)
+    public async Task<RenderedEmail> RenderAsync(Notification notification, Recipient to, string? link, RoundDigest? digest = null, IReadOnlyList<string>? attached = null)
     {
         var content = EmailContentBuilder.Build(notification, to, link, digest);
+        if (attached is { Count: > 0 })
+        {
+            content = content with { Footnotes = [$"Attached: {string.Join(", ", attached)}.", .. content.Footnotes] };
+        }
+
         await using var renderer = new HtmlRenderer(services, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {

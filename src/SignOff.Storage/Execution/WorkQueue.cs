@@ -76,6 +76,19 @@ public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison, ILogger?
         }
     }
 
+    /// <summary>Hides a message for a while (the far side asked us to wait) without counting it as done.</summary>
+    public async Task DeferAsync(Delivery<T> delivery, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(delivery.MessageId, delivery.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Another worker took it after the visibility timeout; it will meet the same answer.
+        }
+    }
+
     /// <summary>Copies a message to the poison queue and removes it from this one.</summary>
     public async Task MoveToPoisonAsync(Delivery<T> delivery, CancellationToken cancellationToken = default)
     {

@@ -71,6 +71,12 @@ public sealed class Workers(
                     await effects.CompleteAsync(delivery, cancellationToken);
                 }
             }
+            catch (RetryLaterException later)
+            {
+                logger.LogWarning("Effects message {MessageId} for round {RoundId} deferred for {Delay}: {Reason}",
+                    delivery.MessageId, delivery.Body!.RoundId, later.After, later.Message);
+                await effects.DeferAsync(delivery, later.After, cancellationToken);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Effects message {MessageId} for round {RoundId} failed (attempt {Attempt})",

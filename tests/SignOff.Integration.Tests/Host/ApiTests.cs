@@ -113,7 +113,8 @@ public sealed class ApiTests : IAsyncLifetime
         var mails = await MailDevInbox.ForRoundAsync(roundId, Ct);
         Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], mails.Select(m => m.To).Order());
         Assert.All(mails, m => Assert.Contains("http://localhost/respond/", m.Text));
-        Assert.All(mails, m => Assert.Equal(["signoff.ics"], m.Attachments));
+        Assert.All(mails, m => Assert.Equal(["signoff.ics", "draft.pdf"], m.Attachments));
+        Assert.All(mails, m => Assert.Contains("Attached: signoff.ics, draft.pdf.", m.Text));
 
         var fetched = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
         Assert.Equal(round.GetProperty("currentVersion").GetProperty("sha256").GetString(), fetched.GetProperty("currentVersion").GetProperty("sha256").GetString());
@@ -294,6 +295,16 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(sha, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await download.Content.ReadAsByteArrayAsync(Ct))));
         await ProblemAsync(await api.GetAsync($"/api/rounds/{roundId}/documents/{new string('0', 64)}", Ct), HttpStatusCode.NotFound);
+
+        var pack = await api.GetAsync($"/api/rounds/{roundId}/completion-pack", Ct);
+        Assert.Equal(HttpStatusCode.OK, pack.StatusCode);
+        Assert.Equal("application/pdf", pack.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(await pack.Content.ReadAsByteArrayAsync(Ct))[..5]);
+        await host.DrainAsync(Ct);
+        var effectiveMails = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.Subject.Contains("took effect", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(effectiveMails);
+        Assert.All(effectiveMails, m => Assert.Contains("test-mou-completion-pack.pdf", m.Attachments));
+
         await ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/cancel", new { reason = "Too late" }, Ct), HttpStatusCode.Conflict);
     }
 }

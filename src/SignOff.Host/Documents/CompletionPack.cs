@@ -1,0 +1,294 @@
+using System.Globalization;
+using PdfSharp;
+using PdfSharp.Drawing;
+using PdfSharp.Fonts;
+using PdfSharp.Pdf;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Host.Documents;
+
+/// <summary>
+/// The completion pack: one PDF that records how an agreement became effective — the agreement,
+/// the version and its SHA-256, the effective date, and for each partner its decision (body, date,
+/// minute reference, who recorded it) and its counterpart (signatory, position, date, SHA-256).
+/// </summary>
+/// <remarks>
+/// It is built from the round's state alone, so it can be rebuilt at any time and always agrees
+/// with the audit log; the generation time is passed in rather than read from a clock.
+/// </remarks>
+public static class CompletionPack
+{
+    private const double Margin = 50;
+    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly Lock FontLock = new();
+
+    /// <summary>The file name a round's pack is offered under.</summary>
+    public static string FileName(RoundState round) => $"{PartnerIds.Slug(round.Agreement.Reference)}-completion-pack.pdf";
+
+    /// <summary>Renders the pack for a round (any status: a pack of an unfinished round says so on its first line).</summary>
+    public static byte[] Render(RoundState round, DateTimeOffset generatedAt)
+    {
+        EnsureFonts();
+        using var document = new PdfDocument();
+        document.Info.Title = $"Completion pack: {round.Agreement.Title}";
+        document.Info.Subject = $"{round.Agreement.Reference}, version {round.CurrentVersion.Number}";
+        document.Info.Creator = "SignOff";
+        document.Info.CreationDate = generatedAt.UtcDateTime;
+        document.Options.CompressContentStreams = true;
+
+        var writer = new FlowWriter(document);
+        writer.Heading(round.Agreement.Title, 18);
+        writer.Line(round.Status == RoundStatus.Effective
+            ? $"Completion pack · effective on {Date(round.EffectiveOn)}"
+            : $"Status report · the agreement is not yet effective ({Words(round.Status)})", 11, bold: true);
+        writer.Space(6);
+        writer.Fact("Reference", round.Agreement.Reference);
+        writer.Fact("Round", round.RoundId);
+        writer.Fact("Version", string.Create(CultureInfo.InvariantCulture, $"{round.CurrentVersion.Number} ({round.CurrentVersion.Document.FileName}, {round.CurrentVersion.Document.Length:N0} bytes)"));
+        writer.Fact("SHA-256", round.CurrentVersion.Document.Sha256, monospace: true);
+        writer.Fact("Launched", Date(round.LaunchedOn));
+        writer.Fact("Effective", round.EffectiveOn is { } on ? Date(on) : "not yet");
+        writer.Fact("Coordinator", $"{round.Coordinator.Name} <{round.Coordinator.Email}>");
+        writer.Fact("Generated", generatedAt.ToOffset(TimeSpan.Zero).ToString("d MMMM yyyy HH:mm 'UTC'", Uk));
+        if (round.Versions.Count > 1)
+        {
+            writer.Space(8);
+            writer.Line("Versions circulated", 12, bold: true);
+            foreach (var v in round.Versions)
+            {
+                writer.Paragraph(string.Create(CultureInfo.InvariantCulture,
+                    $"{v.Number}. {v.Document.FileName} · {(v.Kind is { } k ? Words(k) + " revision" : "original")} · {v.At.ToString("d MMM yyyy", Uk)}{(v.Note is { Length: > 0 } note ? " · " + note : "")}"), 9);
+                writer.Paragraph($"SHA-256 {v.Document.Sha256}", 8, monospace: true);
+            }
+        }
+
+        writer.Space(10);
+        writer.Line($"Partners ({round.RemainingPartners.Count()} party to the agreement)", 13, bold: true);
+        foreach (var p in round.Partners.OrderBy(p => p.IsRemaining ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal))
+        {
+            writer.Rule();
+            writer.Line(p.Name, 11, bold: true);
+            writer.Fact("Status", RoundProcess.Describe(p.Status));
+            writer.Fact("Officer", $"{p.Officer.Name} <{p.Officer.Email}>");
+            if (p.Decision is { } d)
+            {
+                writer.Fact("Decision", $"{Words(d.Outcome)} by {d.Body} on {Date(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
+                writer.Fact("Minute reference", d.MinuteReference is { Length: > 0 } minute ? minute : "not given");
+                if (d.Conditions is { Length: > 0 } conditions)
+                {
+                    writer.Fact("Conditions", $"{conditions} ({(p.Conditions == ConditionsStatus.Accepted ? "accepted by the coordinator" : "awaiting the coordinator")})");
+                }
+
+                writer.Fact("Recorded by", d.RecordedBy.Role == ActorRole.Coordinator
+                    ? $"{d.RecordedBy.Name} (coordinator) on the partner's behalf; evidence: {d.Evidence}"
+                    : $"{d.RecordedBy.Name} ({Words(d.RecordedBy.Role)})");
+            }
+
+            if (p.CallInEndsOn is { } callIn)
+            {
+                writer.Fact("Call-in", $"ended {Date(callIn)}");
+            }
+
+            if (p.AuthorisedOn is { } authorised)
+            {
+                writer.Fact("Authorised", Date(authorised));
+            }
+
+            if (p.Counterpart is { } c)
+            {
+                writer.Fact("Counterpart", $"signed by {c.SignatoryName}, {c.SignatoryPosition}, on {Date(c.SignedOn)}; received {Date(c.ReceivedOn)} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
+                writer.Fact("File", $"{c.Document.FileName}");
+                writer.Fact("SHA-256", c.Document.Sha256, monospace: true);
+            }
+
+            if (!p.IsRemaining)
+            {
+                writer.Fact("Left the round", $"{Date(p.ExitOn)}{(p.ExitReason is { Length: > 0 } why ? " — " + why : "")}");
+            }
+        }
+
+        writer.Finish($"{round.Agreement.Reference} · completion pack");
+        using var output = new MemoryStream();
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    private static string Words<T>(T value)
+        where T : struct, Enum => RoundProcess.Kebab(value).Replace('-', ' ');
+
+    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "—";
+
+    /// <summary>
+    /// Chooses PDFsharp's licence (required from 6.5): a commercial licence key when one is
+    /// configured (<c>Pdf:LicenseKey</c>), otherwise the AGPL. Call once at start-up.
+    /// </summary>
+    /// <remarks>
+    /// PDFsharp 6.5 is the only version the registry holds and it is dual-licensed; running a
+    /// network service on the AGPL choice obliges us to offer our source to its users. Buying a
+    /// licence and setting the key removes that obligation without a code change.
+    /// </remarks>
+    /// <returns>The licence in use, for the start-up log.</returns>
+    public static string UseLicense(string? commercialKey)
+    {
+        lock (FontLock)
+        {
+            if (commercialKey is { Length: > 0 })
+            {
+                PdfSharp.PdfSharpLicense.LoadLicense(commercialKey);
+                return "commercial";
+            }
+
+            PdfSharp.PdfSharpLicense.SetAgplLicense();
+            return "AGPL";
+        }
+    }
+
+    private static void EnsureFonts()
+    {
+        // PDFsharp's font resolver and licence are process-wide and may be set only once.
+        lock (FontLock)
+        {
+            GlobalFontSettings.FontResolver ??= new SegoeWpFontResolver();
+        }
+    }
+
+    /// <summary>Serves PDFsharp's embedded Segoe WP faces for every family, so no system fonts are needed.</summary>
+    private sealed class SegoeWpFontResolver : IFontResolver
+    {
+        public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) =>
+            new(bold ? "SegoeWP-Bold" : "SegoeWP", mustSimulateBold: false, mustSimulateItalic: italic);
+
+        public byte[] GetFont(string faceName) => faceName == "SegoeWP-Bold"
+            ? PdfSharp.WPFonts.FontDataHelper.SegoeWPBold
+            : PdfSharp.WPFonts.FontDataHelper.SegoeWP;
+    }
+
+    /// <summary>A top-to-bottom writer that wraps text and starts new A4 pages as needed.</summary>
+    private sealed class FlowWriter(PdfDocument document)
+    {
+        private const double LabelWidth = 110;
+        private PdfPage? page;
+        private XGraphics? gfx;
+        private double y;
+
+        private double Width => page!.Width.Point - (2 * Margin);
+
+        public void Heading(string text, double size) => Paragraph(text, size, bold: true);
+
+        public void Line(string text, double size, bool bold = false) => Paragraph(text, size, bold);
+
+        public void Space(double points) => y += points;
+
+        public void Rule()
+        {
+            Ensure(14);
+            y += 6;
+            gfx!.DrawLine(new XPen(XColors.Gray, 0.5), Margin, y, Margin + Width, y);
+            y += 6;
+        }
+
+        public void Paragraph(string text, double size, bool bold = false, bool monospace = false)
+        {
+            Ensure(size * 1.4);
+            var font = Font(size, bold, monospace);
+            foreach (var line in Wrap(text, font, Width))
+            {
+                Ensure(size * 1.4);
+                gfx!.DrawString(line, font, XBrushes.Black, new XRect(Margin, y, Width, size * 1.4), XStringFormats.TopLeft);
+                y += size * 1.4;
+            }
+        }
+
+        public void Fact(string label, string value, bool monospace = false)
+        {
+            const double size = 9.5;
+            var labelFont = Font(size, bold: true, monospace: false);
+            var valueFont = Font(monospace ? 8.5 : size, bold: false, monospace);
+            var lines = Wrap(value, valueFont, Width - LabelWidth);
+            Ensure(size * 1.4);
+            gfx!.DrawString(label, labelFont, XBrushes.DimGray, new XRect(Margin, y, LabelWidth, size * 1.4), XStringFormats.TopLeft);
+            foreach (var line in lines)
+            {
+                Ensure(size * 1.4);
+                gfx!.DrawString(line, valueFont, XBrushes.Black, new XRect(Margin + LabelWidth, y, Width - LabelWidth, size * 1.4), XStringFormats.TopLeft);
+                y += size * 1.4;
+            }
+        }
+
+        /// <summary>Numbers the pages once their count is known.</summary>
+        public void Finish(string footer)
+        {
+            gfx?.Dispose();
+            gfx = null;
+            var font = Font(8, bold: false, monospace: false);
+            for (var i = 0; i < document.PageCount; i++)
+            {
+                using var g = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
+                var p = document.Pages[i];
+                g.DrawString(string.Create(CultureInfo.InvariantCulture, $"{footer} · page {i + 1} of {document.PageCount}"), font, XBrushes.DimGray,
+                    new XRect(Margin, p.Height.Point - Margin + 16, p.Width.Point - (2 * Margin), 12), XStringFormats.TopLeft);
+            }
+        }
+
+        private void Ensure(double height)
+        {
+            if (page is not null && y + height <= page.Height.Point - Margin)
+            {
+                return;
+            }
+
+            gfx?.Dispose();
+            page = document.AddPage();
+            page.Size = PageSize.A4;
+            gfx = XGraphics.FromPdfPage(page);
+            y = Margin;
+        }
+
+        private static XFont Font(double size, bool bold, bool monospace) =>
+            new(monospace ? "Mono" : "Sans", size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+
+        /// <summary>Greedy word wrap; a word wider than the line (a SHA-256) is broken by characters.</summary>
+        private IEnumerable<string> Wrap(string text, XFont font, double width)
+        {
+            foreach (var paragraph in text.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
+            {
+                var line = "";
+                foreach (var word in paragraph.Split(' '))
+                {
+                    var candidate = line.Length == 0 ? word : line + " " + word;
+                    if (Measure(candidate, font) <= width)
+                    {
+                        line = candidate;
+                        continue;
+                    }
+
+                    if (line.Length > 0)
+                    {
+                        yield return line;
+                    }
+
+                    line = word;
+                    while (Measure(line, font) > width && line.Length > 1)
+                    {
+                        var fit = line.Length - 1;
+                        while (fit > 1 && Measure(line[..fit], font) > width)
+                        {
+                            fit--;
+                        }
+
+                        yield return line[..fit];
+                        line = line[fit..];
+                    }
+                }
+
+                yield return line;
+            }
+        }
+
+        private double Measure(string text, XFont font)
+        {
+            Ensure(0);
+            return gfx!.MeasureString(text, font).Width;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using SignOff.Core.Rounds;
+using SignOff.Host.Documents;
+using SignOff.Host.Hosting;
+using SignOff.Host.Respond;
+using SignOff.Storage.Blobs;
+using SignOff.Storage.Execution;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Host.Mail;
+
+/// <summary>
+/// Performs notification effects: renders one email per recipient and hands it to the configured
+/// <see cref="IMailTransport"/>.
+/// </summary>
+/// <remarks>
+/// Each recipient's send is claimed and recorded under its own id (<c>{effect}.{n}</c>), so when
+/// the third of five sends fails, the retry sends to the third, fourth and fifth only. Response
+/// links are minted here, at send time, and never stored anywhere but as a hash. Attachments: an
+/// .ics for dates, the draft when it is small enough (otherwise the link reaches it), and the
+/// completion pack with the effective notice.
+/// </remarks>
+public sealed class NotificationMailer(
+    MailOptions mail,
+    SignOffOptions options,
+    IMailTransport transport,
+    ResponseLinks links,
+    EmailRenderer renderer,
+    TableRoundStore rounds,
+    BlobDocumentStore documents,
+    TimeProvider time,
+    ILogger<NotificationMailer> logger) : IEffectHandler
+{
+    public bool Handles(RoundEffect effect) => effect is SendNotification;
+
+    public async Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
+    {
+        var notification = ((SendNotification)effect).Notification;
+        var round = await rounds.LoadAsync(roundId, cancellationToken);
+
+        // Digests and alerts describe the round as it stands when they are sent.
+        RoundDigest? digest = notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert && round is not null
+            ? RoundDigest.Of(round.State, LondonTime.DateOf(time.GetUtcNow()))
+            : null;
+        var attachments = await AttachmentsAsync(notification, round?.State, cancellationToken);
+        var sent = 0;
+        foreach (var (recipient, index) in notification.To.Select((r, i) => (r, i)))
+        {
+            var sendId = $"{effect.EffectId}.{index}";
+            var claim = await rounds.ClaimEffectAsync(roundId, sendId, time.GetUtcNow(), EffectDispatcher.Lease, cancellationToken);
+            if (claim.State == EffectClaimState.AlreadyDone)
+            {
+                continue;
+            }
+
+            if (claim.State == EffectClaimState.HeldByAnother)
+            {
+                throw new RetryLaterException(TimeSpan.FromSeconds(30), $"Another worker is sending {sendId}.");
+            }
+
+            try
+            {
+                string? link = null;
+                if (notification.ResponseLinkFor is { } partnerId && recipient.Role == RecipientRole.Officer)
+                {
+                    var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
+                    link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
+                }
+
+                var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
+                await transport.SendAsync(new OutgoingEmail($"{sendId}@signoff", recipient.Person, email.Subject, email.Html, email.Text, attachments,
+                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                await rounds.ReleaseEffectAsync(roundId, sendId, claim, CancellationToken.None);
+                throw;
+            }
+
+            await rounds.CompleteEffectAsync(roundId, sendId, time.GetUtcNow(), cancellationToken);
+            sent++;
+        }
+
+        logger.LogInformation("Sent {Kind} for round {RoundId} to {Sent} of {Count} recipient(s) by {Transport}",
+            notification.Kind, roundId, sent, notification.To.Count, transport.Name);
+    }
+
+    private async Task<IReadOnlyList<EmailAttachment>> AttachmentsAsync(Notification n, RoundState? round, CancellationToken ct)
+    {
+        var files = new List<EmailAttachment>();
+        if (CalendarInvite.For(n) is { } ics)
+        {
+            files.Add(new("signoff.ics", CalendarInvite.ContentType + "; charset=utf-8; method=PUBLISH", Encoding.UTF8.GetBytes(ics)));
+        }
+
+        var draft = round?.Versions.FirstOrDefault(v => v.Number == n.Version)?.Document;
+        if (n.AttachDraft && draft is not null && draft.Length <= mail.AttachUpToBytes && await documents.OpenAsync(draft.Sha256, ct) is { } stored)
+        {
+            await using var content = stored.Content;
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, ct);
+            files.Add(new(draft.FileName, draft.ContentType, buffer.ToArray()));
+        }
+
+        if (n.AttachCompletionPack && round is not null)
+        {
+            files.Add(new(CompletionPack.FileName(round), "application/pdf", CompletionPack.Render(round, time.GetUtcNow())));
+        }
+
+        return files;
+    }
+}
