@@ -11,7 +11,8 @@ namespace SignOff.Core.Rounds;
 /// </remarks>
 public static class LondonTime
 {
-    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    /// <summary>Europe/London: the zone every date in a round is in.</summary>
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     /// <summary>The London calendar date of an instant.</summary>
     public static DateOnly DateOf(DateTimeOffset instant) =>

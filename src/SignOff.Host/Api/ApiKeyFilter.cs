@@ -25,7 +25,7 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
         }
 
         var presented = context.HttpContext.Request.Headers[Header].ToString();
-        if (presented.Length == 0 || !IsKnown(presented))
+        if (presented.Length == 0 || !Matches(options.ApiKeyHashes, presented))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "ApiKey";
             return Problems.Problem(StatusCodes.Status401Unauthorized, "unauthorised", "An API key is required",
@@ -38,11 +38,12 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
     /// <summary>The hash stored for a key.</summary>
     public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private bool IsKnown(string presented)
+    /// <summary>True when a presented key's hash is one of the configured hashes; compared in constant time.</summary>
+    public static bool Matches(IEnumerable<string> hashes, string presented)
     {
         var hash = Encoding.ASCII.GetBytes(HashOf(presented));
         var known = false;
-        foreach (var candidate in options.ApiKeyHashes)
+        foreach (var candidate in hashes)
         {
             known |= CryptographicOperations.FixedTimeEquals(hash, Encoding.ASCII.GetBytes(candidate.ToLowerInvariant()));
         }

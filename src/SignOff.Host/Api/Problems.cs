@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
+using SignOff.Host.Commands;
 
 namespace SignOff.Host.Api;
 
@@ -12,17 +13,11 @@ public static class Problems
     private const string TypeBase = "https://signoff.example/problems/";
 
     /// <summary>A refused trigger: 404 for something that does not exist, 409 for the wrong moment, 422 for bad detail.</summary>
-    public static ProblemHttpResult Rejected(RoundDecision.Rejected rejected)
-    {
-        var status = rejected.Code switch
-        {
-            RejectionCode.RoundNotFound or RejectionCode.UnknownPartner => StatusCodes.Status404NotFound,
-            RejectionCode.InvalidTrigger or RejectionCode.MissingDetail or RejectionCode.InvalidDate or RejectionCode.DuplicatePartner
-                or RejectionCode.DuplicateOfficer or RejectionCode.SameDocument or RejectionCode.CalendarOutOfRange => StatusCodes.Status422UnprocessableEntity,
-            _ => StatusCodes.Status409Conflict,
-        };
-        return Problem(status, RoundProcess.Kebab(rejected.Code), Title(rejected.Code), rejected.Message);
-    }
+    public static ProblemHttpResult Rejected(RoundDecision.Rejected rejected) => From(CommandFailure.From(rejected));
+
+    /// <summary>A command that was not carried out, as problem details.</summary>
+    public static ProblemHttpResult From(CommandFailure failure) =>
+        failure.Definition is { } definition ? InvalidDefinition(definition) : Problem(failure.Status, failure.Type, failure.Title, failure.Detail);
 
     /// <summary>An invalid round definition or roster: every problem, with line, column and field.</summary>
     public static ProblemHttpResult InvalidDefinition(DefinitionResult result) =>
@@ -51,16 +46,4 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string detail) =>
         Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
-
-    private static string Title(RejectionCode code) => code switch
-    {
-        RejectionCode.RoundNotFound => "No such round",
-        RejectionCode.UnknownPartner => "No such partner",
-        RejectionCode.RoundCancelled => "The round has been cancelled",
-        RejectionCode.RoundEffective => "The agreement has already taken effect",
-        RejectionCode.PartnerWithdrawn => "The partner has withdrawn",
-        RejectionCode.PartnerRemoved => "The partner has been removed",
-        RejectionCode.StaleVersion => "That version is no longer current",
-        _ => "The request cannot be carried out",
-    };
 }

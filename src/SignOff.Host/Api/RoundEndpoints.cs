@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
+using SignOff.Host.Commands;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Rounds;
 
@@ -12,8 +13,6 @@ namespace SignOff.Host.Api;
 /// <summary>The coordinator API: launch rounds, watch them, act on them.</summary>
 public static class RoundEndpoints
 {
-    private const long MaxDefinitionBytes = 1024 * 1024;
-
     public static RouteGroupBuilder MapRoundApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/rounds").WithTags("Rounds").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
@@ -43,7 +42,7 @@ public static class RoundEndpoints
     }
 
     /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
-    public sealed record Deps(RoundRunner Runner, RoundProcess Process, TableRoundStore Store, BlobDocumentStore Documents, GovernanceRouteCatalog Routes, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, RoundRunner Runner, RoundProcess Process, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
 
     public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
 
@@ -65,52 +64,16 @@ public static class RoundEndpoints
         }
 
         var form = await request.ReadFormAsync(ct);
-        var definitionFile = form.Files["definition"];
-        var draftFile = form.Files["draft"];
-        if (definitionFile is null || draftFile is null)
+        if (form.Files["definition"] is null || form.Files["draft"] is null)
         {
-            return Problems.BadRequest("missing-file", $"Missing {(definitionFile is null ? "'definition'" : "'draft'")}: a round needs a definition file and a draft.");
+            return Problems.BadRequest("missing-file", $"Missing {(form.Files["definition"] is null ? "'definition'" : "'draft'")}: a round needs a definition file and a draft.");
         }
 
-        var definitionText = await ReadTextAsync(definitionFile, "definition", ct);
-        var rosterFile = form.Files["roster"];
-        (string? Text, ProblemHttpResult? Problem) rosterText = rosterFile is null ? (null, null) : await ReadTextAsync(rosterFile, "roster", ct);
-        if ((definitionText.Problem ?? rosterText.Problem) is { } tooBig)
-        {
-            return tooBig;
-        }
-
-        var now = d.Time.GetUtcNow();
-        var parsed = RoundDefinitionParser.Parse(definitionText.Text!, LondonTime.DateOf(now), d.Routes, rosterText.Text);
-        if (!parsed.IsValid)
-        {
-            return Problems.InvalidDefinition(parsed);
-        }
-
-        var (check, content) = await ReadDocumentAsync(d, draftFile, ct);
-        if (!check.IsAccepted)
-        {
-            return DocumentProblem(check, "draft");
-        }
-
-        var roundId = NewRoundId(parsed.Definition!.Agreement.Reference);
-        var draft = new DocumentRef(check.Sha256!, Path.GetFileName(draftFile.FileName), check.Length, check.ContentType!);
-        var start = new StartRound(TriggerId(request.HttpContext), roundId, parsed.Definition, draft, Coordinator(request.HttpContext));
-
-        // Decide before storing anything, so a refused round leaves no blob behind.
-        if (d.Process.Decide(null, start, now) is RoundDecision.Rejected refused)
-        {
-            return Problems.Rejected(refused);
-        }
-
-        await d.Documents.PutAsync(check, content, draft.FileName, ct);
-        var decision = await d.Runner.RunAsync(roundId, start, ct);
-        return decision switch
-        {
-            RoundDecision.Accepted a => TypedResults.Created($"/api/rounds/{roundId}", RoundView.From(a.State)),
-            RoundDecision.Rejected r => Problems.Rejected(r),
-            _ => Problems.Problem(StatusCodes.Status409Conflict, "round-already-exists", "The round already exists", roundId),
-        };
+        var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
+            TriggerId(request.HttpContext), Coordinator(request.HttpContext), ct);
+        return result.State is { } state
+            ? TypedResults.Created($"/api/rounds/{state.RoundId}", RoundView.From(state))
+            : Problems.From(result.Failure!);
     }
 
     private static async Task<Ok<IReadOnlyList<RoundSummary>>> ListAsync(string? status, Deps d, CancellationToken ct)
@@ -178,7 +141,8 @@ public static class RoundEndpoints
             return Problems.BadRequest("missing-file", "Missing 'draft': the revised document.");
         }
 
-        return await WithDocumentAsync(d, roundId, file, "draft", draft => new ReviseDraft(TriggerId(request.HttpContext), draft, kind.Value, form["note"], Coordinator(request.HttpContext)), ct);
+        return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "draft",
+            (draft, _) => new ReviseDraft(TriggerId(request.HttpContext), draft, kind.Value, form["note"], Coordinator(request.HttpContext)), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> CounterpartAsync(string roundId, string partnerId, HttpRequest request, Deps d, CancellationToken ct)
@@ -199,10 +163,9 @@ public static class RoundEndpoints
             return Problems.BadRequest("bad-date", "'signedOn' must be a date as YYYY-MM-DD.");
         }
 
-        var stored = await d.Store.LoadAsync(roundId, ct);
-        var version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : stored?.State.CurrentVersion.Number ?? 0;
-        return await WithDocumentAsync(d, roundId, file, "file", doc => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId, version, doc,
-            form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinator(request.HttpContext)), ct);
+        int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
+        return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
+            version ?? state.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinator(request.HttpContext)), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
@@ -232,75 +195,18 @@ public static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        if (!d.Routes.TryGet(body.Route, out var route))
-        {
-            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route",
-                $"Unknown governance route '{body.Route}'; known routes are: {string.Join(", ", d.Routes.Ids)}.");
-        }
-
-        if (string.IsNullOrWhiteSpace(body.Name) || !RoundDefinitionParser.IsEmail(body.Officer.Email))
-        {
-            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid",
-                "A partner needs a name and an officer with a valid email address.");
-        }
-
-        var partner = new PartnerDefinition(body.Name.Trim(), new Person(body.Officer.Name, body.Officer.Email), new PartnerGovernance(route, body.Meeting), body.DueBy);
-        return await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinator(http)), ct);
-    }
-
-    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> WithDocumentAsync(Deps d, string roundId, IFormFile file, string field, Func<DocumentRef, RoundTrigger> make, CancellationToken ct)
-    {
-        var (check, content) = await ReadDocumentAsync(d, file, ct);
-        if (!check.IsAccepted)
-        {
-            return DocumentProblem(check, field);
-        }
-
-        var doc = new DocumentRef(check.Sha256!, Path.GetFileName(file.FileName), check.Length, check.ContentType!);
-        var trigger = make(doc);
-
-        // Decide first against the current state: a refused upload stores nothing.
-        var stored = await d.Store.LoadAsync(roundId, ct);
-        if (d.Process.Decide(stored?.State, trigger, d.Time.GetUtcNow()) is RoundDecision.Rejected refused)
-        {
-            return Problems.Rejected(refused);
-        }
-
-        await d.Documents.PutAsync(check, content, doc.FileName, ct);
-        return await RunAsync(d, roundId, trigger, ct);
+        var (partner, failure) = d.Commands.NewPartner(body.Name, body.Officer?.Name, body.Officer?.Email, body.Route, body.Meeting, body.DueBy);
+        return partner is null
+            ? Problems.From(failure!)
+            : await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinator(http)), ct);
     }
 
     /// <summary>Runs a trigger and answers with the round, or the refusal.</summary>
     public static async Task<Results<Ok<RoundView>, ProblemHttpResult>> RunAsync(Deps d, string roundId, RoundTrigger trigger, CancellationToken ct) =>
-        await d.Runner.RunAsync(roundId, trigger, ct) switch
-        {
-            RoundDecision.Accepted a => TypedResults.Ok(RoundView.From(a.State)),
-            RoundDecision.AlreadyApplied same => TypedResults.Ok(RoundView.From(same.State)),
-            RoundDecision.Rejected r => Problems.Rejected(r),
-            _ => throw new InvalidOperationException("Unknown decision."),
-        };
+        Answer(await d.Commands.RunAsync(roundId, trigger, ct));
 
-    private static async Task<(DocumentCheck, byte[])> ReadDocumentAsync(Deps d, IFormFile file, CancellationToken ct)
-    {
-        await using var stream = file.OpenReadStream();
-        return await d.Documents.ReadAsync(stream, ct);
-    }
-
-    private static ProblemHttpResult DocumentProblem(DocumentCheck check, string field) =>
-        check.Problem == Storage.Blobs.DocumentProblem.TooLarge
-            ? Problems.Problem(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", $"'{field}': {check.Message}")
-            : Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file", $"'{field}': {check.Message}");
-
-    private static async Task<(string? Text, ProblemHttpResult? Problem)> ReadTextAsync(IFormFile file, string field, CancellationToken ct)
-    {
-        if (file.Length > MaxDefinitionBytes)
-        {
-            return (null, Problems.Problem(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large", $"'{field}' is larger than 1 MB."));
-        }
-
-        using var reader = new StreamReader(file.OpenReadStream());
-        return (await reader.ReadToEndAsync(ct), null);
-    }
+    private static Results<Ok<RoundView>, ProblemHttpResult> Answer(CommandResult result) =>
+        result.State is { } state ? TypedResults.Ok(RoundView.From(state)) : Problems.From(result.Failure!);
 
     /// <summary>The caller's idempotency key, or a fresh id: a retried request with the same key changes nothing.</summary>
     /// <remarks>The key is hashed, so any string a client sends makes a storage-safe trigger id.</remarks>
@@ -312,10 +218,4 @@ public static class RoundEndpoints
     private static Actor Coordinator(HttpContext http) => new("Coordinator (API key)", "coordinator@signoff.invalid", ActorRole.Coordinator);
 
     private static DateOnly Today(Deps d) => LondonTime.DateOf(d.Time.GetUtcNow());
-
-    private static string NewRoundId(string reference)
-    {
-        var slug = PartnerIds.Slug(reference);
-        return $"{slug[..Math.Min(slug.Length, 40)]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-    }
 }

@@ -4,7 +4,9 @@ using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
+using SignOff.Host.Commands;
 using SignOff.Host.Mail;
+using SignOff.Host.Pages;
 using SignOff.Host.Respond;
 using SignOff.Storage;
 using SignOff.Storage.Blobs;
@@ -78,7 +80,13 @@ public static class SignOffHosting
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<Workers>();
+        services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<RoundRunner>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TableRoundStore>(),
+            sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RoundEndpoints.Deps>();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<CoordinatorPages.Deps>();
+        services.AddSingleton<RespondEndpoints.Deps>();
+        services.AddCoordinatorSession();
         services.AddSingleton<ApiKeyFilter>();
         if (options.RunWorkers)
         {
@@ -139,11 +147,25 @@ public static class SignOffHosting
         app.MapScalarApiReference("/docs");
         app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapGet("/assets/signoff.css", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
+        }).ExcludeFromDescription();
         app.MapRoundApi();
+        app.MapCoordinatorSession();
+        app.MapCoordinatorPages();
         app.MapRespond();
         app.MapDevClock();
     }
+
+    private static readonly Lazy<string> Stylesheet = new(() =>
+    {
+        using var stream = typeof(SignOffHosting).Assembly.GetManifestResourceStream("SignOff.Host.signoff.css")
+            ?? throw new InvalidOperationException("The stylesheet is not embedded in the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
     private static WorkQueue<T> Queue<T>(IServiceProvider sp, Azure.Storage.Queues.QueueClient queue) =>
         new(queue, sp.GetRequiredService<StorageClients>().PoisonOf(queue), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"SignOff.Queues.{queue.Name}"));

@@ -182,6 +182,7 @@ public static class EmailContentBuilder
     {
         NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase => "Upload the signed counterpart",
         NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome => "Open the agreement",
+        NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert => "See every round's status",
         _ => "Record the decision",
     };
 

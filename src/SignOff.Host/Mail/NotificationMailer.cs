@@ -66,6 +66,11 @@ public sealed class NotificationMailer(
                     var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
                     link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
                 }
+                else if (recipient.Role == RecipientRole.Chair && notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert)
+                {
+                    var token = await links.MintChairAsync(recipient.Person.Email, options.LinkLifetime, cancellationToken);
+                    link = $"{options.PublicBaseUrl.TrimEnd('/')}/chair/{token}";
+                }
 
                 var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
                 await transport.SendAsync(new OutgoingEmail($"{sendId}@signoff", recipient.Person, email.Subject, email.Html, email.Text, attachments,

@@ -1,158 +1,180 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Antiforgery;
 using SignOff.Core.Rounds;
-using SignOff.Host.Api;
+using SignOff.Host.Commands;
+using SignOff.Host.Pages;
+using SignOff.Host.Pages.Shared;
+using SignOff.Storage.Blobs;
 using SignOff.Storage.Rounds;
 
 namespace SignOff.Host.Respond;
 
 /// <summary>
-/// The officer's side: the emailed link. GET and HEAD only show a page — mail scanners fetch
-/// links before people do — and only a POST from the page's button (with anti-forgery) acts.
+/// The officer's side (the emailed link) and the chair's digest link. GET and HEAD only show a
+/// page — mail scanners fetch links before people do — and only a POST from one of the page's
+/// buttons, with its anti-forgery token, acts.
 /// </summary>
 public static class RespondEndpoints
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+    /// <summary>The services the officer's page uses.</summary>
+    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
 
     public static void MapRespond(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/respond/{token}", ["GET", "HEAD"], ShowAsync).ExcludeFromDescription();
-        app.MapPost("/respond/{token}", ActAsync).ExcludeFromDescription();
+        app.MapMethods("/respond/{token}/draft", ["GET", "HEAD"], DraftAsync).ExcludeFromDescription();
+        app.MapPost("/respond/{token}", ActAsync).ExcludeFromDescription().DisableAntiforgery();
+        app.MapMethods("/chair/{token}", ["GET", "HEAD"], ChairAsync).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext http, ResponseLinks links, TableRoundStore store, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> ShowAsync(string token, HttpContext http, Deps d, CancellationToken ct)
     {
-        var (link, state, partner) = await ResolveAsync(token, links, store, ct);
-        if (partner is null)
-        {
-            return Invalid();
-        }
-
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture, $"<h1>{E(state!.Agreement.Title)}</h1>");
-        body.Append(CultureInfo.InvariantCulture, $"<p>For <strong>{E(partner.Name)}</strong> · version {state.CurrentVersion.Number} · SHA-256 <code>{E(state.CurrentVersion.Document.Sha256)}</code></p>");
-        body.Append(CultureInfo.InvariantCulture, $"<p>Due by {partner.DueOn.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))}. Status: {E(RoundProcess.Describe(partner.Status))}.</p>");
-        var hidden = $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
-        if (partner.AwaitsDecision)
-        {
-            body.Append(CultureInfo.InvariantCulture, $"""
-                <form method="post">{hidden}
-                <fieldset><legend>Your organisation's decision</legend>
-                <p><label><input type="radio" name="action" value="approve" required> Approved</label></p>
-                <p><label><input type="radio" name="action" value="approve-with-conditions"> Approved subject to conditions</label></p>
-                <p><label><input type="radio" name="action" value="defer"> Deferred to a later meeting</label></p>
-                <p><label><input type="radio" name="action" value="decline"> Declined</label></p>
-                </fieldset>
-                <p><label for="body">Decision-making body</label><br><input id="body" name="body" value="{E(partner.Route.DecisionBody)}"></p>
-                <p><label for="meetingDate">Date of the decision</label><br><input id="meetingDate" name="meetingDate" type="date" required></p>
-                <p><label for="minuteReference">Minute or decision reference</label><br><input id="minuteReference" name="minuteReference"></p>
-                <p><label for="conditions">Conditions (if approved subject to conditions)</label><br><textarea id="conditions" name="conditions"></textarea></p>
-                <p><label for="reason">Reason (if deferred or declined)</label><br><textarea id="reason" name="reason"></textarea></p>
-                <p><label for="deferredTo">Next meeting (if deferred)</label><br><input id="deferredTo" name="deferredTo" type="date"></p>
-                <p><button type="submit">Record this decision</button></p>
-                </form>
-                """);
-        }
-        else if (partner.Status == PartnerStatus.Authorised)
-        {
-            body.Append(CultureInfo.InvariantCulture, $"""
-                <form method="post" enctype="multipart/form-data">{hidden}<input type="hidden" name="action" value="counterpart">
-                <p><label for="file">Signed counterpart (PDF or Word)</label><br><input id="file" name="file" type="file" required accept=".pdf,.docx"></p>
-                <p><label for="signatoryName">Signatory's name</label><br><input id="signatoryName" name="signatoryName" required></p>
-                <p><label for="signatoryPosition">Signatory's position</label><br><input id="signatoryPosition" name="signatoryPosition" required></p>
-                <p><label for="signedOn">Date signed</label><br><input id="signedOn" name="signedOn" type="date" required></p>
-                <p><button type="submit">Upload the counterpart</button></p>
-                </form>
-                """);
-        }
-        else
-        {
-            body.Append("<p>There is nothing for you to do now. Thank you.</p>");
-        }
-
-        return Page("Respond", body.ToString());
+        var (_, state, partner) = await ResolveAsync(token, d, ct);
+        return partner is null
+            ? await InvalidAsync(http, d)
+            : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, FormValues.Empty, null));
     }
 
-    private static async Task<IResult> ActAsync(string token, HttpContext http, ResponseLinks links, RoundEndpoints.Deps d, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> DraftAsync(string token, HttpContext http, Deps d, CancellationToken ct)
     {
-        var (link, state, partner) = await ResolveAsync(token, links, d.Store, ct);
+        var (_, state, partner) = await ResolveAsync(token, d, ct);
+        if (partner is null || await d.Documents.OpenAsync(state!.CurrentVersion.Document.Sha256, ct) is not { } doc)
+        {
+            return await InvalidAsync(http, d);
+        }
+
+        PageResult.SecurityHeaders(http.Response);
+        return Results.Stream(doc.Content, doc.ContentType, state.CurrentVersion.Document.FileName);
+    }
+
+    private static async Task<IResult> ActAsync(string token, HttpContext http, Deps d, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var (link, state, partner) = await ResolveAsync(token, d, ct);
         if (partner is null)
         {
-            return Invalid();
+            return await InvalidAsync(http, d);
         }
 
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return Page("Please try again", "<h1>Please try again</h1><p>This form has expired. Go back to the link in your email and submit again.</p>", StatusCodes.Status400BadRequest);
+            return await d.Pages.MessageAsync(http, "Please try again",
+                ["The form had expired, so nothing was recorded. Open the link in your email again and resubmit."], StatusCodes.Status400BadRequest);
         }
 
         var form = await http.Request.ReadFormAsync(ct);
+        var which = form["form"].ToString();
         var officer = new Actor(partner.Officer.Name, partner.Officer.Email, ActorRole.Officer);
-        var triggerId = $"respond:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token + form[antiforgery.GetAndStoreTokens(http).FormFieldName!])))[..32]}";
-        RoundTrigger? trigger;
-        var action = form["action"].ToString();
-        if (action == "counterpart")
+        var triggerId = Forms.TriggerId("respond", token, form);
+        Task<IResult> Again(FormErrors errors, int status) =>
+            d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, errors, FormValues.From(form), which), status);
+
+        CommandResult result;
+        string dateField;
+        switch (which)
         {
-            if (form.Files["file"] is not { } file || !DateOnly.TryParse(form["signedOn"], CultureInfo.InvariantCulture, out var signedOn))
-            {
-                return Page("Something is missing", "<h1>Something is missing</h1><p>Choose the signed file and give the date it was signed.</p>", StatusCodes.Status400BadRequest);
-            }
+            case "decision":
+                var (decision, decisionErrors) = Forms.Decision(form, partner, link!.Version, triggerId, officer, needsEvidence: false);
+                if (decision is null)
+                {
+                    return await Again(decisionErrors, StatusCodes.Status422UnprocessableEntity);
+                }
 
-            await using var stream = file.OpenReadStream();
-            var (check, content) = await d.Documents.ReadAsync(stream, ct);
-            if (!check.IsAccepted)
-            {
-                return Page("The file was not accepted", $"<h1>The file was not accepted</h1><p>{E(check.Message!)}</p>", StatusCodes.Status415UnsupportedMediaType);
-            }
+                result = await d.Commands.RunAsync(link.RoundId, decision, ct);
+                dateField = "meetingDate";
+                break;
+            case "meeting":
+                var (meetingOn, meetingError) = Forms.Date(form, "meetingOn", "date of the meeting", required: true);
+                if (meetingOn is null)
+                {
+                    return await Again(FormErrors.Of(meetingError!.Field, meetingError.Message), StatusCodes.Status422UnprocessableEntity);
+                }
 
-            var doc = new DocumentRef(check.Sha256!, Path.GetFileName(file.FileName), check.Length, check.ContentType!);
-            trigger = new ReceiveCounterpart(triggerId, partner.PartnerId, state!.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, officer);
-            if (d.Process.Decide(state, trigger, d.Time.GetUtcNow()) is RoundDecision.Rejected early)
-            {
-                return Page("Not recorded", $"<h1>Not recorded</h1><p>{E(early.Message)}</p>", StatusCodes.Status409Conflict);
-            }
+                result = await d.Commands.RunAsync(link!.RoundId, new ScheduleMeeting(triggerId, partner.PartnerId, meetingOn.Value, Forms.Text(form, "meetingBody"), officer), ct);
+                dateField = "meetingOn";
+                break;
+            case "counterpart":
+                var (make, counterpartErrors) = Forms.Counterpart(form, partner.PartnerId, triggerId, officer);
+                if (make is null)
+                {
+                    return await Again(counterpartErrors, StatusCodes.Status422UnprocessableEntity);
+                }
 
-            await d.Documents.PutAsync(check, content, doc.FileName, ct);
+                result = await d.Commands.RunWithDocumentAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make, ct);
+                dateField = "signedOn";
+                break;
+            case "delegate":
+                var (to, delegateErrors) = Forms.Delegate(form);
+                if (to is null)
+                {
+                    return await Again(delegateErrors, StatusCodes.Status422UnprocessableEntity);
+                }
+
+                result = await d.Commands.RunAsync(link!.RoundId, new DelegateOfficer(triggerId, partner.PartnerId, to, officer), ct);
+                dateField = "delegateEmail";
+                if (result.Failure is { Type: "duplicate-officer" } duplicate)
+                {
+                    return await Again(FormErrors.Of("delegateEmail", duplicate.Detail.TrimEnd('.')), duplicate.Status);
+                }
+
+                break;
+            default:
+                return await Again(FormErrors.Of(null, "Choose one of the buttons on this page"), StatusCodes.Status400BadRequest);
         }
-        else
-        {
-            DecisionOutcome? outcome = action switch
-            {
-                "approve" => DecisionOutcome.Approved,
-                "approve-with-conditions" => DecisionOutcome.ApprovedWithConditions,
-                "defer" => DecisionOutcome.Deferred,
-                "decline" => DecisionOutcome.Declined,
-                _ => null,
-            };
-            if (outcome is null || !DateOnly.TryParse(form["meetingDate"], CultureInfo.InvariantCulture, out var decidedOn))
-            {
-                return Page("Something is missing", "<h1>Something is missing</h1><p>Choose the decision and give its date.</p>", StatusCodes.Status400BadRequest);
-            }
 
-            DateOnly? deferredTo = DateOnly.TryParse(form["deferredTo"], CultureInfo.InvariantCulture, out var next) ? next : null;
-            trigger = new RecordDecision(triggerId, partner.PartnerId, link!.Version, outcome.Value, form["body"], decidedOn, form["minuteReference"],
-                form["conditions"], form["reason"], deferredTo, officer);
+        if (result.Failure is { } failure)
+        {
+            return await Again(Forms.From(failure, dateField), failure.Status);
         }
 
-        var decision = await d.Runner.RunAsync(link!.RoundId, trigger, ct);
-        RoundState? after = decision switch
-        {
-            RoundDecision.Accepted a => a.State,
-            RoundDecision.AlreadyApplied same => same.State,
-            _ => null,
-        };
-        return after is null
-            ? Page("Not recorded", $"<h1>Not recorded</h1><p>{E(((RoundDecision.Rejected)decision).Message)}</p>", StatusCodes.Status409Conflict)
-            : Page("Recorded", $"<h1>Recorded</h1><p>{E(partner.Name)} is now {E(RoundProcess.Describe(after.FindPartner(partner.PartnerId)!.Status))}. A confirmation is on its way by email.</p>");
+        var now = result.State!.FindPartner(partner.PartnerId)!;
+        return await d.Pages.MessageAsync(http, Confirmation(which), Explain(which, now, result.State));
     }
 
-    private static async Task<(ResponseLink?, RoundState?, PartnerState?)> ResolveAsync(string token, ResponseLinks links, TableRoundStore store, CancellationToken ct)
+    private static string Confirmation(string form) => form switch
     {
-        var link = await links.ResolveAsync(token, ct);
-        if (link is null || await store.LoadAsync(link.RoundId, ct) is not { } stored)
+        "decision" => "Decision recorded",
+        "meeting" => "Meeting date saved",
+        "counterpart" => "Counterpart received",
+        _ => "Handed over",
+    };
+
+    private static IReadOnlyList<string> Explain(string form, PartnerState p, RoundState round) => form switch
+    {
+        "decision" => [$"{p.Name} is now {RoundProcess.Describe(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
+        "meeting" => [$"We have noted that {p.Name} will decide on {Dates.Long(p.MeetingOn)}. Reminders will follow that date."],
+        "counterpart" => round.Status == RoundStatus.Effective
+            ? [$"Thank you. Every partner has now signed: the agreement took effect on {Dates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
+            : [$"Thank you. {p.Name}'s signed counterpart of version {p.Counterpart?.Version} is recorded. You will hear when every partner has signed and the agreement takes effect."],
+        _ => [$"{p.Officer.Name} is now {p.Name}'s officer for this agreement and has been sent their own link. This link no longer works."],
+    };
+
+    private static string NextStep(PartnerState p) => p.Status switch
+    {
+        PartnerStatus.CallIn => $"The call-in period ends on {Dates.Long(p.CallInEndsOn)}; you will then be asked for a signed counterpart.",
+        PartnerStatus.ApprovedWithConditions => "The coordinator will review the conditions and let you know.",
+        PartnerStatus.Authorised => "You can now upload the signed counterpart: use the link in your email.",
+        PartnerStatus.Deferred => "You will be reminded before the next meeting.",
+        PartnerStatus.Declined => "The coordinator will be in touch.",
+        _ => "You will hear by email what happens next.",
+    };
+
+    private static async Task<IResult> ChairAsync(string token, HttpContext http, Deps d, CancellationToken ct)
+    {
+        if (await d.Links.ResolveChairAsync(token, ct) is not { } email)
+        {
+            return await InvalidAsync(http, d);
+        }
+
+        var today = d.Commands.Today;
+        var rounds = (await CoordinatorPages.LoadAllAsync(d.Store, ct))
+            .Where(r => r.Chairs.Any(c => string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        var name = rounds.SelectMany(r => r.Chairs).FirstOrDefault(c => string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase))?.Name ?? email;
+        return await d.Pages.RenderAsync<DigestPage>(http, new DigestModel(name, [.. rounds.Select(r => RoundDigest.Of(r, today))], today, Coordinator: false));
+    }
+
+    private static async Task<(ResponseLink?, RoundState?, PartnerState?)> ResolveAsync(string token, Deps d, CancellationToken ct)
+    {
+        var link = await d.Links.ResolveAsync(token, ct);
+        if (link is null || await d.Store.LoadAsync(link.RoundId, ct) is not { } stored)
         {
             return (null, null, null);
         }
@@ -165,15 +187,9 @@ public static class RespondEndpoints
         return valid ? (link, stored.State, partner) : (null, null, null);
     }
 
-    private static IResult Invalid() =>
-        Page("This link cannot be used", "<h1>This link cannot be used</h1><p>It may have expired, been replaced by a newer email, or been handed to a colleague. Use the link in the most recent email about this agreement, or contact the partnership's coordinator.</p>", StatusCodes.Status404NotFound);
-
-    private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) =>
-        Results.Content($"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(title)} – SignOff</title><meta name="robots" content="noindex"></head>
-            <body><main>{body}</main></body></html>
-            """, "text/html; charset=utf-8", Encoding.UTF8, status);
-
-    private static string E(string text) => Html.Encode(text);
+    private static Task<IResult> InvalidAsync(HttpContext http, Deps d) =>
+        d.Pages.MessageAsync(http, "This link cannot be used",
+            ["It may have expired, been replaced by a newer email, or been handed to a colleague.",
+             "Use the link in the most recent email about this agreement, or contact the partnership's coordinator."],
+            StatusCodes.Status404NotFound);
 }

@@ -149,13 +149,14 @@ public sealed partial class DurabilityTests
         var posted = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
+            ["form"] = "decision",
             ["action"] = "approve",
             ["body"] = "Full Council",
             ["meetingDate"] = "2021-06-01",
             ["minuteReference"] = "FC 12/2021",
         }), Ct);
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
-        Assert.Contains("Recorded", await posted.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("Decision recorded", await posted.Content.ReadAsStringAsync(Ct));
         var round = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
         Assert.Equal("authorised", round.GetProperty("partners")[0].GetProperty("status").GetString());
 

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace SignOff.Core.Rounds;
+
+/// <summary>A round's audit log told in sentences, for the coordinator's timeline.</summary>
+/// <remarks>
+/// Timer bookkeeping (scheduled, cleared) is left out: it is how the engine keeps its promises,
+/// not something that happened in the partnership. Everything else is told, with who did it.
+/// </remarks>
+public static class RoundTimeline
+{
+    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
+
+    /// <summary>The sentence for an event and who it was by (null for what SignOff did itself), or null for bookkeeping.</summary>
+    /// <param name="e">The event.</param>
+    /// <param name="partnerName">The name of a partner by id (partners never leave the snapshot, so a name is always there).</param>
+    public static (string Text, string? By)? Describe(RoundEvent e, Func<string, string> partnerName)
+    {
+        ArgumentNullException.ThrowIfNull(partnerName);
+        return e switch
+        {
+            RoundStarted s => ($"Round launched: version 1 of {s.Agreement.Title} sent to partners, deadline {Day(s.Deadline)}.", s.By.Name),
+            PartnerInvited p => ($"{p.Name} {(p.JoinedMidRound ? "joined the round and was" : "was")} invited; {p.Officer.Name} is its officer; due by {Day(p.DueOn)}.", null),
+            InvitationAcknowledged a => ($"{partnerName(a.PartnerId)} acknowledged the invitation.", a.By.Name),
+            MeetingScheduled m => ($"{partnerName(m.PartnerId)} will decide at {m.Body ?? "its meeting"} on {Day(m.MeetingOn)}.", m.By.Name),
+            DecisionRecorded d => ($"{partnerName(d.PartnerId)}: {Outcome(d.Decision)}.", d.Decision.RecordedBy.Name),
+            CallInStarted c => ($"{partnerName(c.PartnerId)}'s call-in period runs until {Day(c.EndsOn)}.", null),
+            CallInEnded c => ($"{partnerName(c.PartnerId)}'s call-in period ended.", null),
+            ConditionsAccepted c => ($"{partnerName(c.PartnerId)}'s conditions were accepted{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
+            ConditionsRejected c => ($"{partnerName(c.PartnerId)}'s conditions were not accepted: {c.Reason}.", c.By.Name),
+            PartnerAuthorised a => ($"{partnerName(a.PartnerId)} is authorised to sign; its counterpart was requested.", null),
+            CounterpartReceived c => ($"{partnerName(c.PartnerId)}'s counterpart of version {c.Counterpart.Version} arrived, signed by {c.Counterpart.SignatoryName} ({c.Counterpart.SignatoryPosition}) on {Day(c.Counterpart.SignedOn)}.", c.Counterpart.ReceivedFrom.Name),
+            DraftRevised r => ($"Version {r.Version} circulated as a {(r.Kind == RevisionKind.Minor ? "minor revision: decisions stand, counterparts of this version are needed" : "material revision: every partner decides again")}{(r.Note is null ? "" : $" ({r.Note})")}.", r.By.Name),
+            PartnerWithdrawn w => ($"{partnerName(w.PartnerId)} withdrew (notice given {Day(w.NoticeOn)}){(w.Reason is null ? "" : $": {w.Reason}")}.", w.By.Name),
+            PartnerRemoved r => ($"{partnerName(r.PartnerId)} was removed from the round{(r.Reason is null ? "" : $": {r.Reason}")}.", r.By.Name),
+            OfficerDelegated d => ($"{partnerName(d.PartnerId)} handed over from {d.From.Name} to {d.To.Name}.", d.By.Name),
+            ReminderSent r => ($"{(r.Overdue ? "Overdue reminder" : "Reminder")} sent to {partnerName(r.PartnerId)}.", null),
+            PartnerEscalated x => ($"{partnerName(x.PartnerId)} is overdue: the chairs were told.", null),
+            CounterpartChased c => ($"{partnerName(c.PartnerId)} was asked again for its counterpart.", null),
+            DigestSent => ("Status digest sent to the chairs.", null),
+            RoundStalled s => ($"Round stalled: {s.Reason}", null),
+            RoundResumed => ("Round circulating again.", null),
+            RoundBecameEffective f => ($"The agreement took effect on {Day(f.EffectiveOn)}: every partner has signed.", null),
+            RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
+            _ => null,
+        };
+    }
+
+    /// <summary>A decision in a phrase, e.g. "approved subject to conditions by Cabinet on 15 June 2021 (minute 23)".</summary>
+    public static string Outcome(RecordedDecision d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var what = d.Outcome switch
+        {
+            DecisionOutcome.Approved => "approved",
+            DecisionOutcome.ApprovedWithConditions => "approved subject to conditions",
+            DecisionOutcome.Deferred => d.DeferredTo is { } next ? $"deferred to {Day(next)}" : "deferred",
+            _ => "declined",
+        };
+        var minute = d.MinuteReference is { Length: > 0 } m ? $" (minute {m})" : "";
+        return $"{what} by {d.Body} on {Day(d.DecidedOn)}{minute}, version {d.Version}";
+    }
+
+    /// <summary>The partner an event is about, or null for round-wide events.</summary>
+    public static string? PartnerOf(RoundEvent e) => e switch
+    {
+        PartnerInvited x => x.PartnerId,
+        InvitationAcknowledged x => x.PartnerId,
+        MeetingScheduled x => x.PartnerId,
+        DecisionRecorded x => x.PartnerId,
+        CallInStarted x => x.PartnerId,
+        CallInEnded x => x.PartnerId,
+        ConditionsAccepted x => x.PartnerId,
+        ConditionsRejected x => x.PartnerId,
+        PartnerAuthorised x => x.PartnerId,
+        CounterpartReceived x => x.PartnerId,
+        PartnerWithdrawn x => x.PartnerId,
+        PartnerRemoved x => x.PartnerId,
+        OfficerDelegated x => x.PartnerId,
+        ReminderSent x => x.PartnerId,
+        PartnerEscalated x => x.PartnerId,
+        CounterpartChased x => x.PartnerId,
+        TimerScheduled x => x.Timer.PartnerId,
+        _ => null,
+    };
+
+    private static string Day(DateOnly date) => date.ToString("d MMMM yyyy", Uk);
+}

@@ -1,0 +1,231 @@
+using System.Security.Cryptography;
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Storage.Blobs;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Host.Commands;
+
+/// <summary>
+/// Why a command was not carried out, in terms both the API (problem+json) and the pages (an
+/// error beside the field) can show.
+/// </summary>
+/// <param name="Status">The HTTP status that fits.</param>
+/// <param name="Type">A stable kebab-case cause, e.g. <c>unsupported-document</c>.</param>
+/// <param name="Title">A short summary.</param>
+/// <param name="Detail">A sentence for people.</param>
+/// <param name="Field">The form field at fault, when there is one.</param>
+/// <param name="Definition">For an invalid definition or roster: every problem, with line and field.</param>
+public sealed record CommandFailure(int Status, string Type, string Title, string Detail, string? Field = null, DefinitionResult? Definition = null)
+{
+    public static CommandFailure From(RoundDecision.Rejected rejected) => new(
+        rejected.Code switch
+        {
+            RejectionCode.RoundNotFound or RejectionCode.UnknownPartner => StatusCodes.Status404NotFound,
+            RejectionCode.InvalidTrigger or RejectionCode.MissingDetail or RejectionCode.InvalidDate or RejectionCode.DuplicatePartner
+                or RejectionCode.DuplicateOfficer or RejectionCode.SameDocument or RejectionCode.CalendarOutOfRange => StatusCodes.Status422UnprocessableEntity,
+            _ => StatusCodes.Status409Conflict,
+        },
+        RoundProcess.Kebab(rejected.Code),
+        rejected.Code switch
+        {
+            RejectionCode.RoundNotFound => "No such round",
+            RejectionCode.UnknownPartner => "No such partner",
+            RejectionCode.RoundCancelled => "The round has been cancelled",
+            RejectionCode.RoundEffective => "The agreement has already taken effect",
+            RejectionCode.PartnerWithdrawn => "The partner has withdrawn",
+            RejectionCode.PartnerRemoved => "The partner has been removed",
+            RejectionCode.StaleVersion => "That version is no longer current",
+            _ => "The request cannot be carried out",
+        },
+        rejected.Message);
+
+    public static CommandFailure BadRequest(string type, string detail, string? field = null) =>
+        new(StatusCodes.Status400BadRequest, type, "The request is not valid", detail, field);
+}
+
+/// <summary>A command's outcome: the round as it now stands, or why nothing changed.</summary>
+public sealed record CommandResult(RoundState? State, CommandFailure? Failure)
+{
+    public bool Succeeded => State is not null;
+
+    public static implicit operator CommandResult(CommandFailure failure) => new(null, failure);
+}
+
+/// <summary>An uploaded file, whichever front door it came through.</summary>
+public sealed record Upload(string FileName, long Length, Func<Stream> Open)
+{
+    public static Upload? Of(IFormFile? file) => file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName)
+        ? null
+        : new Upload(Path.GetFileName(file.FileName), file.Length, file.OpenReadStream);
+}
+
+/// <summary>
+/// The coordinator's and officer's commands, shared by the API and the pages so both refuse the
+/// same things in the same words.
+/// </summary>
+/// <remarks>
+/// Every command that carries a document decides first, against the round as it stands, and
+/// stores the document only if the decision would be accepted: a refused upload leaves nothing
+/// behind. Blobs are content-addressed, so the rare race where the round moves between that
+/// check and the commit leaves at worst an unreferenced blob, never a reference to a missing one.
+/// </remarks>
+public sealed class RoundCommands(RoundRunner runner, RoundProcess process, TableRoundStore store, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time)
+{
+    /// <summary>The largest definition or roster accepted.</summary>
+    public const long MaxDefinitionBytes = 1024 * 1024;
+
+    public GovernanceRouteCatalog Routes => routes;
+
+    public DateOnly Today => LondonTime.DateOf(time.GetUtcNow());
+
+    /// <summary>Launches a round from a definition, a draft and an optional roster.</summary>
+    public async Task<CommandResult> LaunchAsync(Upload? definition, Upload? draft, Upload? roster, string triggerId, Actor by, CancellationToken ct)
+    {
+        if (definition is null)
+        {
+            return CommandFailure.BadRequest("missing-file", "Choose the round definition (a YAML or JSON file).", "definition");
+        }
+
+        if (draft is null)
+        {
+            return CommandFailure.BadRequest("missing-file", "Choose the draft agreement (a PDF or Word file).", "draft");
+        }
+
+        var definitionText = await ReadTextAsync(definition, "definition", ct);
+        if (definitionText.Failure is { } f1)
+        {
+            return f1;
+        }
+
+        var rosterText = roster is null ? (Text: null, Failure: null) : await ReadTextAsync(roster, "roster", ct);
+        if (rosterText.Failure is { } f2)
+        {
+            return f2;
+        }
+
+        var now = time.GetUtcNow();
+        var parsed = RoundDefinitionParser.Parse(definitionText.Text!, LondonTime.DateOf(now), routes, rosterText.Text);
+        if (!parsed.IsValid)
+        {
+            var field = parsed.Errors.All(p => p.Field.StartsWith("roster", StringComparison.Ordinal)) && roster is not null ? "roster" : "definition";
+            return new CommandFailure(StatusCodes.Status422UnprocessableEntity, "invalid-definition", "The round definition has problems",
+                string.Join("; ", parsed.Errors.Select(p => p.ToString())), field, parsed);
+        }
+
+        var (check, content) = await ReadDocumentAsync(draft, ct);
+        if (DocumentFailure(check, "draft") is { } bad)
+        {
+            return bad;
+        }
+
+        var roundId = NewRoundId(parsed.Definition!.Agreement.Reference);
+        var doc = new DocumentRef(check.Sha256!, draft.FileName, check.Length, check.ContentType!);
+        var start = new StartRound(triggerId, roundId, parsed.Definition, doc, by);
+        if (process.Decide(null, start, now) is RoundDecision.Rejected refused)
+        {
+            return CommandFailure.From(refused);
+        }
+
+        await documents.PutAsync(check, content, doc.FileName, ct);
+        return await RunAsync(roundId, start, ct);
+    }
+
+    /// <summary>Runs a trigger that carries an uploaded document (a revision, a counterpart).</summary>
+    public async Task<CommandResult> RunWithDocumentAsync(string roundId, Upload? file, string field, Func<DocumentRef, RoundState, RoundTrigger> make, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            return CommandFailure.BadRequest("missing-file", "Choose a PDF or Word file.", field);
+        }
+
+        var stored = await store.LoadAsync(roundId, ct);
+        if (stored is null)
+        {
+            return CommandFailure.From(new RoundDecision.Rejected(RejectionCode.RoundNotFound, $"There is no round '{roundId}'."));
+        }
+
+        var (check, content) = await ReadDocumentAsync(file, ct);
+        if (DocumentFailure(check, field) is { } bad)
+        {
+            return bad;
+        }
+
+        var doc = new DocumentRef(check.Sha256!, file.FileName, check.Length, check.ContentType!);
+        var trigger = make(doc, stored.State);
+        if (process.Decide(stored.State, trigger, time.GetUtcNow()) is RoundDecision.Rejected refused)
+        {
+            return CommandFailure.From(refused) with { Field = field };
+        }
+
+        await documents.PutAsync(check, content, doc.FileName, ct);
+        return await RunAsync(roundId, trigger, ct);
+    }
+
+    /// <summary>Runs a trigger: the round as it now stands (also when the trigger had already been applied), or the refusal.</summary>
+    public async Task<CommandResult> RunAsync(string roundId, RoundTrigger trigger, CancellationToken ct) =>
+        await runner.RunAsync(roundId, trigger, ct) switch
+        {
+            RoundDecision.Accepted a => new CommandResult(a.State, null),
+            RoundDecision.AlreadyApplied same => new CommandResult(same.State, null),
+            RoundDecision.Rejected r => CommandFailure.From(r),
+            _ => throw new InvalidOperationException("Unknown decision."),
+        };
+
+    /// <summary>A partner built from form or API input, or why it is not valid.</summary>
+    public (PartnerDefinition? Partner, CommandFailure? Failure) NewPartner(string? name, string? officerName, string? officerEmail, string? route, DateOnly? meeting, DateOnly? dueBy)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid", "Enter the organisation's name.", "name"));
+        }
+
+        if (string.IsNullOrWhiteSpace(officerName))
+        {
+            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid", "Enter the officer's name.", "officerName"));
+        }
+
+        if (!RoundDefinitionParser.IsEmail(officerEmail ?? ""))
+        {
+            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid",
+                "Enter the officer's email address, like name@council.gov.uk.", "officerEmail"));
+        }
+
+        if (!routes.TryGet(route ?? "", out var found))
+        {
+            return (null, new(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route",
+                $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route"));
+        }
+
+        return (new PartnerDefinition(name.Trim(), new Person(officerName.Trim(), officerEmail!.Trim()), new PartnerGovernance(found, meeting), dueBy), null);
+    }
+
+    private async Task<(DocumentCheck, byte[])> ReadDocumentAsync(Upload file, CancellationToken ct)
+    {
+        await using var stream = file.Open();
+        return await documents.ReadAsync(stream, ct);
+    }
+
+    private static CommandFailure? DocumentFailure(DocumentCheck check, string field) => check.IsAccepted
+        ? null
+        : check.Problem == DocumentProblem.TooLarge
+            ? new(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", $"'{field}': {check.Message}", field)
+            : new(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file", $"'{field}': {check.Message}", field);
+
+    private static async Task<(string? Text, CommandFailure? Failure)> ReadTextAsync(Upload file, string field, CancellationToken ct)
+    {
+        if (file.Length > MaxDefinitionBytes)
+        {
+            return (null, new(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large", $"'{field}' is larger than 1 MB.", field));
+        }
+
+        using var reader = new StreamReader(file.Open());
+        return (await reader.ReadToEndAsync(ct), null);
+    }
+
+    private static string NewRoundId(string reference)
+    {
+        var slug = PartnerIds.Slug(reference);
+        return $"{slug[..Math.Min(slug.Length, 40)]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+    }
+}

@@ -1,0 +1,306 @@
+using SignOff.Core.Rounds;
+using SignOff.Host.Commands;
+using SignOff.Host.Documents;
+using SignOff.Host.Pages.Shared;
+using SignOff.Storage.Blobs;
+using SignOff.Storage.Rounds;
+
+namespace SignOff.Host.Pages;
+
+/// <summary>
+/// The coordinator's pages: rounds, launch, a round's partners and timeline, and every action on
+/// them. Each POST runs one command and then redirects (so a reload does not post again), or
+/// shows the same page again with the problem beside the field.
+/// </summary>
+public static class CoordinatorPages
+{
+    private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
+    {
+        ["launched"] = "The round is launched. Invitations are on their way to every partner's officer.",
+        ["revised"] = "The revised draft is circulating. Every partner has been told what changed.",
+        ["partner-added"] = "The partner has been added and its officer invited.",
+        ["cancelled"] = "The round is cancelled. Every partner and the chairs have been told.",
+        ["conditions-accepted"] = "The conditions are accepted. The partner has been told.",
+        ["conditions-rejected"] = "The conditions are rejected. The partner has been asked to decide again.",
+        ["decision"] = "The decision is recorded, with its evidence.",
+        ["counterpart"] = "The counterpart is recorded.",
+        ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
+        ["removed"] = "The partner has been removed from the round.",
+        ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
+    };
+
+    /// <summary>The services the pages use.</summary>
+    public sealed record Deps(RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+
+    public static void MapCoordinatorPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/rounds")).ExcludeFromDescription();
+        var pages = app.MapGroup("").AddEndpointFilter<CoordinatorPageFilter>().ExcludeFromDescription().DisableAntiforgery();
+        pages.MapGet("/rounds", ListAsync);
+        pages.MapGet("/rounds/new", (HttpContext http, Deps d) => LaunchPageAsync(http, d, FormErrors.None, [], StatusCodes.Status200OK));
+        pages.MapPost("/rounds/new", LaunchAsync);
+        pages.MapGet("/rounds/{roundId}", (string roundId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
+            RoundPageAsync(http, d, roundId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
+        pages.MapGet("/rounds/{roundId}/partners/{partnerId}", (string roundId, string partnerId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
+            PartnerPageAsync(http, d, roundId, partnerId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
+        pages.MapGet("/rounds/{roundId}/documents/{sha256}", DocumentAsync);
+        pages.MapGet("/rounds/{roundId}/completion-pack", CompletionPackAsync);
+        pages.MapPost("/rounds/{roundId}/revise", ReviseAsync);
+        pages.MapPost("/rounds/{roundId}/partners", AddPartnerAsync);
+        pages.MapPost("/rounds/{roundId}/cancel", CancelAsync);
+        pages.MapPost("/rounds/{roundId}/partners/{partnerId}/{**action}", PartnerActionAsync);
+        pages.MapGet("/digest", async (HttpContext http, Deps d, CancellationToken ct) =>
+        {
+            var rounds = await LoadAllAsync(d.Store, ct);
+            var today = LondonTime.DateOf(d.Time.GetUtcNow());
+            return await d.Pages.RenderAsync<DigestPage>(http, new DigestModel("the coordinator", [.. rounds.Where(r => !r.IsClosed).Select(r => RoundDigest.Of(r, today))], today, Coordinator: true));
+        });
+    }
+
+    /// <summary>Every round, loaded: for the digest pages. (A round's headline row lacks its partners.)</summary>
+    public static async Task<IReadOnlyList<RoundState>> LoadAllAsync(TableRoundStore store, CancellationToken ct)
+    {
+        var headlines = await store.ListAsync(null, ct);
+        var loaded = await Task.WhenAll(headlines.Select(h => store.LoadAsync(h.RoundId, ct)));
+        return [.. loaded.OfType<StoredRound>().Select(s => s.State).OrderBy(s => s.Deadline).ThenBy(s => s.Agreement.Title, StringComparer.Ordinal)];
+    }
+
+    private static async Task<IResult> ListAsync(string? status, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var wanted = status is "circulating" or "stalled" or "effective" or "cancelled" ? status : null;
+        var rounds = await LoadAllAsync(d.Store, ct);
+        var items = rounds.Where(r => wanted is null || RoundProcess.Kebab(r.Status) == wanted)
+            .OrderByDescending(r => r.LaunchedOn).ThenBy(r => r.Agreement.Title, StringComparer.Ordinal)
+            .Select(r => new RoundListItem(r.RoundId, r.Agreement.Title, r.Agreement.Reference, r.Status, r.Deadline,
+                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count()))
+            .ToList();
+        return await d.Pages.RenderAsync<RoundsPage>(http, new RoundsModel(items, wanted));
+    }
+
+    private static Task<IResult> LaunchPageAsync(HttpContext http, Deps d, FormErrors errors, IReadOnlyList<Core.Definitions.DefinitionProblem> problems, int status) =>
+        d.Pages.RenderAsync<LaunchPage>(http, new LaunchModel(errors, problems, [.. d.Commands.Routes.Ids]), status);
+
+    private static async Task<IResult> LaunchAsync(HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
+            Forms.TriggerId("page", "launch", form), CoordinatorSession.Actor(http), ct);
+        if (result.State is { } state)
+        {
+            return Results.Redirect($"/rounds/{state.RoundId}?done=launched");
+        }
+
+        var failure = result.Failure!;
+        if (failure.Definition is { } definition)
+        {
+            var count = definition.Errors.Count();
+            var message = count == 1 ? "The round definition has a problem" : $"The round definition has {count} problems";
+            return await LaunchPageAsync(http, d, FormErrors.Of(failure.Field ?? "definition", message), [.. definition.Errors], failure.Status);
+        }
+
+        return await LaunchPageAsync(http, d, Forms.From(failure), [], failure.Status);
+    }
+
+    private static async Task<IResult> RoundPageAsync(HttpContext http, Deps d, string roundId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
+    {
+        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        var state = stored.State;
+        var timeline = await TimelineAsync(d.Store, state, null, ct);
+        return await d.Pages.RenderAsync<RoundPage>(http, new RoundModel(state, LondonTime.DateOf(d.Time.GetUtcNow()), timeline, [.. d.Commands.Routes.Ids],
+            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
+    }
+
+    private static async Task<IResult> PartnerPageAsync(HttpContext http, Deps d, string roundId, string partnerId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
+    {
+        if (await d.Store.LoadAsync(roundId, ct) is not { } stored || stored.State.FindPartner(partnerId) is not { } partner)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        var timeline = await TimelineAsync(d.Store, stored.State, partnerId, ct);
+        return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored.State, partner, LondonTime.DateOf(d.Time.GetUtcNow()), timeline,
+            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
+    }
+
+    /// <summary>The latest entries of a round's (or one partner's) timeline, newest first.</summary>
+    private static async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TableRoundStore store, RoundState state, string? partnerId, CancellationToken ct)
+    {
+        const int window = 1000;
+        var events = await store.ReadEventsAsync(state.RoundId, Math.Max(1, state.EventCount - window + 1), window, ct);
+        string Name(string id) => state.FindPartner(id)?.Name ?? id;
+        return [.. events
+            .Where(e => partnerId is null || RoundTimeline.PartnerOf(e.Event) == partnerId)
+            .Select(e => (e.Event, Told: RoundTimeline.Describe(e.Event, Name)))
+            .Where(e => e.Told is not null)
+            .Select(e => new TimelineEntry(e.Event.At, e.Told!.Value.Text, e.Told.Value.By ?? "SignOff"))
+            .Reverse()
+            .Take(100)];
+    }
+
+    private static async Task<IResult> DocumentAsync(string roundId, string sha256, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var stored = await d.Store.LoadAsync(roundId, ct);
+        var name = stored?.State.Versions.FirstOrDefault(v => v.Document.Sha256 == sha256)?.Document.FileName
+            ?? stored?.State.Partners.FirstOrDefault(p => p.Counterpart?.Document.Sha256 == sha256)?.Counterpart!.Document.FileName;
+        if (name is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        PageResult.SecurityHeaders(http.Response);
+        return Results.Stream(doc.Content, doc.ContentType, name);
+    }
+
+    private static async Task<IResult> CompletionPackAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        PageResult.SecurityHeaders(http.Response);
+        return Results.File(CompletionPack.Render(stored.State, d.Time.GetUtcNow()), "application/pdf", CompletionPack.FileName(stored.State));
+    }
+
+    private static async Task<IResult> ReviseAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        RevisionKind? kind = form["kind"].ToString() switch { "minor" => RevisionKind.Minor, "material" => RevisionKind.Material, _ => null };
+        var errors = new List<FieldError>();
+        if (form.Files["draft"] is not { Length: > 0 })
+        {
+            errors.Add(new("draft", "Choose the revised draft (a PDF or Word file)"));
+        }
+
+        if (kind is null)
+        {
+            errors.Add(new("kind", "Choose whether the revision is minor or material"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return await RoundPageAsync(http, d, roundId, null, new FormErrors(errors), FormValues.From(form), "revise", StatusCodes.Status422UnprocessableEntity, ct);
+        }
+
+        var result = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["draft"]), "draft",
+            (doc, _) => new ReviseDraft(Forms.TriggerId("page", roundId, form), doc, kind!.Value, Forms.Text(form, "note"), CoordinatorSession.Actor(http)), ct);
+        return result.Succeeded
+            ? Results.Redirect($"/rounds/{roundId}?done=revised")
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "revise", result.Failure!.Status, ct);
+    }
+
+    private static async Task<IResult> AddPartnerAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var (meeting, meetingError) = Forms.Date(form, "meeting", "meeting date", required: false);
+        var (dueBy, dueError) = Forms.Date(form, "dueBy", "due date", required: false);
+        var (partner, failure) = d.Commands.NewPartner(Forms.Text(form, "name"), Forms.Text(form, "officerName"), Forms.Text(form, "officerEmail"), Forms.Text(form, "route"), meeting, dueBy);
+        var errors = new[] { failure is null ? null : new FieldError(failure.Field, failure.Detail.TrimEnd('.')), meetingError, dueError }.OfType<FieldError>().ToList();
+        if (errors.Count > 0)
+        {
+            return await RoundPageAsync(http, d, roundId, null, new FormErrors(errors), FormValues.From(form), "add-partner", StatusCodes.Status422UnprocessableEntity, ct);
+        }
+
+        var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner!, CoordinatorSession.Actor(http)), ct);
+        return result.Succeeded
+            ? Results.Redirect($"/rounds/{roundId}?done=partner-added")
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!, "dueBy"), FormValues.From(form), "add-partner", result.Failure!.Status, ct);
+    }
+
+    private static async Task<IResult> CancelAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        if (Forms.Text(form, "reason") is not { } reason)
+        {
+            return await RoundPageAsync(http, d, roundId, null, FormErrors.Of("reason", "Enter why the round is being cancelled: every partner is told"), FormValues.From(form), "cancel",
+                StatusCodes.Status422UnprocessableEntity, ct);
+        }
+
+        var result = await d.Commands.RunAsync(roundId, new CancelRound(Forms.TriggerId("page", roundId, form), reason, CoordinatorSession.Actor(http)), ct);
+        return result.Succeeded
+            ? Results.Redirect($"/rounds/{roundId}?done=cancelled")
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "cancel", result.Failure!.Status, ct);
+    }
+
+    private static async Task<IResult> PartnerActionAsync(string roundId, string partnerId, string action, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var stored = await d.Store.LoadAsync(roundId, ct);
+        if (stored?.State.FindPartner(partnerId) is not { } partner)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        var by = CoordinatorSession.Actor(http);
+        var triggerId = Forms.TriggerId("page", $"{roundId}/{partnerId}/{action}", form);
+        var formName = action switch
+        {
+            "conditions/accept" or "conditions/reject" => "conditions",
+            "counterparts" => "counterpart",
+            _ => action,
+        };
+        Task<IResult> Again(FormErrors errors, int status) =>
+            PartnerPageAsync(http, d, roundId, partnerId, null, errors, FormValues.From(form), formName, status, ct);
+
+        (RoundTrigger? Trigger, FormErrors Errors, string Done, string? DateField) read;
+        switch (action)
+        {
+            case "conditions/accept":
+                read = (new AcceptConditions(triggerId, partnerId, Forms.Text(form, "note"), by), FormErrors.None, "conditions-accepted", null);
+                break;
+            case "conditions/reject":
+                read = Forms.Text(form, "rejectReason") is { } why
+                    ? (new RejectConditions(triggerId, partnerId, why, by), FormErrors.None, "conditions-rejected", null)
+                    : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
+                break;
+            case "decision":
+                var (decision, decisionErrors) = Forms.Decision(form, partner, stored.State.CurrentVersion.Number, triggerId, by, needsEvidence: true);
+                read = (decision, decisionErrors, "decision", "meetingDate");
+                break;
+            case "delegate":
+                var (to, delegateErrors) = Forms.Delegate(form);
+                read = (to is null ? null : new DelegateOfficer(triggerId, partnerId, to, by), delegateErrors, "delegated", null);
+                break;
+            case "remove":
+                read = (new RemovePartner(triggerId, partnerId, Forms.Text(form, "removeReason"), by), FormErrors.None, "removed", null);
+                break;
+            case "withdraw":
+                var (noticeOn, noticeError) = Forms.Date(form, "noticeOn", "date notice was given", required: false);
+                read = noticeError is null
+                    ? (new WithdrawPartner(triggerId, partnerId, noticeOn ?? d.Commands.Today, Forms.Text(form, "withdrawReason"), by), FormErrors.None, "withdrawn", "noticeOn")
+                    : (null, FormErrors.Of(noticeError.Field, noticeError.Message), "", null);
+                break;
+            case "counterparts":
+                var (make, counterpartErrors) = Forms.Counterpart(form, partnerId, triggerId, by);
+                if (make is null)
+                {
+                    return await Again(counterpartErrors, StatusCodes.Status422UnprocessableEntity);
+                }
+
+                var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make, ct);
+                return uploaded.Succeeded
+                    ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done=counterpart")
+                    : await Again(Forms.From(uploaded.Failure!, "signedOn"), uploaded.Failure!.Status);
+            default:
+                return await NotFoundAsync(http, d);
+        }
+
+        if (read.Trigger is null)
+        {
+            return await Again(read.Errors, StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var result = await d.Commands.RunAsync(roundId, read.Trigger, ct);
+        return result.Succeeded
+            ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done={read.Done}")
+            : await Again(Forms.From(result.Failure!, read.DateField), result.Failure!.Status);
+    }
+
+    private static Task<IResult> NotFoundAsync(HttpContext http, Deps d) =>
+        d.Pages.MessageAsync(http, "Page not found", ["There is no such round, partner or document. Check the address, or go back to the list of rounds."],
+            StatusCodes.Status404NotFound, "/rounds", "Back to rounds");
+}

@@ -1,0 +1,35 @@
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Host.Pages.Shared;
+
+namespace SignOff.Host.Pages;
+
+/// <summary>A plain page: a heading and a few sentences.</summary>
+public sealed record MessageModel(string Title, IReadOnlyList<string> Paragraphs, string? BackHref = null, string? BackLabel = null);
+
+/// <summary>The coordinator's sign-in page.</summary>
+public sealed record SignInModel(string ReturnUrl, FormErrors Errors);
+
+/// <summary>The list of rounds.</summary>
+public sealed record RoundsModel(IReadOnlyList<RoundListItem> Rounds, string? Status);
+
+/// <summary>A round in the list, with how far along it is.</summary>
+public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners);
+
+/// <summary>The launch page: the files to upload, and any problems with the last attempt.</summary>
+public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProblem> DefinitionProblems, IReadOnlyList<string> Routes);
+
+/// <summary>One line of a round's timeline.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Text, string By);
+
+/// <summary>A round's page: its partners, timeline and the coordinator's actions.</summary>
+public sealed record RoundModel(RoundState Round, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<string> Routes, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm);
+
+/// <summary>One partner's page in a round, with what the coordinator can do for it.</summary>
+public sealed record PartnerModel(RoundState Round, PartnerState Partner, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm);
+
+/// <summary>The officer's page, reached from an emailed link.</summary>
+public sealed record RespondModel(string Token, RoundState Round, PartnerState Partner, DateOnly Today, FormErrors Errors, FormValues Values, string? ErrorForm);
+
+/// <summary>The chair's (or coordinator's) digest across rounds.</summary>
+public sealed record DigestModel(string For, IReadOnlyList<RoundDigest> Rounds, DateOnly Today, bool Coordinator);
