@@ -35,6 +35,10 @@ public static class CoordinatorSession
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/sign-in";
+
+            // A session lasts eight hours of real time. The host's TimeProvider is the round
+            // clock, which development moves by weeks at a time; sessions must not follow it.
+            cookie.TimeProvider = TimeProvider.System;
         });
         services.AddSingleton<CoordinatorPageFilter>();
     }

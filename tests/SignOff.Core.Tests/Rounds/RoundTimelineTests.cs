@@ -1,0 +1,89 @@
+using SignOff.Core.Rounds;
+using SignOff.Core.Tests.Support;
+using static SignOff.Core.Tests.Support.RoundHarness;
+
+namespace SignOff.Core.Tests.Rounds;
+
+/// <summary>The coordinator's timeline: every fact is told in a sentence, bookkeeping is not, and partner facts name the partner.</summary>
+public sealed class RoundTimelineTests
+{
+    private static readonly Type[] Bookkeeping = [typeof(TimerScheduled), typeof(TimerCleared)];
+
+    [Fact]
+    public void Every_kind_of_event_in_random_histories_is_told_and_timer_bookkeeping_is_not()
+    {
+        var told = new HashSet<Type>();
+        var random = new Random(20210630);
+        for (var i = 0; i < 300; i++)
+        {
+            var script = new RandomRoundScript();
+            foreach (var step in Enumerable.Range(0, random.Next(5, 80)).Select(_ => random.Next()))
+            {
+                if (step % 20 < 3)
+                {
+                    script.Advance(step % 10, (_, _, _) => { });
+                }
+                else
+                {
+                    script.Run([step], (_, _, _) => { });
+                }
+            }
+
+            var state = script.Round.State;
+            foreach (var e in script.Round.Events)
+            {
+                var line = RoundTimeline.Describe(e, id => state.FindPartner(id)!.Name);
+                if (Bookkeeping.Contains(e.GetType()))
+                {
+                    Assert.Null(line);
+                    continue;
+                }
+
+                Assert.NotNull(line);
+                Assert.False(string.IsNullOrWhiteSpace(line.Value.Text));
+                if (RoundTimeline.PartnerOf(e) is { } partnerId)
+                {
+                    Assert.Contains(state.FindPartner(partnerId)!.Name, line.Value.Text, StringComparison.Ordinal);
+                }
+
+                told.Add(e.GetType());
+            }
+        }
+
+        // Every event type the engine can emit was met and told, bar bookkeeping and what the
+        // scripts never reach (acknowledgements, reminders, escalations: told in the tests below).
+        var all = typeof(RoundEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(RoundEvent)) && !t.IsAbstract).ToHashSet();
+        all.ExceptWith(Bookkeeping);
+        all.ExceptWith([typeof(InvitationAcknowledged), typeof(ReminderSent), typeof(PartnerEscalated)]);
+        Assert.Empty(all.Except(told).Select(t => t.Name));
+    }
+
+    [Fact]
+    public void An_acknowledgement_names_the_partner_and_who_acknowledged()
+    {
+        var line = RoundTimeline.Describe(new InvitationAcknowledged("maldon", new Actor("Jo Bloggs", "jo@maldon.example", ActorRole.Officer)), _ => "Maldon District Council");
+
+        Assert.Equal(("Maldon District Council acknowledged the invitation.", "Jo Bloggs"), line);
+    }
+
+    [Fact]
+    public void Reminders_and_escalations_name_the_partner()
+    {
+        static string Name(string _) => "Farleigh Hospice";
+
+        Assert.Equal("Overdue reminder sent to Farleigh Hospice.", RoundTimeline.Describe(new ReminderSent("farleigh", D("2021-08-02"), Overdue: true), Name)!.Value.Text);
+        Assert.Equal("Reminder sent to Farleigh Hospice.", RoundTimeline.Describe(new ReminderSent("farleigh", D("2021-07-19"), Overdue: false), Name)!.Value.Text);
+        Assert.Equal(("Farleigh Hospice is overdue: the chairs were told.", null), RoundTimeline.Describe(new PartnerEscalated("farleigh", D("2021-08-02")), Name));
+    }
+
+    [Fact]
+    public void A_decision_reads_as_a_phrase_with_body_date_minute_and_version()
+    {
+        var decision = new RecordedDecision(DecisionOutcome.Deferred, 2, "Cabinet", D("2021-06-15"), "CAB 23", null, "More time", D("2021-07-13"),
+            Coordinator, null);
+
+        Assert.Equal("deferred to 13 July 2021 by Cabinet on 15 June 2021 (minute CAB 23), version 2", RoundTimeline.Outcome(decision));
+        Assert.Equal("approved subject to conditions by Cabinet on 15 June 2021, version 2",
+            RoundTimeline.Outcome(decision with { Outcome = DecisionOutcome.ApprovedWithConditions, MinuteReference = null, DeferredTo = null }));
+    }
+}
