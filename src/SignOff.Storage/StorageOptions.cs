@@ -71,6 +71,12 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Officers' response links, by token hash.</summary>
     public TableClient Links => Tables.GetTableClient(Prefix + "links");
 
+    /// <summary>Webhook subscriptions, deliveries and their attempt log.</summary>
+    public TableClient Webhooks => Tables.GetTableClient(Prefix + "webhooks");
+
+    /// <summary>The index of due webhook attempts: a hint for the sweeper.</summary>
+    public TableClient WebhookDue => Tables.GetTableClient(Prefix + "webhookdue");
+
     /// <summary>Drafts and counterparts.</summary>
     public BlobContainerClient Documents => Blobs.GetBlobContainerClient(Prefix + "documents");
 
@@ -84,6 +90,8 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
         await Timers.CreateIfNotExistsAsync(cancellationToken);
         await Outbox.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
+        await Webhooks.CreateIfNotExistsAsync(cancellationToken);
+        await WebhookDue.CreateIfNotExistsAsync(cancellationToken);
         await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         foreach (var queue in new[] { RoundTriggers, Effects })
         {

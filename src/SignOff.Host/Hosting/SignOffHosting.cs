@@ -7,11 +7,13 @@ using SignOff.Host.Api;
 using SignOff.Host.Commands;
 using SignOff.Host.Mail;
 using SignOff.Host.Pages;
+using SignOff.Host.Webhooks;
 using SignOff.Host.Respond;
 using SignOff.Storage;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
+using SignOff.Storage.Webhooks;
 
 namespace SignOff.Host.Hosting;
 
@@ -77,6 +79,15 @@ public static class SignOffHosting
                 throw new InvalidOperationException($"Mail:Transport '{mail.Transport}' is not one of smtp, sendgrid, notify.");
         }
 
+        var webhooks = config.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
+        services.AddSingleton(webhooks);
+        services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<StorageClients>().Webhooks, sp.GetRequiredService<StorageClients>().WebhookDue));
+        services.AddSingleton<WebhookTargetGuard>();
+        services.AddSingleton<SecretSealer>();
+        services.AddSingleton(sp => new WebhookSender(
+            new HttpClient(sp.GetRequiredService<WebhookTargetGuard>().CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, webhooks));
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<Workers>();
@@ -91,6 +102,7 @@ public static class SignOffHosting
         if (options.RunWorkers)
         {
             services.AddHostedService<WorkerService>();
+            services.AddHostedService<WebhookWorker>();
         }
 
         var jwt = config.GetSection("Auth:Jwt").Get<JwtOptions>() ?? new JwtOptions();
@@ -153,6 +165,7 @@ public static class SignOffHosting
             return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapRoundApi();
+        app.MapWebhookApi();
         app.MapCoordinatorSession();
         app.MapCoordinatorPages();
         app.MapRespond();

@@ -24,6 +24,12 @@ public sealed class EmailRenderer(IServiceProvider services, ILoggerFactory logg
             content = content with { Footnotes = [$"Attached: {string.Join(", ", attached)}.", .. content.Footnotes] };
         }
 
+        return await RenderAsync(content);
+    }
+
+    /// <summary>Renders an email that is not a round notification (a webhook subscription disabled, say).</summary>
+    public async Task<RenderedEmail> RenderAsync(EmailContent content)
+    {
         await using var renderer = new HtmlRenderer(services, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {

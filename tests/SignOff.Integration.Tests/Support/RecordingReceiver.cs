@@ -16,7 +16,7 @@ namespace SignOff.Integration.Tests.Support;
 public sealed class RecordingReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ConcurrentQueue<(int Status, IReadOnlyDictionary<string, string> Headers, string Body)> script = new();
+    private readonly ConcurrentQueue<(int Status, IReadOnlyDictionary<string, string> Headers, string Body, TimeSpan Delay)> script = new();
 
     private RecordingReceiver(WebApplication app) => this.app = app;
 
@@ -39,7 +39,12 @@ public sealed class RecordingReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(http.Request.Method, http.Request.Path + http.Request.QueryString,
                 http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
-            var (status, headers, reply) = receiver.script.TryDequeue(out var next) ? next : (202, new Dictionary<string, string>(), "");
+            var (status, headers, reply, delay) = receiver.script.TryDequeue(out var next) ? next : (receiver.DefaultStatus, new Dictionary<string, string>(), "", TimeSpan.Zero);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, http.RequestAborted);
+            }
+
             http.Response.StatusCode = status;
             foreach (var (name, value) in headers)
             {
@@ -52,9 +57,15 @@ public sealed class RecordingReceiver : IAsyncDisposable
         return receiver;
     }
 
+    /// <summary>The answer when nothing is scripted.</summary>
+    public int DefaultStatus { get; set; } = 202;
+
     /// <summary>The next request gets this answer.</summary>
     public void Then(int status, string body = "", params (string Name, string Value)[] headers) =>
-        script.Enqueue((status, headers.ToDictionary(h => h.Name, h => h.Value), body));
+        script.Enqueue((status, headers.ToDictionary(h => h.Name, h => h.Value), body, TimeSpan.Zero));
+
+    /// <summary>The next request gets this answer, after a wait.</summary>
+    public void ThenAfter(TimeSpan delay, int status) => script.Enqueue((status, new Dictionary<string, string>(), "", delay));
 
     public async ValueTask DisposeAsync()
     {

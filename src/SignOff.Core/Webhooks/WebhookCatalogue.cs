@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Core.Webhooks;
+
+/// <summary>One field of an event's <c>data</c>.</summary>
+public sealed record WebhookField(string Name, string Description, string Example, string Format = "string");
+
+/// <summary>One event type: what it means, what its data holds, and an example.</summary>
+public sealed record WebhookEventType(string Type, string Description, bool AboutPartner, IReadOnlyList<WebhookField> Fields);
+
+/// <summary>
+/// Every webhook event SignOff publishes, with its fields: the source of the published JSON
+/// Schema and examples. A test drives rounds through the engine and checks that each event's data
+/// carries exactly the fields listed here, so the documentation cannot drift from what is sent.
+/// </summary>
+public static class WebhookCatalogue
+{
+    /// <summary>The type of the test event a subscriber can ask for.</summary>
+    public const string TestEvent = "webhook.test";
+
+    private static readonly WebhookField Version = new("version", "The draft version number.", "2", "integer-string");
+    private static readonly WebhookField Sha256 = new("sha256", "The SHA-256 of the document, lower-case hex.", "09459fb690a26187a73c5f82da1ce45c613c3cbdceec1167f98bcff11b1f7986");
+
+    public static IReadOnlyList<WebhookEventType> Types { get; } =
+    [
+        new(WebhookEventTypes.RoundStarted, "A round was launched: the draft is out with the partners.", false,
+            [new("title", "The agreement's title.", "Mid Essex Alliance Memorandum of Understanding"), new("reference", "The agreement's reference.", "MEA-MOU-2021"),
+             new("deadline", "The round's deadline (Europe/London).", "2021-07-31", "date"), new("partners", "How many partners were invited.", "19", "integer-string")]),
+        new(WebhookEventTypes.PartnerInvited, "A partner was invited (at launch, or added mid-round).", true,
+            [new("name", "The partner organisation.", "Maldon District Council"), new("dueOn", "The partner's due date.", "2021-07-31", "date"),
+             new("route", "The governance route id.", "full-council")]),
+        new(WebhookEventTypes.PartnerAcknowledged, "A partner's officer acknowledged the invitation.", true, [new("by", "Who acknowledged.", "Jo Bloggs")]),
+        new(WebhookEventTypes.PartnerReminded, "A partner was reminded that its decision is due or overdue.", true,
+            [new("overdue", "Whether the decision is overdue.", "false", "boolean-string"), new("workingDaysLeft", "Working days left before the due date (negative when overdue).", "5", "integer-string")]),
+        new(WebhookEventTypes.PartnerMeetingScheduled, "A partner's meeting (or decision date) was set or moved.", true,
+            [new("meetingOn", "The meeting date.", "2021-06-30", "date"), new("afterDueDate", "Whether the meeting falls after the partner's due date.", "false", "boolean-string")]),
+        new(WebhookEventTypes.PartnerDecided, "A partner's decision was recorded.", true,
+            [new("outcome", "approved, approved-with-conditions, deferred or declined.", "approved"), new("body", "The decision-making body.", "Full Council"),
+             new("decidedOn", "The date of the decision.", "2021-06-30", "date"), Version, new("minuteReference", "The minute reference, or empty.", "FC 45/2021")]),
+        new(WebhookEventTypes.PartnerCallInStarted, "A partner's decision entered its call-in period.", true,
+            [new("endsOn", "The last day of the call-in period.", "2021-07-07", "date"), new("clearWorkingDays", "The call-in length in clear working days.", "5", "integer-string")]),
+        new(WebhookEventTypes.PartnerConditionsAccepted, "The coordinator accepted a partner's conditions.", true, [new("conditions", "The conditions.", "Subject to the data-sharing annex.")]),
+        new(WebhookEventTypes.PartnerConditionsRejected, "The coordinator rejected a partner's conditions; the partner decides again.", true, [new("reason", "Why.", "The annex cannot change.")]),
+        new(WebhookEventTypes.PartnerAuthorised, "A partner may now sign: its decision stands and any call-in is over.", true, [new("authorisedOn", "The date it was authorised.", "2021-07-08", "date")]),
+        new(WebhookEventTypes.PartnerCounterpartReceived, "A partner's signed counterpart arrived.", true,
+            [Version, Sha256, new("signatoryName", "Who signed.", "Richard Holmes"), new("signatoryPosition", "Their position.", "Chief Executive"),
+             new("signedOn", "The date it was signed.", "2021-07-09", "date")]),
+        new(WebhookEventTypes.PartnerWithdrawn, "A partner withdrew from the round.", true,
+            [new("noticeOn", "The date notice was given.", "2021-07-01", "date"), new("reason", "The reason, or empty.", "")]),
+        new(WebhookEventTypes.PartnerRemoved, "The coordinator removed a partner (after a decline).", true, [new("reason", "The reason, or empty.", "Declined at Cabinet.")]),
+        new(WebhookEventTypes.PartnerOfficerChanged, "A partner's officer handed over to a colleague.", true, []),
+        new(WebhookEventTypes.RoundRevised, "A revised draft was circulated.", false,
+            [Version, new("kind", "minor (decisions stand) or material (every partner decides again).", "minor"), Sha256]),
+        new(WebhookEventTypes.RoundStalled, "The round stalled: a partner declined, or none remains.", false, [new("reason", "Why.", "Maldon District Council declined.")]),
+        new(WebhookEventTypes.RoundResumed, "A stalled round is circulating again.", false, []),
+        new(WebhookEventTypes.RoundOverdue, "A partner's decision became overdue (the chairs were told).", true, [new("dueOn", "The due date that passed.", "2021-07-31", "date")]),
+        new(WebhookEventTypes.RoundCancelled, "The coordinator cancelled the round.", false, [new("reason", "Why.", "Superseded by the ICS agreement.")]),
+        new(WebhookEventTypes.AgreementEffective, "Every remaining partner has signed: the agreement took effect.", false,
+            [new("effectiveOn", "The effective date: the day the last counterpart arrived.", "2021-07-28", "date"), Version, Sha256]),
+        new(TestEvent, "A test event, sent when asked for; it is about no round.", false, [new("message", "A greeting.", "This is a test event from SignOff.")]),
+    ];
+
+    private static readonly ImmutableDictionary<string, WebhookEventType> ByType = Types.ToImmutableDictionary(t => t.Type, StringComparer.Ordinal);
+
+    /// <summary>The entry for a type, or null.</summary>
+    public static WebhookEventType? Find(string type) => ByType.GetValueOrDefault(type);
+
+    /// <summary>An example payload, exactly as it would be sent.</summary>
+    public static JsonObject Example(WebhookEventType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var data = new JsonObject();
+        if (type.Type != TestEvent)
+        {
+            data["roundId"] = "mea-mou-2021-4be47b";
+        }
+
+        if (type.AboutPartner)
+        {
+            data["partnerId"] = "maldon-district-council";
+        }
+
+        foreach (var f in type.Fields)
+        {
+            data[f.Name] = f.Example;
+        }
+
+        return new JsonObject { ["type"] = type.Type, ["timestamp"] = "2021-06-30T14:00:00Z", ["data"] = data };
+    }
+
+    /// <summary>A JSON Schema (2020-12) for every payload, one <c>oneOf</c> branch per type, with an example each.</summary>
+    public static JsonObject Schema()
+    {
+        var branches = new JsonArray();
+        foreach (var type in Types)
+        {
+            var properties = new JsonObject();
+            var required = new JsonArray();
+            if (type.Type != TestEvent)
+            {
+                properties["roundId"] = new JsonObject { ["type"] = "string", ["description"] = "The round's id." };
+                required.Add("roundId");
+            }
+
+            if (type.AboutPartner)
+            {
+                properties["partnerId"] = new JsonObject { ["type"] = "string", ["description"] = "The partner's id in the round." };
+                required.Add("partnerId");
+            }
+
+            foreach (var f in type.Fields)
+            {
+                var field = new JsonObject { ["type"] = "string", ["description"] = f.Description };
+                if (f.Format == "date")
+                {
+                    field["format"] = "date";
+                }
+                else if (f.Format == "integer-string")
+                {
+                    field["pattern"] = "^-?[0-9]+$";
+                }
+                else if (f.Format == "boolean-string")
+                {
+                    field["enum"] = new JsonArray("true", "false");
+                }
+
+                properties[f.Name] = field;
+                required.Add(f.Name);
+            }
+
+            branches.Add(new JsonObject
+            {
+                ["title"] = type.Type,
+                ["description"] = type.Description,
+                ["type"] = "object",
+                ["required"] = new JsonArray("type", "timestamp", "data"),
+                ["properties"] = new JsonObject
+                {
+                    ["type"] = new JsonObject { ["const"] = type.Type },
+                    ["timestamp"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "When it happened (UTC)." },
+                    ["data"] = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required, ["additionalProperties"] = false },
+                },
+                ["examples"] = new JsonArray(Example(type)),
+            });
+        }
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://signoff.example/schemas/webhook-event.json",
+            ["title"] = "SignOff webhook event",
+            ["description"] = "The body of every webhook SignOff sends, signed per the Standard Webhooks specification.",
+            ["oneOf"] = branches,
+        };
+    }
+}

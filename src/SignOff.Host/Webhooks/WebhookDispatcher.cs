@@ -1,0 +1,270 @@
+using System.Security.Cryptography;
+using SignOff.Core.Rounds;
+using SignOff.Core.Webhooks;
+using SignOff.Host.Mail;
+using SignOff.Storage.Rounds;
+using SignOff.Storage.Webhooks;
+
+namespace SignOff.Host.Webhooks;
+
+/// <summary>
+/// Delivers webhook events: records one delivery per (event, subscription), attempts it at once,
+/// and retries on the <see cref="RetrySchedule"/> until the receiver answers 2xx or the attempts
+/// run out.
+/// </summary>
+/// <remarks>
+/// <para>Durable like the rest: a delivery row and its due-index entry are written before any
+/// attempt, so a crash at any point leaves an entry the sweeper picks up. An attempt first takes
+/// a short lease on the row (an ETag-conditioned write), so two workers never post the same
+/// delivery at once; the <c>webhook-id</c> is the same on every attempt, so a receiver can still
+/// deduplicate the rare repeat a crash after sending makes.</para>
+/// <para>Time: schedules follow the host's <see cref="TimeProvider"/> (the round clock, which
+/// development and the tests move); signatures carry real time (see <see cref="WebhookSender"/>).</para>
+/// </remarks>
+public sealed class WebhookDispatcher(
+    WebhookStore store,
+    WebhookSender sender,
+    SecretSealer sealer,
+    WebhookOptions options,
+    TableRoundStore rounds,
+    IMailTransport mail,
+    EmailRenderer renderer,
+    TimeProvider time,
+    ILogger<WebhookDispatcher> logger)
+{
+    /// <summary>Signalled when new deliveries are due now, so an in-process worker can sweep at once.</summary>
+    public event Action? DeliveriesDue;
+
+    /// <summary>Records a round event's deliveries, one per interested subscription (again: nothing new).</summary>
+    public async Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
+    {
+        var body = WebhookPayload.For(effect.Event);
+        var recorded = 0;
+        foreach (var subscription in await store.ListSubscriptionsAsync(cancellationToken))
+        {
+            if (subscription.Status == SubscriptionStatus.Disabled || !subscription.Wants(effect.Event.Type))
+            {
+                continue;
+            }
+
+            if (await RecordAsync(subscription, effect.EffectId, roundId, effect.Event.Type, body, cancellationToken))
+            {
+                recorded++;
+            }
+        }
+
+        if (recorded > 0)
+        {
+            DeliveriesDue?.Invoke();
+        }
+
+        return recorded;
+    }
+
+    /// <summary>Sends a test event to one subscription now and answers with how it went.</summary>
+    public async Task<WebhookDelivery> SendTestAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
+    {
+        var deliveryId = $"test:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+        var e = new WebhookEvent(WebhookCatalogue.TestEvent, "", null, time.GetUtcNow(),
+            System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add("message", "This is a test event from SignOff."));
+        await RecordAsync(subscription with { Status = SubscriptionStatus.Active }, deliveryId, "", e.Type, WebhookPayload.For(e), cancellationToken);
+        return await AttemptAsync(subscription.Id, deliveryId, force: true, cancellationToken) ?? throw new InvalidOperationException("The test delivery vanished.");
+    }
+
+    /// <summary>Starts a delivery's attempts afresh (a replay): same body, same webhook-id.</summary>
+    public async Task<WebhookDelivery?> ReplayAsync(string subscriptionId, string deliveryId, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            if (await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken) is not { } d)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            await store.AddDueAsync(now, subscriptionId, deliveryId, cancellationToken);
+            if (await store.TryUpdateDeliveryAsync(d with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = now, LeaseUntil = null }, cancellationToken) is not null)
+            {
+                DeliveriesDue?.Invoke();
+                return await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
+            }
+        }
+
+        throw new InvalidOperationException($"Delivery {deliveryId} kept changing while it was being replayed.");
+    }
+
+    /// <summary>Attempts every due delivery the index knows of, a few at a time; returns how many entries were handled.</summary>
+    public async Task<int> SweepAsync(int max, CancellationToken cancellationToken)
+    {
+        var due = await store.DueAsync(time.GetUtcNow(), max, cancellationToken);
+        using var gate = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        await Task.WhenAll(due.Select(async entry =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                await HandleDueAsync(entry, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The entry stays: the next sweep tries again.
+                logger.LogError(ex, "Webhook delivery {DeliveryId} to {SubscriptionId} could not be attempted", entry.DeliveryId, entry.SubscriptionId);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return due.Count;
+    }
+
+    private async Task HandleDueAsync(DueDelivery entry, CancellationToken cancellationToken)
+    {
+        var delivery = await store.GetDeliveryAsync(entry.SubscriptionId, entry.DeliveryId, cancellationToken);
+        var subscription = delivery is null ? null : await store.GetSubscriptionAsync(entry.SubscriptionId, cancellationToken);
+        var stale = delivery is null || subscription is null || delivery.Status != DeliveryStatus.Pending
+            || delivery.NextAttemptAt is not { } next || next > entry.DueAt
+            || subscription.Status != SubscriptionStatus.Active;
+        if (!stale)
+        {
+            if (delivery!.LeaseUntil is { } lease && lease > time.GetUtcNow())
+            {
+                return; // another worker is on it; the entry stays for the next sweep
+            }
+
+            await AttemptAsync(entry.SubscriptionId, entry.DeliveryId, force: false, cancellationToken);
+        }
+
+        await store.RemoveDueAsync(entry, cancellationToken);
+    }
+
+    private async Task<bool> RecordAsync(WebhookSubscription subscription, string deliveryId, string roundId, string type, string body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var active = subscription.Status == SubscriptionStatus.Active;
+        if (active)
+        {
+            // The hint first: a crash between the two leaves a hint with no row (harmless), never a row nobody will find.
+            await store.AddDueAsync(now, subscription.Id, deliveryId, cancellationToken);
+        }
+
+        return await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, type, WebhookPayload.MessageId(deliveryId), body,
+            DeliveryStatus.Pending, 0, 0, active ? now : null, null, null, now, null, null), cancellationToken);
+    }
+
+    /// <summary>One attempt, under a lease. Null when the delivery is gone or another worker holds it.</summary>
+    private async Task<WebhookDelivery?> AttemptAsync(string subscriptionId, string deliveryId, bool force, CancellationToken cancellationToken)
+    {
+        var subscription = await store.GetSubscriptionAsync(subscriptionId, cancellationToken);
+        var delivery = await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
+        if (subscription is null || delivery is null || delivery.Status != DeliveryStatus.Pending)
+        {
+            return delivery;
+        }
+
+        var now = time.GetUtcNow();
+        if (!force && delivery.LeaseUntil is { } held && held > now)
+        {
+            return null;
+        }
+
+        var leased = delivery with { LeaseUntil = now + options.Timeout + TimeSpan.FromSeconds(30) };
+        if (await store.TryUpdateDeliveryAsync(leased, cancellationToken) is not { } etag)
+        {
+            return null;
+        }
+
+        leased = leased with { ETag = etag };
+        var result = await sender.SendAsync(subscription.Url, delivery.MessageId, delivery.Body, Secrets(subscription, now), cancellationToken);
+        var attempts = delivery.Attempts + 1;
+        var tries = delivery.Tries + 1;
+        await store.AddAttemptAsync(subscriptionId, deliveryId, new WebhookAttempt(tries, now, result.StatusCode, result.LatencyMs, result.Snippet, result.Error), cancellationToken);
+
+        var next = result.Delivered || result.Gone ? null : RetrySchedule.Next(attempts, time.GetUtcNow(), Random.Shared.NextDouble(), result.RetryAfter);
+        var status = result.Delivered ? DeliveryStatus.Delivered : next is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
+        if (next is { } at)
+        {
+            await store.AddDueAsync(at, subscriptionId, deliveryId, cancellationToken);
+        }
+
+        var after = leased with
+        {
+            Status = status,
+            Attempts = attempts,
+            Tries = tries,
+            NextAttemptAt = next,
+            LastStatusCode = result.StatusCode,
+            LastError = result.Error,
+            DeliveredAt = result.Delivered ? time.GetUtcNow() : null,
+            LeaseUntil = null,
+        };
+        if (await store.TryUpdateDeliveryAsync(after, cancellationToken) is not { } saved)
+        {
+            logger.LogWarning("Webhook delivery {DeliveryId} to {SubscriptionId} changed during its attempt; its outcome is in the attempt log only", deliveryId, subscriptionId);
+            return await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
+        }
+
+        logger.LogInformation("Webhook {Type} {MessageId} to {SubscriptionId}: attempt {Attempt} answered {Status} in {LatencyMs} ms{Error}; now {DeliveryStatus}",
+            delivery.Type, delivery.MessageId, subscriptionId, attempts, result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing",
+            result.LatencyMs, result.Error is null ? "" : $" ({result.Error})", status);
+        if (status == DeliveryStatus.Failed)
+        {
+            var reason = result.Gone
+                ? "The receiver answered 410 Gone."
+                : $"{attempts} attempts over about three days failed; the last {(result.StatusCode is { } code ? $"answered {code}" : $"failed: {result.Error}")}.";
+            await DisableAsync(subscriptionId, delivery, reason, cancellationToken);
+        }
+
+        return after with { ETag = saved };
+    }
+
+    private IReadOnlyList<string> Secrets(WebhookSubscription s, DateTimeOffset now) =>
+        s.SealedPreviousSecret is { } previous && s.PreviousSecretUntil is { } until && until > now
+            ? [sealer.Open(s.SealedSecret), sealer.Open(previous)]
+            : [sealer.Open(s.SealedSecret)];
+
+    /// <summary>Disables a subscription; the worker that makes the change tells the round's coordinator, once.</summary>
+    private async Task DisableAsync(string subscriptionId, WebhookDelivery failed, string reason, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            if (await store.GetSubscriptionAsync(subscriptionId, cancellationToken) is not { } s || s.Status == SubscriptionStatus.Disabled)
+            {
+                return;
+            }
+
+            if (await store.TryUpdateSubscriptionAsync(s with { Status = SubscriptionStatus.Disabled, DisabledReason = reason }, cancellationToken))
+            {
+                logger.LogWarning("Webhook subscription {SubscriptionId} ({Url}) disabled: {Reason}", subscriptionId, s.Url, reason);
+                await TellCoordinatorAsync(s, failed, reason, cancellationToken);
+                return;
+            }
+        }
+    }
+
+    private async Task TellCoordinatorAsync(WebhookSubscription s, WebhookDelivery failed, string reason, CancellationToken cancellationToken)
+    {
+        var round = failed.RoundId.Length > 0 ? await rounds.LoadAsync(failed.RoundId, cancellationToken) : null;
+        if (round is null)
+        {
+            logger.LogWarning("Nobody to tell that webhook subscription {SubscriptionId} was disabled: delivery {DeliveryId} belongs to no round", s.Id, failed.DeliveryId);
+            return;
+        }
+
+        var coordinator = round.State.Coordinator;
+        var content = new EmailContent(
+            $"Webhooks to {new Uri(s.Url).Host} have stopped",
+            $"Dear {coordinator.Name},",
+            "A webhook subscription has been disabled",
+            [
+                $"SignOff could not deliver a {failed.Type} event for {round.State.Agreement.Title} to {s.Url}. {reason}",
+                "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
+            ],
+            [new("Subscription", $"{s.Id}{(s.Description is { Length: > 0 } d ? $" ({d})" : "")}"), new("Address", s.Url), new("Event", $"{failed.Type} ({failed.MessageId})")],
+            null,
+            ["Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay."]);
+        var email = await renderer.RenderAsync(content);
+        await mail.SendAsync(new OutgoingEmail($"webhook-disabled.{s.Id}.{failed.DeliveryId}@signoff", coordinator, email.Subject, email.Html, email.Text, [],
+            new Dictionary<string, string> { ["Round"] = failed.RoundId, ["Kind"] = "webhook-disabled", ["Effect"] = failed.DeliveryId }), cancellationToken);
+    }
+}

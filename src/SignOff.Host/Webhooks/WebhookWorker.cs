@@ -1,0 +1,64 @@
+using SignOff.Host.Hosting;
+
+namespace SignOff.Host.Webhooks;
+
+/// <summary>
+/// Sends due webhook deliveries in-process (off under the Functions host, whose timer trigger
+/// sweeps instead): at once when new deliveries are recorded, and on the sweep interval for retries.
+/// </summary>
+public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions options, ILogger<WebhookWorker> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        dispatcher.DeliveriesDue += Wake;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    while (await dispatcher.SweepAsync(100, stoppingToken) > 0)
+                    {
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Webhook sweep failed; retrying on the next interval");
+                }
+
+                try
+                {
+                    await wake.WaitAsync(options.SweepInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            dispatcher.DeliveriesDue -= Wake;
+        }
+    }
+
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: one sweep picks up everything due.
+        }
+    }
+}
