@@ -155,17 +155,16 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
         }
     }
 
+    /// <summary>Deletes a subscription; false when there was none. (The SDK's delete succeeds on a missing entity, so look first.)</summary>
     public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await webhooks.DeleteEntityAsync(SubscriptionPartition, id, ETag.All, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        if (await GetSubscriptionAsync(id, cancellationToken) is null)
         {
             return false;
         }
+
+        await webhooks.DeleteEntityAsync(SubscriptionPartition, id, ETag.All, cancellationToken);
+        return true;
     }
 
     /// <summary>Records a delivery; false when it was recorded before (the same effect performed again).</summary>

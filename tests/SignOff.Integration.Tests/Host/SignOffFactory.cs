@@ -19,14 +19,23 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
 {
     public const string ApiKey = "test-coordinator-key-0123456789abcdef";
 
+    private string environment = "Development";
+
     public string Prefix { get; } = prefix ?? "h" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    /// <summary>Runs the host in another environment (e.g. Production, to see what Development relaxes).</summary>
+    public SignOffFactory WithEnvironment(string name)
+    {
+        environment = name;
+        return this;
+    }
 
     public static string MailDev => Environment.GetEnvironmentVariable("SIGNOFF_TEST_MAILDEV")
         ?? throw new InvalidOperationException("SIGNOFF_TEST_MAILDEV is not set: run the tests with ./signoff test, which starts MailDev.");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         // UseSetting, not ConfigureAppConfiguration: the host reads its settings while it is being built.
         var settings = new Dictionary<string, string?>
         {
