@@ -170,6 +170,10 @@ public static class SignOffHosting
         app.MapCoordinatorPages();
         app.MapRespond();
         app.MapDevClock();
+        if (FunctionInvocations.Enabled(app.Configuration))
+        {
+            app.MapFunctionInvocations();
+        }
     }
 
     private static readonly Lazy<string> Stylesheet = new(() =>
