@@ -53,7 +53,7 @@ public static class FunctionInvocations
     private static async Task<IResult> RoundTriggerAsync(Invocation invocation, Workers workers, ILoggerFactory loggers, CancellationToken ct)
     {
         var log = loggers.CreateLogger("SignOff.Functions.RoundTriggers");
-        if (Read<TriggerMessage>(invocation, "message") is not { } message)
+        if (Read<TriggerMessage>(invocation, "message") is not { RoundId: not null, Trigger: not null } message)
         {
             return Failed(StatusCodes.Status400BadRequest, "RoundTriggers: the message is not a round trigger; it will be retried, then poisoned.");
         }
@@ -70,7 +70,7 @@ public static class FunctionInvocations
 
     private static async Task<IResult> EffectAsync(Invocation invocation, Workers workers, CancellationToken ct)
     {
-        if (Read<EffectMessage>(invocation, "message") is not { } message)
+        if (Read<EffectMessage>(invocation, "message") is not { RoundId: not null, TriggerId: not null } message)
         {
             return Failed(StatusCodes.Status400BadRequest, "Effects: the message is not an effects message; it will be retried, then poisoned.");
         }

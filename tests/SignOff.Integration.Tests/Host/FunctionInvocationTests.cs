@@ -90,10 +90,14 @@ public sealed class FunctionInvocationTests : IAsyncLifetime
             new RecordDecision("forged-1", state.Partners[0].PartnerId, 1, DecisionOutcome.Declined, "Cabinet", new DateOnly(2021, 6, 1), null, null, "forged", null,
                 new Actor("Nobody", "nobody@example.com", ActorRole.Officer)))), 1), Ct);
         var unreadable = await api.PostAsJsonAsync("/RoundTriggers", QueueInvocation("{not json", 1), Ct);
+        var incomplete = await api.PostAsJsonAsync("/RoundTriggers", QueueInvocation("{}", 1), Ct);
+        var incompleteEffect = await api.PostAsJsonAsync("/Effects", QueueInvocation("""{"roundId":"x"}""", 1), Ct);
 
         Assert.Equal(HttpStatusCode.OK, fired.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, forged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, incompleteEffect.StatusCode);
         var after = (await store.LoadAsync(roundId, Ct))!.State;
         Assert.DoesNotContain(after.Timers, t => t.TimerId == reminder.TimerId);
         Assert.All(after.Partners, p => Assert.Null(p.Decision));
