@@ -77,6 +77,9 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>The index of due webhook attempts: a hint for the sweeper.</summary>
     public TableClient WebhookDue => Tables.GetTableClient(Prefix + "webhookdue");
 
+    /// <summary>The host's data-protection key ring (session cookies, anti-forgery tokens), shared by every instance.</summary>
+    public BlobContainerClient DataProtectionKeys => Blobs.GetBlobContainerClient(Prefix + "dataprotection");
+
     /// <summary>Drafts and counterparts.</summary>
     public BlobContainerClient Documents => Blobs.GetBlobContainerClient(Prefix + "documents");
 

@@ -70,7 +70,8 @@ public sealed record Upload(string FileName, long Length, Func<Stream> Open)
 /// behind. Blobs are content-addressed, so the rare race where the round moves between that
 /// check and the commit leaves at worst an unreferenced blob, never a reference to a missing one.
 /// </remarks>
-public sealed class RoundCommands(RoundRunner runner, RoundProcess process, TableRoundStore store, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time)
+public sealed class RoundCommands(RoundRunner runner, RoundProcess process, TableRoundStore store, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time,
+    ILogger<RoundCommands> logger)
 {
     /// <summary>The largest definition or roster accepted.</summary>
     public const long MaxDefinitionBytes = 1024 * 1024;
@@ -163,14 +164,27 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
     }
 
     /// <summary>Runs a trigger: the round as it now stands (also when the trigger had already been applied), or the refusal.</summary>
-    public async Task<CommandResult> RunAsync(string roundId, RoundTrigger trigger, CancellationToken ct) =>
-        await runner.RunAsync(roundId, trigger, ct) switch
+    public async Task<CommandResult> RunAsync(string roundId, RoundTrigger trigger, CancellationToken ct)
+    {
+        var partnerId = trigger.GetType().GetProperty("PartnerId")?.GetValue(trigger) as string;
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RoundId"] = roundId, ["PartnerId"] = partnerId, ["TriggerId"] = trigger.TriggerId });
+        var decision = await runner.RunAsync(roundId, trigger, ct);
+        switch (decision)
         {
-            RoundDecision.Accepted a => new CommandResult(a.State, null),
-            RoundDecision.AlreadyApplied same => new CommandResult(same.State, null),
-            RoundDecision.Rejected r => CommandFailure.From(r),
-            _ => throw new InvalidOperationException("Unknown decision."),
-        };
+            case RoundDecision.Accepted a:
+                logger.LogInformation("{Trigger} recorded for round {RoundId}{Partner} by {Actor}", trigger.GetType().Name, roundId,
+                    partnerId is null ? "" : $", partner {partnerId}", (trigger.GetType().GetProperty("By")?.GetValue(trigger) as Actor)?.Name ?? "SignOff");
+                return new CommandResult(a.State, null);
+            case RoundDecision.AlreadyApplied same:
+                logger.LogInformation("{Trigger} {TriggerId} for round {RoundId} was already recorded: nothing changed", trigger.GetType().Name, trigger.TriggerId, roundId);
+                return new CommandResult(same.State, null);
+            case RoundDecision.Rejected r:
+                logger.LogInformation("{Trigger} for round {RoundId} refused: {Code} {Reason}", trigger.GetType().Name, roundId, r.Code, r.Message);
+                return CommandFailure.From(r);
+            default:
+                throw new InvalidOperationException("Unknown decision.");
+        }
+    }
 
     /// <summary>A partner built from form or API input, or why it is not valid.</summary>
     public (PartnerDefinition? Partner, CommandFailure? Failure) NewPartner(string? name, string? officerName, string? officerEmail, string? route, DateOnly? meeting, DateOnly? dueBy)

@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
@@ -33,6 +36,7 @@ public static class SignOffHosting
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")}");
         }
 
+        builder.AddSignOffTelemetry();
         var mail = config.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
         var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
@@ -92,7 +96,8 @@ public static class SignOffHosting
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<Workers>();
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<RoundRunner>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TableRoundStore>(),
-            sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RoundCommands>>()));
         services.AddSingleton<RoundEndpoints.Deps>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();
@@ -126,6 +131,10 @@ public static class SignOffHosting
             services.AddAuthorization();
         }
 
+        // One key ring for every instance and restart: cookies and anti-forgery tokens outlive the process that made them.
+        services.AddDataProtection().SetApplicationName("SignOff");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new BlobKeyRepository(sp.GetRequiredService<StorageClients>().DataProtectionKeys)));
         services.AddProblemDetails();
         services.AddAntiforgery();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);

@@ -175,7 +175,15 @@ public sealed class WebhookDispatcher(
         }
 
         leased = leased with { ETag = etag };
+        using var activity = Storage.Telemetry.Source.StartActivity("webhook.attempt");
+        activity?.SetTag("signoff.round_id", delivery.RoundId);
+        activity?.SetTag("signoff.webhook_id", delivery.MessageId);
+        activity?.SetTag("signoff.subscription_id", subscriptionId);
         var result = await sender.SendAsync(subscription.Url, delivery.MessageId, delivery.Body, Secrets(subscription, now), cancellationToken);
+        var resultTag = result.Delivered ? "delivered" : result.StatusCode is { } answered ? answered.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no-answer";
+        activity?.SetTag("signoff.result", resultTag);
+        Storage.Telemetry.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("type", delivery.Type), new KeyValuePair<string, object?>("result", resultTag));
+        Storage.Telemetry.WebhookLatency.Record(result.LatencyMs, new KeyValuePair<string, object?>("type", delivery.Type));
         var attempts = delivery.Attempts + 1;
         var tries = delivery.Tries + 1;
         await store.AddAttemptAsync(subscriptionId, deliveryId, new WebhookAttempt(tries, now, result.StatusCode, result.LatencyMs, result.Snippet, result.Error), cancellationToken);

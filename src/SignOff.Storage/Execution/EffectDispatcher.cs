@@ -40,6 +40,7 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
 
     public async Task<DispatchOutcome> DispatchAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RoundId"] = roundId, ["TriggerId"] = triggerId });
         var row = await store.ReadOutboxRowAsync(roundId, triggerId, cancellationToken);
         if (row is null)
         {
@@ -62,12 +63,18 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
 
             var handler = handlers.FirstOrDefault(h => h.Handles(effect))
                 ?? throw new InvalidOperationException($"No handler performs {effect.GetType().Name} effects.");
+            using var activity = Telemetry.Source.StartActivity("effect.perform");
+            activity?.SetTag("signoff.round_id", roundId);
+            activity?.SetTag("signoff.effect_id", effect.EffectId);
+            activity?.SetTag("signoff.effect", Describe(effect));
             try
             {
                 await handler.PerformAsync(roundId, effect, cancellationToken);
+                Telemetry.Effects.Add(1, new KeyValuePair<string, object?>("kind", Describe(effect)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
                 logger.LogWarning(ex, "Effect {EffectId} of round {RoundId} failed; it will be retried", effect.EffectId, roundId);
                 await store.ReleaseEffectAsync(roundId, effect.EffectId, claim, CancellationToken.None);
                 throw;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SignOff.Core.Rounds;
 using SignOff.Storage.Execution;
 
@@ -34,8 +35,35 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
     /// <exception cref="RoundConcurrencyException">Still conflicting after <see cref="MaxAttempts"/> attempts.</exception>
     public async Task<RoundDecision> RunAsync(string roundId, RoundTrigger trigger, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.Source.StartActivity("round.transition");
+        activity?.SetTag("signoff.round_id", roundId);
+        activity?.SetTag("signoff.trigger", trigger.GetType().Name);
+        activity?.SetTag("signoff.trigger_id", trigger.TriggerId);
+        var started = Stopwatch.GetTimestamp();
+        var decision = await DecideAndCommitAsync(roundId, trigger, activity, cancellationToken);
+        var outcome = decision switch
+        {
+            RoundDecision.Accepted => "accepted",
+            RoundDecision.AlreadyApplied => "already-applied",
+            _ => "rejected",
+        };
+        activity?.SetTag("signoff.outcome", outcome);
+        if (decision is RoundDecision.Rejected rejected)
+        {
+            activity?.SetTag("signoff.rejection", RoundProcess.Kebab(rejected.Code));
+        }
+
+        var tags = new TagList { { "trigger", trigger.GetType().Name }, { "outcome", outcome } };
+        Telemetry.Transitions.Add(1, tags);
+        Telemetry.TransitionDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+        return decision;
+    }
+
+    private async Task<RoundDecision> DecideAndCommitAsync(string roundId, RoundTrigger trigger, Activity? activity, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
+            activity?.SetTag("signoff.attempts", attempt);
             var stored = await store.LoadAsync(roundId, cancellationToken);
             var now = time.GetUtcNow();
             var decision = process.Decide(stored?.State, trigger, now);
@@ -60,6 +88,7 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
             catch (RoundConcurrencyException) when (attempt < MaxAttempts)
             {
                 Interlocked.Increment(ref conflicts);
+                Telemetry.Conflicts.Add(1);
 
                 // Another writer moved first; back off a little, with jitter, so a crowd spreads out.
                 // Wall-clock delay on purpose: the decision clock may be a manual one in development.
