@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -25,12 +26,15 @@ public sealed record StorageOptions
     /// <exception cref="InvalidOperationException">Neither a connection string nor an account name is configured.</exception>
     public StorageClients CreateClients(TokenCredential? credential = null)
     {
+        var tableOptions = Counted(new TableClientOptions(), "table");
+        var blobOptions = Counted(new BlobClientOptions(), "blob");
+        var queueOptions = Counted(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, "queue");
         if (!string.IsNullOrWhiteSpace(ConnectionString))
         {
             return new StorageClients(
-                new TableServiceClient(ConnectionString),
-                new BlobServiceClient(ConnectionString),
-                new QueueServiceClient(ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+                new TableServiceClient(ConnectionString, tableOptions),
+                new BlobServiceClient(ConnectionString, blobOptions),
+                new QueueServiceClient(ConnectionString, queueOptions),
                 Prefix);
         }
 
@@ -38,15 +42,22 @@ public sealed record StorageOptions
         {
             credential ??= new DefaultAzureCredential();
             return new StorageClients(
-                new TableServiceClient(new Uri($"https://{AccountName}.table.core.windows.net"), credential),
-                new BlobServiceClient(new Uri($"https://{AccountName}.blob.core.windows.net"), credential),
-                new QueueServiceClient(new Uri($"https://{AccountName}.queue.core.windows.net"), credential,
-                    new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+                new TableServiceClient(new Uri($"https://{AccountName}.table.core.windows.net"), credential, tableOptions),
+                new BlobServiceClient(new Uri($"https://{AccountName}.blob.core.windows.net"), credential, blobOptions),
+                new QueueServiceClient(new Uri($"https://{AccountName}.queue.core.windows.net"), credential, queueOptions),
                 Prefix);
         }
 
         throw new InvalidOperationException(
             "Storage is not configured: set Storage:ConnectionString (e.g. Azurite's) or Storage:AccountName (for managed identity).");
+    }
+
+    /// <summary>Every request (each retry too: each is billed) is counted by <see cref="StorageRequestCounter"/>.</summary>
+    private static T Counted<T>(T options, string service)
+        where T : ClientOptions
+    {
+        options.AddPolicy(new StorageRequestCounter(service), HttpPipelinePosition.PerRetry);
+        return options;
     }
 }
 
@@ -56,11 +67,8 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>The table of rounds: one partition per round.</summary>
     public TableClient Rounds => Tables.GetTableClient(Prefix + "rounds");
 
-    /// <summary>The index of pending timers: a hint for the sweeper.</summary>
+    /// <summary>The index of pending timers and outbox rows not yet dispatched: hints for the sweeper.</summary>
     public TableClient Timers => Tables.GetTableClient(Prefix + "timers");
-
-    /// <summary>The index of outbox rows not yet dispatched: a hint for the sweeper.</summary>
-    public TableClient Outbox => Tables.GetTableClient(Prefix + "outbox");
 
     /// <summary>Queue of triggers that wake rounds (timers due, work handed off).</summary>
     public QueueClient RoundTriggers => Queues.GetQueueClient(Prefix + "round-triggers");
@@ -91,7 +99,6 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     {
         await Rounds.CreateIfNotExistsAsync(cancellationToken);
         await Timers.CreateIfNotExistsAsync(cancellationToken);
-        await Outbox.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);
         await WebhookDue.CreateIfNotExistsAsync(cancellationToken);

@@ -31,6 +31,9 @@ public static class Telemetry
     /// <summary>Webhook attempts, by event type and result.</summary>
     public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("signoff.webhooks.attempts", description: "Webhook delivery attempts, by event type and result.");
 
+    /// <summary>Azure Storage requests sent (each retry counts: it is a billed transaction), by service.</summary>
+    public static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>("signoff.storage.requests", description: "Azure Storage requests (billed transactions), by service: table, queue, blob.");
+
     /// <summary>Webhook attempt latency.</summary>
     public static readonly Histogram<double> WebhookLatency = Meter.CreateHistogram<double>("signoff.webhooks.latency", "ms", "Time for a receiver to answer one attempt.");
 }

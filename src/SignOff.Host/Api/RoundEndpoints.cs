@@ -188,9 +188,11 @@ public static class RoundEndpoints
             return Problems.BadRequest("evidence-required", "A decision recorded on a partner's behalf needs 'evidence': where the minutes or decision notice can be found.");
         }
 
-        var version = body.Version ?? (await d.Store.LoadAsync(roundId, ct))?.State.CurrentVersion.Number ?? 0;
-        return await RunAsync(d, roundId, new RecordDecision(TriggerId(http), partnerId, version, outcome.Value, body.Body, body.DecidedOn ?? Today(d),
-            body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinator(http), body.Evidence), ct);
+        // The version defaults to the current one, read from the round the runner loads (no extra load).
+        var triggerId = TriggerId(http);
+        var today = Today(d);
+        return Answer(await d.Commands.RunAsync(roundId, state => new RecordDecision(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, outcome.Value,
+            body.Body, body.DecidedOn ?? today, body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinator(http), body.Evidence), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)

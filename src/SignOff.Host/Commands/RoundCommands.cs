@@ -164,11 +164,16 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
     }
 
     /// <summary>Runs a trigger: the round as it now stands (also when the trigger had already been applied), or the refusal.</summary>
-    public async Task<CommandResult> RunAsync(string roundId, RoundTrigger trigger, CancellationToken ct)
+    public Task<CommandResult> RunAsync(string roundId, RoundTrigger trigger, CancellationToken ct) => RunAsync(roundId, _ => trigger, ct);
+
+    /// <summary>Runs a trigger built from the round as the runner loads it (no separate load first).</summary>
+    public async Task<CommandResult> RunAsync(string roundId, Func<RoundState?, RoundTrigger> make, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(make);
+        var trigger = make(null); // for the log only: its type, id and partner do not depend on the state
         var partnerId = trigger.GetType().GetProperty("PartnerId")?.GetValue(trigger) as string;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RoundId"] = roundId, ["PartnerId"] = partnerId, ["TriggerId"] = trigger.TriggerId });
-        var decision = await runner.RunAsync(roundId, trigger, ct);
+        var decision = await runner.RunAsync(roundId, make, ct);
         switch (decision)
         {
             case RoundDecision.Accepted a:

@@ -59,7 +59,7 @@ public static class SignOffHosting
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
         services.AddSingleton(sp => new TableRoundStore(sp.GetRequiredService<StorageClients>().Rounds));
-        services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers, sp.GetRequiredService<StorageClients>().Outbox));
+        services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers));
         services.AddSingleton(sp => Queue<TriggerMessage>(sp, sp.GetRequiredService<StorageClients>().RoundTriggers));
         services.AddSingleton(sp => Queue<EffectMessage>(sp, sp.GetRequiredService<StorageClients>().Effects));
         services.AddSingleton(sp => new RoundRunner(sp.GetRequiredService<TableRoundStore>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TimeProvider>(),

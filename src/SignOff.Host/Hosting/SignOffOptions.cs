@@ -18,6 +18,10 @@ public sealed record SignOffOptions
     /// <summary>Run the queue pollers and sweepers in-process (off under the Functions host).</summary>
     public bool RunWorkers { get; init; } = true;
 
-    /// <summary>How often the sweepers look for due timers and stranded outbox rows.</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often the sweepers look for due timers, stranded outbox rows and due webhook retries.</summary>
+    /// <remarks>Reminders fall at 09:00 and digests at 08:00: a few minutes late is nothing, and each sweep costs transactions.</remarks>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest an idle worker waits between polls of the effects queue (it is woken at once by local sends).</summary>
+    public TimeSpan IdlePollMax { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -3,50 +3,93 @@ using SignOff.Storage.Execution;
 namespace SignOff.Host.Hosting;
 
 /// <summary>
-/// Runs the background work in-process when SignOff is not under the Functions host: polls the
-/// queues and sweeps timers and the outbox.
+/// Runs the background work in-process when SignOff is not under the Functions host: dispatches
+/// effects messages, and on the sweep interval fires due timers, re-dispatches stranded outbox
+/// rows and reads the round-triggers queue.
 /// </summary>
 /// <remarks>
-/// Polling backs off when queues are empty (up to a few seconds) to keep idle storage
-/// transactions low, and every pass is independent, so a crash at any point loses nothing:
-/// whatever was in flight comes back through the queue or the sweepers.
+/// Idle costs transactions, and Azure bills each one, so an idle worker sleeps: it polls the
+/// effects queue less and less often (up to <see cref="SignOffOptions.IdlePollMax"/>) and is woken
+/// at once when this process enqueues effects — which is how nearly all effects arrive. Every pass
+/// is independent, so a crash at any point loses nothing: whatever was in flight comes back
+/// through the queue or the sweepers.
 /// </remarks>
 public sealed class WorkerService(IServiceProvider services, SignOffOptions options, ILogger<WorkerService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim wake = new(0, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = services.GetRequiredService<Workers>();
-        var idle = TimeSpan.FromMilliseconds(200);
+        var effects = services.GetRequiredService<WorkQueue<EffectMessage>>();
+        effects.Sent += Wake;
+        var idle = TimeSpan.Zero;
         var lastSweep = DateTimeOffset.MinValue;
-        logger.LogInformation("Background workers started: polling queues, sweeping every {Interval}", options.SweepInterval);
-        while (!stoppingToken.IsCancellationRequested)
+        logger.LogInformation("Background workers started: effects on arrival (idle polls up to every {IdlePollMax}), sweeps every {Interval}",
+            options.IdlePollMax, options.SweepInterval);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var handled = await workers.PollTriggersAsync(16, stoppingToken) + await workers.PollEffectsAsync(16, stoppingToken);
-                if (DateTimeOffset.UtcNow - lastSweep >= options.SweepInterval)
+                try
                 {
+                    var handled = await workers.PollEffectsAsync(16, stoppingToken);
+
                     // Real time, not the round clock: the sweep cadence is about load, not about rounds.
-                    lastSweep = DateTimeOffset.UtcNow;
-                    handled += await workers.SweepTimersAsync(100, stoppingToken) + await workers.SweepOutboxAsync(100, stoppingToken);
+                    if (DateTimeOffset.UtcNow - lastSweep >= options.SweepInterval)
+                    {
+                        lastSweep = DateTimeOffset.UtcNow;
+                        handled += await workers.PollTriggersAsync(16, stoppingToken)
+                            + await workers.SweepTimersAsync(100, stoppingToken)
+                            + await workers.SweepOutboxAsync(100, stoppingToken);
+                    }
+
+                    idle = handled > 0
+                        ? TimeSpan.Zero
+                        : TimeSpan.FromMilliseconds(Math.Clamp(idle.TotalMilliseconds * 2, 250, options.IdlePollMax.TotalMilliseconds));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Background pass failed; retrying shortly");
+                    idle = TimeSpan.FromSeconds(5);
                 }
 
-                idle = handled > 0 ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, 5000));
+                var untilSweep = options.SweepInterval - (DateTimeOffset.UtcNow - lastSweep);
+                var wait = idle < untilSweep ? idle : untilSweep;
+                if (wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await wake.WaitAsync(wait, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Background pass failed; retrying shortly");
-                idle = TimeSpan.FromSeconds(5);
-            }
+        }
+        finally
+        {
+            effects.Sent -= Wake;
+        }
+    }
 
-            try
-            {
-                await Task.Delay(idle, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+    public override void Dispose()
+    {
+        wake.Dispose();
+        base.Dispose();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
         }
     }
 }

@@ -32,15 +32,43 @@ public sealed class WebhookDispatcher(
     TimeProvider time,
     ILogger<WebhookDispatcher> logger)
 {
+    private readonly Lock earliestGate = new();
+    private DateTimeOffset? earliest;
+
     /// <summary>Signalled when new deliveries are due now, so an in-process worker can sweep at once.</summary>
     public event Action? DeliveriesDue;
+
+    /// <summary>The earliest retry this process has scheduled since it last asked (a hint for when to sweep next).</summary>
+    public DateTimeOffset? TakeEarliestScheduled()
+    {
+        lock (earliestGate)
+        {
+            var next = earliest;
+            earliest = null;
+            return next;
+        }
+    }
+
+    /// <summary>How long the list of subscriptions is reused: every round event is fanned out, and most find the same few subscriptions.</summary>
+    public static readonly TimeSpan SubscriptionsCacheFor = TimeSpan.FromSeconds(5);
+
+    private (IReadOnlyList<WebhookSubscription> List, long At)? subscriptions;
+
+    /// <summary>Forgets the cached list of subscriptions (after one is created, changed or deleted here).</summary>
+    public void SubscriptionsChanged() => subscriptions = null;
 
     /// <summary>Records a round event's deliveries, one per interested subscription (again: nothing new).</summary>
     public async Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
     {
         var body = WebhookPayload.For(effect.Event);
         var recorded = 0;
-        foreach (var subscription in await store.ListSubscriptionsAsync(cancellationToken))
+        if (subscriptions is not { } cached || System.Diagnostics.Stopwatch.GetElapsedTime(cached.At) > SubscriptionsCacheFor)
+        {
+            cached = (await store.ListSubscriptionsAsync(cancellationToken), System.Diagnostics.Stopwatch.GetTimestamp());
+            subscriptions = cached;
+        }
+
+        foreach (var subscription in cached.List)
         {
             if (subscription.Status == SubscriptionStatus.Disabled || !subscription.Wants(effect.Event.Type))
             {
@@ -122,8 +150,10 @@ public sealed class WebhookDispatcher(
     {
         var delivery = await store.GetDeliveryAsync(entry.SubscriptionId, entry.DeliveryId, cancellationToken);
         var subscription = delivery is null ? null : await store.GetSubscriptionAsync(entry.SubscriptionId, cancellationToken);
+        // Tables keep times to the millisecond and the index key to the tick: an entry is stale only
+        // when the delivery was rescheduled (retries are seconds apart), not when the two differ by rounding.
         var stale = delivery is null || subscription is null || delivery.Status != DeliveryStatus.Pending
-            || delivery.NextAttemptAt is not { } next || next > entry.DueAt
+            || delivery.NextAttemptAt is not { } next || next > entry.DueAt + TimeSpan.FromSeconds(1)
             || subscription.Status != SubscriptionStatus.Active;
         if (!stale)
         {
@@ -140,16 +170,13 @@ public sealed class WebhookDispatcher(
 
     private async Task<bool> RecordAsync(WebhookSubscription subscription, string deliveryId, string roundId, string type, string body, CancellationToken cancellationToken)
     {
+        // Always due now, whatever the (possibly cached) status says: the sweep looks at the
+        // subscription as it is then, and holds the delivery if it is paused (resuming replays it).
+        // The hint first: a crash between the two leaves a hint with no row (harmless), never a row nobody will find.
         var now = time.GetUtcNow();
-        var active = subscription.Status == SubscriptionStatus.Active;
-        if (active)
-        {
-            // The hint first: a crash between the two leaves a hint with no row (harmless), never a row nobody will find.
-            await store.AddDueAsync(now, subscription.Id, deliveryId, cancellationToken);
-        }
-
+        await store.AddDueAsync(now, subscription.Id, deliveryId, cancellationToken);
         return await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, type, WebhookPayload.MessageId(deliveryId), body,
-            DeliveryStatus.Pending, 0, 0, active ? now : null, null, null, now, null, null), cancellationToken);
+            DeliveryStatus.Pending, 0, 0, now, null, null, now, null, null), cancellationToken);
     }
 
     /// <summary>One attempt, under a lease. Null when the delivery is gone or another worker holds it.</summary>
@@ -193,6 +220,10 @@ public sealed class WebhookDispatcher(
         if (next is { } at)
         {
             await store.AddDueAsync(at, subscriptionId, deliveryId, cancellationToken);
+            lock (earliestGate)
+            {
+                earliest = earliest is { } e && e < at ? e : at;
+            }
         }
 
         var after = leased with
@@ -243,6 +274,7 @@ public sealed class WebhookDispatcher(
 
             if (await store.TryUpdateSubscriptionAsync(s with { Status = SubscriptionStatus.Disabled, DisabledReason = reason }, cancellationToken))
             {
+                SubscriptionsChanged();
                 logger.LogWarning("Webhook subscription {SubscriptionId} ({Url}) disabled: {Reason}", subscriptionId, s.Url, reason);
                 await TellCoordinatorAsync(s, failed, reason, cancellationToken);
                 return;

@@ -59,7 +59,7 @@ public static class WebhookEndpoints
             await d.Store.GetSubscriptionAsync(id, ct) is { } s ? TypedResults.Ok(SubscriptionView.From(s, d.Time.GetUtcNow())) : NotFound(id))
             .WithSummary("A subscription.");
         api.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, Deps d, CancellationToken ct) =>
-            await d.Store.DeleteSubscriptionAsync(id, ct) ? TypedResults.NoContent() : NotFound(id))
+            await d.Store.DeleteSubscriptionAsync(id, ct) ? Changed(d, TypedResults.NoContent()) : NotFound(id))
             .WithSummary("Delete a subscription: nothing more is sent to it.");
         api.MapPost("/{id}/rotate-secret", RotateAsync).WithSummary("A new secret; the old one keeps signing too for a grace period (24 h unless graceHours says otherwise).");
         api.MapPost("/{id}/pause", (string id, Deps d, CancellationToken ct) => SetStatusAsync(id, SubscriptionStatus.Paused, d, ct))
@@ -108,6 +108,7 @@ public static class WebhookEndpoints
         var subscription = new WebhookSubscription($"wh_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}", body.Url.Trim(), events,
             string.IsNullOrWhiteSpace(body.Description) ? null : body.Description.Trim(), SubscriptionStatus.Active, null, d.Sealer.Seal(secret), null, null, d.Time.GetUtcNow());
         await d.Store.AddSubscriptionAsync(subscription, ct);
+        d.Dispatcher.SubscriptionsChanged();
         return TypedResults.Created($"/api/webhooks/{subscription.Id}", new CreatedView(SubscriptionView.From(subscription, d.Time.GetUtcNow()), secret));
     }
 
@@ -149,6 +150,7 @@ public static class WebhookEndpoints
             var changed = s with { Status = status, DisabledReason = status == SubscriptionStatus.Active ? null : s.DisabledReason };
             if (await d.Store.TryUpdateSubscriptionAsync(changed, ct))
             {
+                d.Dispatcher.SubscriptionsChanged();
                 if (status == SubscriptionStatus.Active)
                 {
                     // Deliveries held while paused go out now.
@@ -206,6 +208,12 @@ public static class WebhookEndpoints
     private static async Task<DeliveryView> ViewAsync(Deps d, WebhookDelivery delivery, CancellationToken ct) =>
         (await d.Store.ListDeliveriesAsync(delivery.SubscriptionId, ct)).Where(x => x.Delivery.DeliveryId == delivery.DeliveryId)
             .Select(x => DeliveryView.From(x.Delivery, x.Attempts)).FirstOrDefault() ?? DeliveryView.From(delivery, []);
+
+    private static T Changed<T>(Deps d, T result)
+    {
+        d.Dispatcher.SubscriptionsChanged();
+        return result;
+    }
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no webhook subscription '{id}'.");
 }

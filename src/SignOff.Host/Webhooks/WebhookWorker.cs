@@ -6,7 +6,7 @@ namespace SignOff.Host.Webhooks;
 /// Sends due webhook deliveries in-process (off under the Functions host, whose timer trigger
 /// sweeps instead): at once when new deliveries are recorded, and on the sweep interval for retries.
 /// </summary>
-public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions options, ILogger<WebhookWorker> logger) : BackgroundService
+public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions options, TimeProvider time, ILogger<WebhookWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim wake = new(0, 1);
 
@@ -28,9 +28,17 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
                     logger.LogError(ex, "Webhook sweep failed; retrying on the next interval");
                 }
 
+                // Sleep until the sweep interval, or the earliest retry this process scheduled (the first retry is only 5 s away).
+                var wait = options.SweepInterval;
+                if (dispatcher.TakeEarliestScheduled() is { } next)
+                {
+                    var untilNext = next - time.GetUtcNow() + TimeSpan.FromMilliseconds(100);
+                    wait = untilNext < TimeSpan.Zero ? TimeSpan.Zero : untilNext < wait ? untilNext : wait;
+                }
+
                 try
                 {
-                    await wake.WaitAsync(options.SweepInterval, stoppingToken);
+                    await wake.WaitAsync(wait, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -48,43 +48,31 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
             return DispatchOutcome.Completed;
         }
 
-        var deferred = false;
-        foreach (var effect in row.Effects)
+        // A transition's effects are independent (each is claimed on its own), so they run side by
+        // side: a webhook need not wait for an SMTP conversation. The first failure is rethrown once
+        // the others have finished, so the message comes back for just the effects not done.
+        var deferred = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        await Parallel.ForEachAsync(row.Effects, new ParallelOptions { MaxDegreeOfParallelism = EffectsAtOnce, CancellationToken = cancellationToken }, async (effect, ct) =>
         {
-            var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), Lease, cancellationToken);
-            switch (claim.State)
-            {
-                case EffectClaimState.AlreadyDone:
-                    continue;
-                case EffectClaimState.HeldByAnother:
-                    deferred = true;
-                    continue;
-            }
-
-            var handler = handlers.FirstOrDefault(h => h.Handles(effect))
-                ?? throw new InvalidOperationException($"No handler performs {effect.GetType().Name} effects.");
-            using var activity = Telemetry.Source.StartActivity("effect.perform");
-            activity?.SetTag("signoff.round_id", roundId);
-            activity?.SetTag("signoff.effect_id", effect.EffectId);
-            activity?.SetTag("signoff.effect", Describe(effect));
             try
             {
-                await handler.PerformAsync(roundId, effect, cancellationToken);
-                Telemetry.Effects.Add(1, new KeyValuePair<string, object?>("kind", Describe(effect)));
+                if (!await PerformOnceAsync(roundId, effect, ct))
+                {
+                    Interlocked.Increment(ref deferred);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
-                logger.LogWarning(ex, "Effect {EffectId} of round {RoundId} failed; it will be retried", effect.EffectId, roundId);
-                await store.ReleaseEffectAsync(roundId, effect.EffectId, claim, CancellationToken.None);
-                throw;
+                failures.Enqueue(ex);
             }
-
-            await store.CompleteEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), cancellationToken);
-            logger.LogInformation("Performed effect {EffectId} ({EffectKind}) for round {RoundId}", effect.EffectId, Describe(effect), roundId);
+        });
+        if (failures.TryDequeue(out var failure))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        if (deferred)
+        if (deferred > 0)
         {
             return DispatchOutcome.Deferred;
         }
@@ -92,6 +80,45 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
         await store.DeleteOutboxRowAsync(roundId, triggerId, row.Parts, cancellationToken);
         await indexes.RemoveOutboxAsync(roundId, triggerId, cancellationToken);
         return DispatchOutcome.Completed;
+    }
+
+    /// <summary>Effects of one row performed at once.</summary>
+    public const int EffectsAtOnce = 4;
+
+    /// <summary>Claims, performs and records one effect; false when another worker holds it.</summary>
+    private async Task<bool> PerformOnceAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
+    {
+        var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), Lease, cancellationToken);
+        switch (claim.State)
+        {
+            case EffectClaimState.AlreadyDone:
+                return true;
+            case EffectClaimState.HeldByAnother:
+                return false;
+        }
+
+        var handler = handlers.FirstOrDefault(h => h.Handles(effect))
+            ?? throw new InvalidOperationException($"No handler performs {effect.GetType().Name} effects.");
+        using var activity = Telemetry.Source.StartActivity("effect.perform");
+        activity?.SetTag("signoff.round_id", roundId);
+        activity?.SetTag("signoff.effect_id", effect.EffectId);
+        activity?.SetTag("signoff.effect", Describe(effect));
+        try
+        {
+            await handler.PerformAsync(roundId, effect, cancellationToken);
+            Telemetry.Effects.Add(1, new KeyValuePair<string, object?>("kind", Describe(effect)));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            logger.LogWarning(ex, "Effect {EffectId} of round {RoundId} failed; it will be retried", effect.EffectId, roundId);
+            await store.ReleaseEffectAsync(roundId, effect.EffectId, claim, CancellationToken.None);
+            throw;
+        }
+
+        await store.CompleteEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Performed effect {EffectId} ({EffectKind}) for round {RoundId}", effect.EffectId, Describe(effect), roundId);
+        return true;
     }
 
     private static string Describe(RoundEffect effect) => effect switch

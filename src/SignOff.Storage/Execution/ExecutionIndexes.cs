@@ -15,35 +15,53 @@ public sealed record PendingOutbox(string RoundId, string TriggerId, DateTimeOff
 /// Indexes that let sweepers find due timers and stranded outbox rows without scanning every round.
 /// </summary>
 /// <remarks>
-/// Both are hints, never the truth: entries are written <em>before</em> the round's transaction
-/// commits, so a crash can leave an entry for something that never happened, but never the
-/// reverse. A stale entry is harmless — the round re-checks its own timers, and a dispatcher
-/// finds no outbox row — and is deleted when met.
+/// <para>Both are hints, never the truth: entries are written <em>before</em> the round's
+/// transaction commits, so a crash can leave an entry for something that never happened, but
+/// never the reverse. A stale entry is harmless — the round re-checks its own timers, and a
+/// dispatcher finds no outbox row — and is deleted when met.</para>
+/// <para>Both live in one partition of one table, so the hints a transition needs (the timers it
+/// schedules and its outbox row) are written as a single entity-group transaction: one storage
+/// transaction, whatever the transition. Outbox keys start with <c>~</c>, after every timer key,
+/// so a due-timer range never meets them.</para>
 /// </remarks>
-public sealed class ExecutionIndexes(TableClient timers, TableClient outbox)
+public sealed class ExecutionIndexes(TableClient timers)
 {
     private const string TimerPartition = "due";
-    private const string OutboxPartition = "pending";
+    private const string OutboxPrefix = "~o|";
+    private const int MaxBatch = 100;
 
-    /// <summary>Records the timers a transition schedules.</summary>
-    public async Task AddTimersAsync(string roundId, IEnumerable<PendingTimer> scheduled, CancellationToken cancellationToken)
+    /// <summary>Records the hints a transition needs — the timers it schedules and, when it leaves effects, its outbox row — in one transaction.</summary>
+    public async Task AddHintsAsync(string roundId, IEnumerable<PendingTimer> scheduled, string? outboxTriggerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var timer in scheduled)
+        var entities = scheduled.Select(timer => new TableEntity(TimerPartition, TimerKey(roundId, timer))
         {
-            var entity = new TableEntity(TimerPartition, TimerKey(roundId, timer))
+            ["roundId"] = roundId,
+            ["timerId"] = timer.TimerId,
+            ["dueAt"] = timer.DueAt,
+        }).ToList();
+        if (outboxTriggerId is not null)
+        {
+            entities.Add(OutboxEntity(roundId, outboxTriggerId, now));
+        }
+
+        foreach (var chunk in entities.Chunk(MaxBatch))
+        {
+            if (chunk.Length == 1)
             {
-                ["roundId"] = roundId,
-                ["timerId"] = timer.TimerId,
-                ["dueAt"] = timer.DueAt,
-            };
-            await timers.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+                await timers.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await timers.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+            }
         }
     }
 
     /// <summary>Timers due at or before an instant, earliest first.</summary>
     public async Task<IReadOnlyList<DueTimer>> DueTimersAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
-        var until = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "~";
+        // "|" sorts after the digits of a timestamp and before "~", so outbox keys are never in range.
+        var until = now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "|~";
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TimerPartition} and RowKey le {until}");
         var due = new List<DueTimer>();
         await foreach (var e in timers.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken))
@@ -62,21 +80,16 @@ public sealed class ExecutionIndexes(TableClient timers, TableClient outbox)
     public Task RemoveTimerAsync(DueTimer timer, CancellationToken cancellationToken) =>
         DeleteIfExistsAsync(timers, TimerPartition, timer.RowKey, cancellationToken);
 
-    /// <summary>Records that a transition is about to leave effects in its round's outbox.</summary>
+    /// <summary>Records (or re-dates) that a transition left effects in its round's outbox.</summary>
     public Task AddOutboxAsync(string roundId, string triggerId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        outbox.UpsertEntityAsync(new TableEntity(OutboxPartition, OutboxKey(roundId, triggerId))
-        {
-            ["roundId"] = roundId,
-            ["triggerId"] = triggerId,
-            ["writtenAt"] = now,
-        }, TableUpdateMode.Replace, cancellationToken);
+        timers.UpsertEntityAsync(OutboxEntity(roundId, triggerId, now), TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Outbox entries written before an instant.</summary>
     public async Task<IReadOnlyList<PendingOutbox>> PendingOutboxAsync(DateTimeOffset writtenBefore, int max, CancellationToken cancellationToken)
     {
         var pending = new List<PendingOutbox>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OutboxPartition} and writtenAt lt {writtenBefore}");
-        await foreach (var e in outbox.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TimerPartition} and RowKey ge {OutboxPrefix} and writtenAt lt {writtenBefore}");
+        await foreach (var e in timers.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken))
         {
             pending.Add(new PendingOutbox(e.GetString("roundId"), e.GetString("triggerId"), e.GetDateTimeOffset("writtenAt") ?? writtenBefore));
             if (pending.Count >= max)
@@ -90,12 +103,19 @@ public sealed class ExecutionIndexes(TableClient timers, TableClient outbox)
 
     /// <summary>Forgets an outbox entry once its row is dispatched (or never existed).</summary>
     public Task RemoveOutboxAsync(string roundId, string triggerId, CancellationToken cancellationToken) =>
-        DeleteIfExistsAsync(outbox, OutboxPartition, OutboxKey(roundId, triggerId), cancellationToken);
+        DeleteIfExistsAsync(timers, TimerPartition, OutboxKey(roundId, triggerId), cancellationToken);
 
     private static string TimerKey(string roundId, PendingTimer timer) =>
         string.Create(CultureInfo.InvariantCulture, $"{timer.DueAt.UtcDateTime:yyyyMMddHHmmss}|{roundId}|{timer.TimerId}");
 
-    private static string OutboxKey(string roundId, string triggerId) => $"{roundId}|{triggerId}";
+    private static string OutboxKey(string roundId, string triggerId) => $"{OutboxPrefix}{roundId}|{triggerId}";
+
+    private static TableEntity OutboxEntity(string roundId, string triggerId, DateTimeOffset now) => new(TimerPartition, OutboxKey(roundId, triggerId))
+    {
+        ["roundId"] = roundId,
+        ["triggerId"] = triggerId,
+        ["writtenAt"] = now,
+    };
 
     private static async Task DeleteIfExistsAsync(TableClient table, string partition, string row, CancellationToken cancellationToken)
     {

@@ -39,8 +39,14 @@ public sealed class WorkQueue<T>(QueueClient queue, QueueClient poison, ILogger?
 
     public string Name => queue.Name;
 
-    public async Task SendAsync(T message, TimeSpan? delay = null, CancellationToken cancellationToken = default) =>
+    /// <summary>Raised after a message is sent from this process, so an in-process poller can wake at once instead of polling often.</summary>
+    public event Action? Sent;
+
+    public async Task SendAsync(T message, TimeSpan? delay = null, CancellationToken cancellationToken = default)
+    {
         await queue.SendMessageAsync(JsonSerializer.Serialize(message, RoundJson.Options), delay, cancellationToken: cancellationToken);
+        Sent?.Invoke();
+    }
 
     /// <summary>Takes up to <paramref name="max"/> messages. Poison messages are moved aside and not returned.</summary>
     public async Task<IReadOnlyList<Delivery<T>>> ReceiveAsync(int max, CancellationToken cancellationToken = default)

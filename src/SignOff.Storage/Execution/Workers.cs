@@ -58,31 +58,34 @@ public sealed class Workers(
         return deliveries.Count;
     }
 
-    /// <summary>Takes and handles a batch of effects messages; returns how many were handled.</summary>
+    /// <summary>How many effects messages are dispatched at once: rows are independent, and an SMTP or webhook wait should not hold up the rest.</summary>
+    public const int EffectParallelism = 8;
+
+    /// <summary>Takes and handles a batch of effects messages, several at once; returns how many were handled.</summary>
     public async Task<int> PollEffectsAsync(int batch, CancellationToken cancellationToken)
     {
         var deliveries = await effects.ReceiveAsync(batch, cancellationToken);
-        foreach (var delivery in deliveries)
+        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = EffectParallelism, CancellationToken = cancellationToken }, async (delivery, ct) =>
         {
             try
             {
-                if (await HandleEffectAsync(delivery.Body!, cancellationToken))
+                if (await HandleEffectAsync(delivery.Body!, ct))
                 {
-                    await effects.CompleteAsync(delivery, cancellationToken);
+                    await effects.CompleteAsync(delivery, ct);
                 }
             }
             catch (RetryLaterException later)
             {
                 logger.LogWarning("Effects message {MessageId} for round {RoundId} deferred for {Delay}: {Reason}",
                     delivery.MessageId, delivery.Body!.RoundId, later.After, later.Message);
-                await effects.DeferAsync(delivery, later.After, cancellationToken);
+                await effects.DeferAsync(delivery, later.After, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Effects message {MessageId} for round {RoundId} failed (attempt {Attempt})",
                     delivery.MessageId, delivery.Body!.RoundId, delivery.DequeueCount);
             }
-        }
+        });
 
         return deliveries.Count;
     }

@@ -33,14 +33,23 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
 
     /// <summary>Runs a trigger for a round (null state for <see cref="StartRound"/>).</summary>
     /// <exception cref="RoundConcurrencyException">Still conflicting after <see cref="MaxAttempts"/> attempts.</exception>
-    public async Task<RoundDecision> RunAsync(string roundId, RoundTrigger trigger, CancellationToken cancellationToken = default)
+    public Task<RoundDecision> RunAsync(string roundId, RoundTrigger trigger, CancellationToken cancellationToken = default) =>
+        RunAsync(roundId, _ => trigger, cancellationToken);
+
+    /// <summary>
+    /// Runs a trigger built from the round as loaded (null when it does not exist) — e.g. a
+    /// decision on "the current version" — so the caller need not load the round first. The
+    /// factory is called again after a conflict and must give the same trigger id every time.
+    /// </summary>
+    public async Task<RoundDecision> RunAsync(string roundId, Func<RoundState?, RoundTrigger> make, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(make);
         using var activity = Telemetry.Source.StartActivity("round.transition");
         activity?.SetTag("signoff.round_id", roundId);
+        var started = Stopwatch.GetTimestamp();
+        var (decision, trigger) = await DecideAndCommitAsync(roundId, make, activity, cancellationToken);
         activity?.SetTag("signoff.trigger", trigger.GetType().Name);
         activity?.SetTag("signoff.trigger_id", trigger.TriggerId);
-        var started = Stopwatch.GetTimestamp();
-        var decision = await DecideAndCommitAsync(roundId, trigger, activity, cancellationToken);
         var outcome = decision switch
         {
             RoundDecision.Accepted => "accepted",
@@ -59,26 +68,24 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
         return decision;
     }
 
-    private async Task<RoundDecision> DecideAndCommitAsync(string roundId, RoundTrigger trigger, Activity? activity, CancellationToken cancellationToken)
+    private async Task<(RoundDecision Decision, RoundTrigger Trigger)> DecideAndCommitAsync(string roundId, Func<RoundState?, RoundTrigger> make, Activity? activity, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             activity?.SetTag("signoff.attempts", attempt);
             var stored = await store.LoadAsync(roundId, cancellationToken);
             var now = time.GetUtcNow();
+            var trigger = make(stored?.State);
             var decision = process.Decide(stored?.State, trigger, now);
             if (decision is not RoundDecision.Accepted accepted)
             {
-                return decision;
+                return (decision, trigger);
             }
 
             if (indexes is not null)
             {
-                await indexes.AddTimersAsync(roundId, accepted.Events.OfType<TimerScheduled>().Select(t => t.Timer), cancellationToken);
-                if (!accepted.Effects.IsEmpty)
-                {
-                    await indexes.AddOutboxAsync(roundId, trigger.TriggerId, now, cancellationToken);
-                }
+                await indexes.AddHintsAsync(roundId, accepted.Events.OfType<TimerScheduled>().Select(t => t.Timer),
+                    accepted.Effects.IsEmpty ? null : trigger.TriggerId, now, cancellationToken);
             }
 
             try
@@ -106,7 +113,7 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
                 await effects.SendAsync(new EffectMessage(roundId, trigger.TriggerId), cancellationToken: cancellationToken);
             }
 
-            return accepted;
+            return (accepted, trigger);
         }
     }
 }
