@@ -9,7 +9,11 @@ namespace SignOff.Storage.Execution;
 public sealed record DueTimer(string RoundId, string TimerId, DateTimeOffset DueAt, string RowKey);
 
 /// <summary>An outbox row the index says may still be waiting.</summary>
-public sealed record PendingOutbox(string RoundId, string TriggerId, DateTimeOffset WrittenAt);
+/// <param name="RoundId">The round.</param>
+/// <param name="TriggerId">The transition whose row it is.</param>
+/// <param name="WrittenAt">When the sweeper counts it from.</param>
+/// <param name="Redispatches">How many times the sweeper has already re-dispatched it.</param>
+public sealed record PendingOutbox(string RoundId, string TriggerId, DateTimeOffset WrittenAt, int Redispatches = 0);
 
 /// <summary>
 /// Indexes that let sweepers find due timers and stranded outbox rows without scanning every round.
@@ -81,8 +85,17 @@ public sealed class ExecutionIndexes(TableClient timers)
         DeleteIfExistsAsync(timers, TimerPartition, timer.RowKey, cancellationToken);
 
     /// <summary>Records (or re-dates) that a transition left effects in its round's outbox.</summary>
-    public Task AddOutboxAsync(string roundId, string triggerId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        timers.UpsertEntityAsync(OutboxEntity(roundId, triggerId, now), TableUpdateMode.Replace, cancellationToken);
+    /// <param name="roundId">The round.</param>
+    /// <param name="triggerId">The transition's trigger.</param>
+    /// <param name="writtenAt">When the sweeper should count it from (it looks again <c>StrandedAfter</c> later).</param>
+    /// <param name="redispatches">How many times it has been re-dispatched already.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task AddOutboxAsync(string roundId, string triggerId, DateTimeOffset writtenAt, CancellationToken cancellationToken, int redispatches = 0)
+    {
+        var entity = OutboxEntity(roundId, triggerId, writtenAt);
+        entity["redispatches"] = redispatches;
+        return timers.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
 
     /// <summary>Outbox entries written before an instant.</summary>
     public async Task<IReadOnlyList<PendingOutbox>> PendingOutboxAsync(DateTimeOffset writtenBefore, int max, CancellationToken cancellationToken)
@@ -91,7 +104,7 @@ public sealed class ExecutionIndexes(TableClient timers)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TimerPartition} and RowKey ge {OutboxPrefix} and writtenAt lt {writtenBefore}");
         await foreach (var e in timers.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken))
         {
-            pending.Add(new PendingOutbox(e.GetString("roundId"), e.GetString("triggerId"), e.GetDateTimeOffset("writtenAt") ?? writtenBefore));
+            pending.Add(new PendingOutbox(e.GetString("roundId"), e.GetString("triggerId"), e.GetDateTimeOffset("writtenAt") ?? writtenBefore, e.GetInt32("redispatches") ?? 0));
             if (pending.Count >= max)
             {
                 break;

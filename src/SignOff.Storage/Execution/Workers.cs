@@ -117,8 +117,10 @@ public sealed class Workers(
             logger.LogWarning("Re-dispatching outbox row {TriggerId} of round {RoundId}, pending since {WrittenAt:u}", entry.TriggerId, entry.RoundId, entry.WrittenAt);
             await effects.SendAsync(new EffectMessage(entry.RoundId, entry.TriggerId), cancellationToken: cancellationToken);
 
-            // Restart the entry's clock, so a row that is merely slow (a mail server down) is not re-sent every sweep.
-            await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, time.GetUtcNow(), cancellationToken);
+            // Look again later, and later each time (1, 2, 4 … 60 minutes): a row that keeps failing
+            // (a mail server down for a day) is retried for as long as it takes, but not every minute.
+            var wait = TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Min(entry.Redispatches, 6))));
+            await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, time.GetUtcNow() + wait - StrandedAfter, cancellationToken, entry.Redispatches + 1);
         }
 
         return stranded.Count;
