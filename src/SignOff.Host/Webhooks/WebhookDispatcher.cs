@@ -49,6 +49,9 @@ public sealed class WebhookDispatcher(
         }
     }
 
+    /// <summary>How old a due entry with no delivery row must be before it is taken for debris (a crash between the two writes).</summary>
+    public static readonly TimeSpan OrphanAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>How long the list of subscriptions is reused: every round event is fanned out, and most find the same few subscriptions.</summary>
     public static readonly TimeSpan SubscriptionsCacheFor = TimeSpan.FromSeconds(5);
 
@@ -121,17 +124,25 @@ public sealed class WebhookDispatcher(
         throw new InvalidOperationException($"Delivery {deliveryId} kept changing while it was being replayed.");
     }
 
-    /// <summary>Attempts every due delivery the index knows of, a few at a time; returns how many entries were handled.</summary>
+    /// <summary>
+    /// Attempts every due delivery the index knows of, a few at a time; returns how many entries
+    /// it settled (attempted or cleared) — entries left for later (in flight elsewhere, or just
+    /// written) do not count, so "sweep until nothing is done" cannot spin on them.
+    /// </summary>
     public async Task<int> SweepAsync(int max, CancellationToken cancellationToken)
     {
         var due = await store.DueAsync(time.GetUtcNow(), max, cancellationToken);
+        var settled = 0;
         using var gate = new SemaphoreSlim(Math.Max(1, options.Parallelism));
         await Task.WhenAll(due.Select(async entry =>
         {
             await gate.WaitAsync(cancellationToken);
             try
             {
-                await HandleDueAsync(entry, cancellationToken);
+                if (await HandleDueAsync(entry, cancellationToken))
+                {
+                    Interlocked.Increment(ref settled);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -143,12 +154,19 @@ public sealed class WebhookDispatcher(
                 gate.Release();
             }
         }));
-        return due.Count;
+        return settled;
     }
 
-    private async Task HandleDueAsync(DueDelivery entry, CancellationToken cancellationToken)
+    private async Task<bool> HandleDueAsync(DueDelivery entry, CancellationToken cancellationToken)
     {
         var delivery = await store.GetDeliveryAsync(entry.SubscriptionId, entry.DeliveryId, cancellationToken);
+        if (delivery is null && time.GetUtcNow() - entry.DueAt < OrphanAfter)
+        {
+            // The entry is written just before its row: a sweep between the two must not take the
+            // entry away, or the row, written a moment later, is never sent. Leave it for a later sweep.
+            return false;
+        }
+
         var subscription = delivery is null ? null : await store.GetSubscriptionAsync(entry.SubscriptionId, cancellationToken);
         // Tables keep times to the millisecond and the index key to the tick: an entry is stale only
         // when the delivery was rescheduled (retries are seconds apart), not when the two differ by rounding.
@@ -159,13 +177,14 @@ public sealed class WebhookDispatcher(
         {
             if (delivery!.LeaseUntil is { } lease && lease > time.GetUtcNow())
             {
-                return; // another worker is on it; the entry stays for the next sweep
+                return false; // another worker is on it; the entry stays for the next sweep
             }
 
             await AttemptAsync(entry.SubscriptionId, entry.DeliveryId, force: false, cancellationToken);
         }
 
         await store.RemoveDueAsync(entry, cancellationToken);
+        return true;
     }
 
     private async Task<bool> RecordAsync(WebhookSubscription subscription, string deliveryId, string roundId, string type, string body, CancellationToken cancellationToken)
