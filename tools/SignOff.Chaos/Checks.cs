@@ -1,0 +1,560 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using SignOff.Core.Rounds;
+using SignOff.Storage;
+using SignOff.Storage.Rounds;
+using SignOff.Storage.Webhooks;
+
+namespace SignOff.Chaos;
+
+/// <summary>One invariant, and every way the run broke it.</summary>
+internal sealed record CheckResult(string Name, IReadOnlyList<string> Violations)
+{
+    public bool Passed => Violations.Count == 0;
+}
+
+/// <summary>
+/// The invariants, checked against what the API answers, what Azure Tables holds, what MailDev
+/// received and what the webhook receiver recorded.
+/// </summary>
+internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver receiver, RoundClock clock, SignOffClient api)
+{
+    /// <summary>Round events whose transition publishes exactly one webhook event of a type, about the same partner.</summary>
+    /// <remarks><c>partner.call_in_started</c> is left out: a decision recorded after its call-in already ran out publishes none.</remarks>
+    private static readonly Dictionary<Type, string> WebhookOf = new()
+    {
+        [typeof(RoundStarted)] = WebhookEventTypes.RoundStarted,
+        [typeof(PartnerInvited)] = WebhookEventTypes.PartnerInvited,
+        [typeof(InvitationAcknowledged)] = WebhookEventTypes.PartnerAcknowledged,
+        [typeof(DecisionRecorded)] = WebhookEventTypes.PartnerDecided,
+        [typeof(ConditionsAccepted)] = WebhookEventTypes.PartnerConditionsAccepted,
+        [typeof(ConditionsRejected)] = WebhookEventTypes.PartnerConditionsRejected,
+        [typeof(PartnerAuthorised)] = WebhookEventTypes.PartnerAuthorised,
+        [typeof(CounterpartReceived)] = WebhookEventTypes.PartnerCounterpartReceived,
+        [typeof(DraftRevised)] = WebhookEventTypes.RoundRevised,
+        [typeof(PartnerWithdrawn)] = WebhookEventTypes.PartnerWithdrawn,
+        [typeof(PartnerRemoved)] = WebhookEventTypes.PartnerRemoved,
+        [typeof(OfficerDelegated)] = WebhookEventTypes.PartnerOfficerChanged,
+        [typeof(ReminderSent)] = WebhookEventTypes.PartnerReminded,
+        [typeof(PartnerEscalated)] = WebhookEventTypes.RoundOverdue,
+        [typeof(RoundStalled)] = WebhookEventTypes.RoundStalled,
+        [typeof(RoundResumed)] = WebhookEventTypes.RoundResumed,
+        [typeof(RoundBecameEffective)] = WebhookEventTypes.AgreementEffective,
+        [typeof(RoundCancelled)] = WebhookEventTypes.RoundCancelled,
+    };
+
+    private readonly StorageClients storage = new StorageOptions { ConnectionString = options.Storage, Prefix = "chaos" }.CreateClients();
+    private readonly Dictionary<string, List<RoundEvent>> events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> gaps = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> Figures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the host was SIGKILLed, to explain a repeated email.</summary>
+    public IReadOnlyList<DateTimeOffset> Kills { get; init; } = [];
+
+    public TableRoundStore Store => new(storage.Rounds);
+
+    /// <summary>Waits until every round's outbox is empty and no webhook delivery is pending; false if that did not happen in time.</summary>
+    public async Task<(bool Settled, string Left)> SettleAsync(TimeSpan within, CancellationToken ct)
+    {
+        var started = DateTime.UtcNow;
+        var left = "";
+        while (DateTime.UtcNow - started < within)
+        {
+            var outbox = 0;
+            foreach (var round in await Store.ListAsync(null, ct))
+            {
+                outbox += (await Store.ReadOutboxAsync(round.RoundId, ct)).Count;
+            }
+
+            var pending = 0;
+            var webhooks = new WebhookStore(storage.Webhooks, storage.WebhookDue);
+            foreach (var subscription in await webhooks.ListSubscriptionsAsync(ct))
+            {
+                pending += (await webhooks.ListDeliveriesAsync(subscription.Id, ct)).Count(d => d.Delivery.Status == DeliveryStatus.Pending);
+            }
+
+            if (outbox == 0 && pending == 0)
+            {
+                return (true, "");
+            }
+
+            left = $"{outbox} outbox row(s), {pending} pending webhook deliver{(pending == 1 ? "y" : "ies")}";
+            await Task.Delay(1000, ct);
+        }
+
+        return (false, left);
+    }
+
+    public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
+    {
+        var stored = (await Store.ListAsync(null, ct)).Select(r => r.RoundId).Order(StringComparer.Ordinal).ToList();
+        foreach (var roundId in stored)
+        {
+            events[roundId] = await ReadEventsAsync(roundId, ct);
+        }
+
+        return
+        [
+            await AcknowledgedAsync(ct),
+            Idempotent(stored),
+            await ReplayAsync(stored, ct),
+            await EmailsAsync(stored, ct),
+            await EffectIdsAsync(stored, ct),
+            await WebhooksAsync(stored, ct),
+            await StuckAsync(stored, ct),
+            Clocked(stored),
+        ];
+    }
+
+    /// <summary>Every decision and counterpart that got a 2xx is in the round as the API now shows it.</summary>
+    private async Task<CheckResult> AcknowledgedAsync(CancellationToken ct)
+    {
+        var violations = new List<string>();
+        var rounds = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var roundId in load.RoundIds)
+        {
+            var answer = await api.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/api/rounds/{roundId}"), ct);
+            if (!answer.Ok)
+            {
+                violations.Add($"GET /api/rounds/{roundId} answered {answer.Status}");
+                continue;
+            }
+
+            rounds[roundId] = JsonDocument.Parse(answer.Body).RootElement.Clone();
+        }
+
+        long decisions = 0, counterparts = 0;
+        foreach (var ack in load.Acks)
+        {
+            if (!rounds.TryGetValue(ack.RoundId, out var round))
+            {
+                continue;
+            }
+
+            var partner = round.GetProperty("partners").EnumerateArray().FirstOrDefault(p => p.GetProperty("partnerId").GetString() == ack.PartnerId);
+            if (partner.ValueKind != JsonValueKind.Object)
+            {
+                violations.Add($"{ack.RoundId}/{ack.PartnerId}: the partner is gone from the round");
+                continue;
+            }
+
+            if (ack.Kind == "decision")
+            {
+                var d = partner.GetProperty("decision");
+                if (d.ValueKind != JsonValueKind.Object || d.GetProperty("outcome").GetString() != "approved" || d.GetProperty("evidence").GetString() != "chaos run"
+                    || d.GetProperty("decidedOn").GetString() != "2021-06-01")
+                {
+                    violations.Add($"{ack.RoundId}/{ack.PartnerId}: decision {ack.Key} got a 2xx (after {ack.Attempts} attempt(s)) but the round shows {d}");
+                }
+                else
+                {
+                    decisions++;
+                }
+            }
+            else
+            {
+                var c = partner.GetProperty("counterpart");
+                if (c.ValueKind != JsonValueKind.Object || c.GetProperty("sha256").GetString() != ack.Sha256 || c.GetProperty("signatoryName").GetString() != ack.Signatory)
+                {
+                    violations.Add($"{ack.RoundId}/{ack.PartnerId}: counterpart {ack.Key} got a 2xx (after {ack.Attempts} attempt(s)) but the round shows {c}");
+                }
+                else
+                {
+                    counterparts++;
+                }
+            }
+        }
+
+        Figures["decisions verified"] = decisions;
+        Figures["counterparts verified"] = counterparts;
+        Figures["rounds effective"] = rounds.Values.Count(r => r.GetProperty("status").GetString() == "effective");
+        return new CheckResult("every acknowledged decision and counterpart is in the final state", violations);
+    }
+
+    /// <summary>Requests sent again with their Idempotency-Key changed nothing: no second round, no refusal.</summary>
+    private CheckResult Idempotent(List<string> stored)
+    {
+        var violations = load.Violations.ToList();
+        var launched = load.RoundIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var extra in stored.Where(id => !launched.Contains(id)))
+        {
+            var started = events[extra].OfType<RoundStarted>().FirstOrDefault();
+            var same = load.LaunchReplays.FirstOrDefault(r => r.Answered == extra);
+            violations.Add($"round {extra} ({started?.Agreement.Reference}) was never launched by this run"
+                + (same.Original is { } original ? $": it is the launch of {original} sent again with the same Idempotency-Key" : ""));
+        }
+
+        Figures["rounds stored"] = stored.Count;
+        return new CheckResult("a request sent again with its Idempotency-Key changes nothing", violations);
+    }
+
+    /// <summary>Every round's events, folded from nothing, give exactly its stored snapshot.</summary>
+    private async Task<CheckResult> ReplayAsync(List<string> stored, CancellationToken ct)
+    {
+        var violations = new List<string>();
+        long replayed = 0, total = 0;
+        foreach (var roundId in stored)
+        {
+            var snapshot = await Store.LoadAsync(roundId, ct);
+            var log = events[roundId];
+            total += log.Count;
+            if (snapshot is null)
+            {
+                violations.Add($"{roundId}: listed but has no snapshot");
+                continue;
+            }
+
+            if (gaps.TryGetValue(roundId, out var gap))
+            {
+                violations.Add($"{roundId}: {gap}");
+                continue;
+            }
+
+            if (log.Count != snapshot.State.EventCount)
+            {
+                violations.Add($"{roundId}: the snapshot counts {snapshot.State.EventCount} events, the log holds {log.Count}");
+            }
+
+            RoundState? folded = null;
+            try
+            {
+                foreach (var e in log)
+                {
+                    folded = RoundEvolver.Evolve(folded, e);
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                violations.Add($"{roundId}: the events do not fold: {ex.Message}");
+                continue;
+            }
+
+            var expected = JsonSerializer.Serialize(snapshot.State, RoundJson.Options);
+            var actual = JsonSerializer.Serialize(folded, RoundJson.Options);
+            if (expected != actual)
+            {
+                var at = Enumerable.Range(0, Math.Min(expected.Length, actual.Length)).FirstOrDefault(i => expected[i] != actual[i]);
+                Directory.CreateDirectory(options.Logs);
+                await File.WriteAllTextAsync(Path.Combine(options.Logs, $"replay-{roundId}-snapshot.json"), expected, ct);
+                await File.WriteAllTextAsync(Path.Combine(options.Logs, $"replay-{roundId}-replayed.json"), actual, ct);
+                violations.Add($"{roundId}: replaying {log.Count} events differs from the snapshot at character {at}: snapshot …{Around(expected, at)}… replayed …{Around(actual, at)}… (both in {options.Logs})");
+                continue;
+            }
+
+            replayed++;
+        }
+
+        Figures["rounds replayed"] = replayed;
+        Figures["events replayed"] = total;
+        return new CheckResult("every round's events replay to its snapshot exactly", violations);
+    }
+
+    /// <summary>MailDev got each (round, effect, recipient) once, and an email for every send a dispatcher recorded as done.</summary>
+    private async Task<CheckResult> EmailsAsync(List<string> stored, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var all = await http.GetFromJsonAsync<JsonElement>($"{options.MailDev}/api/email", ct);
+        var mails = all.EnumerateArray().Select(m => (
+            Round: Header(m, "x-signoff-round"),
+            Effect: Header(m, "x-signoff-effect"),
+            To: m.GetProperty("to").EnumerateArray().FirstOrDefault().TryGetProperty("address", out var a) ? a.GetString() ?? "" : "",
+            Subject: m.TryGetProperty("subject", out var s) ? s.GetString() ?? "" : "",
+            MessageId: Header(m, "message-id"),
+            Time: m.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var at) ? at : default)).ToList();
+        var violations = new List<string>();
+        var duplicates = mails.GroupBy(m => (m.Round, m.Effect, m.To)).Where(g => g.Count() > 1).ToList();
+        var resent = 0;
+        foreach (var d in duplicates)
+        {
+            var first = d.Min(m => m.Time);
+            var last = d.Max(m => m.Time);
+            // MailDev keeps whole seconds: a kill within two seconds of the first copy, before the second.
+            var kill = Kills.Select((at, i) => (at, i)).FirstOrDefault(k => k.at >= first && k.at <= first.AddSeconds(2) && k.at <= last.AddSeconds(1));
+            // Or the clock moved on while it was being sent: a claim's two-minute lease runs on the round clock.
+            var moved = load.AdvancedAt.FirstOrDefault(at => at >= first.AddSeconds(-5) && at <= last.AddSeconds(1));
+            var sameId = d.Select(m => m.MessageId).Distinct(StringComparer.Ordinal).Count() == 1;
+            var explained = sameId && d.Count() == 2 && (kill.at != default || moved != default);
+            var times = string.Join(", ", d.Select(m => m.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
+            var why = !sameId ? "with different Message-IDs"
+                : !explained ? $"same Message-ID; at {times} with no kill and no clock move in between"
+                : kill.at != default
+                    ? $"same Message-ID; first at {first:HH:mm:ss}, the host was SIGKILLed at {kill.at:HH:mm:ss.fff}, sent again at {last:HH:mm:ss}: killed between the SMTP send and recording it done"
+                    : $"same Message-ID; at {times}, no kill, the development clock moved 6 hours at {moved:HH:mm:ss.fff}: the send's claim (a 2-minute lease on the round clock) expired mid-send and a second dispatcher took it over";
+            if (explained)
+            {
+                resent++;
+            }
+
+            if (!explained || !options.ResentEmailsOk)
+            {
+                violations.Add($"{d.Count()} emails for effect {d.Key.Effect} of round {d.Key.Round} to {d.Key.To} (\"{d.First().Subject}\"; {why})");
+            }
+        }
+
+        // A send recorded done (d:{effect}.{n}) must have reached MailDev.
+        var lost = 0;
+        foreach (var roundId in stored)
+        {
+            var done = await DoneRowsAsync(roundId, ct);
+            var sends = done.Where(k => k.LastIndexOf('.') is var dot and > 0 && done.Contains(k[..dot])).GroupBy(k => k[..k.LastIndexOf('.')]);
+            foreach (var effect in sends)
+            {
+                var arrived = mails.Where(m => m.Round == roundId && m.Effect == effect.Key).Select(m => m.To).Distinct(StringComparer.Ordinal).Count();
+                if (arrived < effect.Count())
+                {
+                    lost++;
+                    violations.Add($"{roundId}: effect {effect.Key} is recorded as sent to {effect.Count()} recipient(s), MailDev has {arrived}");
+                }
+            }
+        }
+
+        Figures["emails"] = mails.Count;
+        Figures["duplicate emails"] = duplicates.Sum(d => d.Count() - 1);
+        Figures["emails resent"] = resent;
+        Figures["emails lost"] = lost;
+        return new CheckResult("no email sent twice, none recorded as sent and missing", violations);
+    }
+
+    /// <summary>
+    /// An effect id belongs to one round: it becomes the email's Message-ID and the webhook's
+    /// <c>webhook-id</c> and delivery key, which receivers and SignOff itself deduplicate by.
+    /// </summary>
+    private async Task<CheckResult> EffectIdsAsync(List<string> stored, CancellationToken ct)
+    {
+        var owners = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var roundId in stored)
+        {
+            var done = await DoneRowsAsync(roundId, ct);
+            foreach (var effect in done.Where(k => !(k.LastIndexOf('.') is var dot and > 0 && done.Contains(k[..dot]))))
+            {
+                if (!owners.TryGetValue(effect, out var rounds))
+                {
+                    owners[effect] = rounds = [];
+                }
+
+                rounds.Add(roundId);
+            }
+        }
+
+        var shared = owners.Where(o => o.Value.Count > 1).OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+        Figures["effects performed"] = owners.Count;
+        Figures["effect ids shared by rounds"] = shared.Count;
+        var violations = shared.Select(o => $"effect id {o.Key} was performed in {o.Value.Count} rounds ({string.Join(", ", o.Value.Take(3))}{(o.Value.Count > 3 ? ", …" : "")})").ToList();
+
+        return new CheckResult("every effect id belongs to one round", violations);
+    }
+
+    /// <summary>Signed; one body per webhook-id; every event that notifies subscribers arrived, under one webhook-id; the delivery log is settled.</summary>
+    private async Task<CheckResult> WebhooksAsync(List<string> stored, CancellationToken ct)
+    {
+        var received = receiver.Received.ToList();
+        var violations = new List<string>();
+        var unsigned = received.Count(r => !r.SignatureValid);
+        if (unsigned > 0)
+        {
+            violations.Add($"{unsigned} webhook request(s) did not verify with the subscription's secret");
+        }
+
+        var byId = received.GroupBy(r => r.WebhookId, StringComparer.Ordinal).ToList();
+        foreach (var id in byId.Where(g => g.Select(r => r.Body).Distinct(StringComparer.Ordinal).Count() > 1))
+        {
+            violations.Add($"webhook-id {id.Key} arrived with {id.Select(r => r.Body).Distinct(StringComparer.Ordinal).Count()} different bodies");
+        }
+
+        // What arrived, per (type, round, partner), counting each webhook-id once.
+        var arrived = byId.Select(g => Describe(g.First().Body)).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        var expected = stored.SelectMany(roundId => events[roundId]
+                .Where(e => WebhookOf.ContainsKey(e.GetType()))
+                .Select(e => (Type: WebhookOf[e.GetType()], Round: roundId, Partner: PartnerOf(e))))
+            .GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        var missing = 0;
+        var extra = 0;
+        foreach (var (key, count) in expected)
+        {
+            var got = arrived.GetValueOrDefault(key);
+            if (got < count)
+            {
+                missing += count - got;
+                violations.Add($"{key.Round}{(key.Partner is null ? "" : "/" + key.Partner)}: {count} event(s) publish {key.Type}, {got} arrived");
+            }
+        }
+
+        foreach (var (key, count) in arrived.Where(a => WebhookOf.ContainsValue(a.Key.Type)))
+        {
+            var want = expected.GetValueOrDefault(key);
+            if (count > want)
+            {
+                extra += count - want;
+                violations.Add($"{key.Round}{(key.Partner is null ? "" : "/" + key.Partner)}: {count} distinct webhook-ids of {key.Type} arrived for {want} event(s)");
+            }
+        }
+
+        var webhooks = new WebhookStore(storage.Webhooks, storage.WebhookDue);
+        var unsettled = 0;
+        foreach (var subscription in await webhooks.ListSubscriptionsAsync(ct))
+        {
+            foreach (var (delivery, attempts) in await webhooks.ListDeliveriesAsync(subscription.Id, ct))
+            {
+                if (delivery.Status != DeliveryStatus.Delivered)
+                {
+                    unsettled++;
+                    var due = new List<string>();
+                    await foreach (var row in storage.WebhookDue.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: ct))
+                    {
+                        if (row.RowKey.EndsWith($"|{subscription.Id}|{delivery.DeliveryId}", StringComparison.Ordinal))
+                        {
+                            due.Add(new DateTimeOffset(long.Parse(row.RowKey.Split('|')[0], CultureInfo.InvariantCulture), TimeSpan.Zero).ToString("u", CultureInfo.InvariantCulture));
+                        }
+                    }
+
+                    violations.Add($"delivery {delivery.DeliveryId} of {delivery.RoundId} ({delivery.Type}, {delivery.MessageId}) is {delivery.Status} after {attempts.Count} attempt(s)"
+                        + $" (created {delivery.CreatedAt:u}, next attempt {delivery.NextAttemptAt:u}, lease until {delivery.LeaseUntil:u}, due-index entries: {(due.Count == 0 ? "none" : string.Join(", ", due))})"
+                        + (delivery.LastError is { } error ? $": {error}" : ""));
+                }
+            }
+
+            if (subscription.Status != SubscriptionStatus.Active)
+            {
+                violations.Add($"subscription {subscription.Id} is {subscription.Status}: {subscription.DisabledReason}");
+            }
+        }
+
+        Figures["webhook deliveries"] = received.Count;
+        Figures["distinct webhook ids"] = byId.Count;
+        Figures["duplicate deliveries"] = received.Count - byId.Count;
+        Figures["webhooks missing"] = missing;
+        Figures["webhooks extra"] = extra;
+        return new CheckResult("webhooks: signed, one body per id, every event delivered once (retries allowed)", violations);
+    }
+
+    /// <summary>After the final advance and settle: no timer due in the past, no outbox row left, every pending timer findable by the sweeper.</summary>
+    private async Task<CheckResult> StuckAsync(List<string> stored, CancellationToken ct)
+    {
+        var violations = new List<string>();
+        var stuck = new HashSet<string>(StringComparer.Ordinal);
+
+        // A minute of slack: a timer that fell due during the settle is the sweeper's next, not stuck.
+        var now = clock.Now - TimeSpan.FromMinutes(1);
+        foreach (var roundId in stored)
+        {
+            var snapshot = (await Store.LoadAsync(roundId, ct))!.State;
+            foreach (var timer in snapshot.Timers.Where(t => t.DueAt < now))
+            {
+                stuck.Add(roundId);
+                violations.Add($"{roundId}: timer {timer.TimerId} was due at {timer.DueAt:u} and has not fired (clock {now:u})");
+            }
+
+            foreach (var timer in snapshot.Timers)
+            {
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"due"} and roundId eq {roundId} and timerId eq {timer.TimerId}");
+                var indexed = false;
+                await foreach (var _ in storage.Timers.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: ct))
+                {
+                    indexed = true;
+                    break;
+                }
+
+                if (!indexed)
+                {
+                    stuck.Add(roundId);
+                    violations.Add($"{roundId}: timer {timer.TimerId} (due {timer.DueAt:u}) has no entry in the timer index, so no sweeper will fire it");
+                }
+            }
+
+            foreach (var (triggerId, effects) in await Store.ReadOutboxAsync(roundId, ct))
+            {
+                stuck.Add(roundId);
+                violations.Add($"{roundId}: outbox row {triggerId} still holds {effects.Count} effect(s)");
+            }
+        }
+
+        Figures["stuck rounds"] = stuck.Count;
+        Figures["poison messages"] = (await storage.PoisonOf(storage.Effects).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount
+            + (await storage.PoisonOf(storage.RoundTriggers).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        return new CheckResult("no round is stuck", violations);
+    }
+
+    /// <summary>
+    /// No event is dated after the furthest the run ever moved the development clock: a restarted
+    /// host must not act on real time (years ahead of the round clock) before its clock is set.
+    /// </summary>
+    private CheckResult Clocked(List<string> stored)
+    {
+        var limit = clock.Now;
+        var violations = new List<string>();
+        foreach (var roundId in stored)
+        {
+            var ahead = events[roundId].Where(e => e.At > limit).ToList();
+            if (ahead.Count > 0)
+            {
+                violations.Add($"{roundId}: {ahead.Count} event(s) dated after the round clock ({limit:u}), e.g. {ahead[0].GetType().Name} at {ahead[0].At:u} by {ahead[0].TriggerId}");
+            }
+        }
+
+        Figures["events ahead of the clock"] = stored.Sum(r => events[r].Count(e => e.At > limit));
+        return new CheckResult("no event is dated after the development clock", violations);
+    }
+
+    private async Task<List<RoundEvent>> ReadEventsAsync(string roundId, CancellationToken ct)
+    {
+        const int page = 500;
+        var all = new List<RoundEvent>();
+        for (long from = 1; ;)
+        {
+            var events = await Store.ReadEventsAsync(roundId, from, page, ct);
+            foreach (var (sequence, e) in events)
+            {
+                if (sequence != all.Count + 1)
+                {
+                    gaps[roundId] = $"event {all.Count + 1} is missing from the log (the next is {sequence})";
+                    return all;
+                }
+
+                all.Add(e);
+            }
+
+            if (events.Count < page)
+            {
+                return all;
+            }
+
+            from = events[^1].Sequence + 1;
+        }
+    }
+
+    /// <summary>The effect rows (<c>d:…</c>) a round's partition holds in state done, without the prefix.</summary>
+    private async Task<HashSet<string>> DoneRowsAsync(string roundId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"d:"} and RowKey lt {"d;"}");
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in storage.Rounds.QueryAsync<TableEntity>(filter, select: ["RowKey", "state"], cancellationToken: ct))
+        {
+            if (row.GetString("state") == "done")
+            {
+                done.Add(row.RowKey[2..]);
+            }
+        }
+
+        return done;
+    }
+
+    private static (string Type, string Round, string? Partner) Describe(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var data = json.RootElement.GetProperty("data");
+        return (json.RootElement.GetProperty("type").GetString()!, data.TryGetProperty("roundId", out var r) ? r.GetString()! : "",
+            data.TryGetProperty("partnerId", out var p) ? p.GetString() : null);
+    }
+
+    private static string? PartnerOf(RoundEvent e) => e.GetType().GetProperty("PartnerId")?.GetValue(e) as string;
+
+    private static string Header(JsonElement mail, string name) =>
+        mail.TryGetProperty("headers", out var h) && h.TryGetProperty(name, out var v) ? v.ToString() : "";
+
+    private static string Around(string text, int at) => text[Math.Max(0, at - 60)..Math.Min(text.Length, at + 60)];
+
+    public static string Format(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}
