@@ -1,0 +1,16 @@
+using SignOff.Bench;
+
+var settings = BenchSettings.Parse(args);
+using var bench = new Bench(settings, Console.Out);
+var figures = await bench.RunAsync(CancellationToken.None);
+if (settings.Json)
+{
+    Console.WriteLine(Report.Json(figures));
+}
+else
+{
+    Console.WriteLine();
+    Report.Print(figures, Console.Out);
+}
+
+return 0;
