@@ -27,7 +27,8 @@ public sealed class BlobDocumentStoreTests(AzuriteFixture azurite)
         return buffer.ToArray();
     }
 
-    public static byte[] Docx => Zip("[Content_Types].xml", "_rels/.rels", "word/document.xml");
+    // Built once: a ZIP header carries the time it was made, so two builds a second apart differ.
+    public static byte[] Docx { get; } = Zip("[Content_Types].xml", "_rels/.rels", "word/document.xml");
 
     private Azure.Storage.Blobs.BlobContainerClient? container;
 
