@@ -97,7 +97,7 @@ internal sealed class ChaosRun(ChaosOptions options)
                 restarts++;
                 downtime += down.Elapsed;
                 Volatile.Write(ref progress, (double)k / options.Kills);
-                Say($"kill {k}/{options.Kills}: SIGKILL after {up.TotalSeconds:0.0}s up, {inFlight} request(s) in flight; back in {down.Elapsed.TotalSeconds:0.0}s (clock {clock.Now:u})");
+                Say($"kill {k}/{options.Kills}: SIGKILL at {killedAt[^1]:HH:mm:ss.fff} after {up.TotalSeconds:0.0}s up, {inFlight} request(s) in flight; back in {down.Elapsed.TotalSeconds:0.0}s (clock {clock.Now:u})");
             }
 
             Volatile.Write(ref progress, 1.0);
@@ -177,7 +177,8 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("rounds replayed", $"{f.GetValueOrDefault("rounds replayed")} ({Checks.Format(f.GetValueOrDefault("events replayed"))} events)"),
             ("effects performed", $"{Checks.Format(f.GetValueOrDefault("effects performed"))} ({f.GetValueOrDefault("effect ids shared by rounds")} ids shared by rounds)"),
             ("emails", Checks.Format(f.GetValueOrDefault("emails"))),
-            ("duplicate emails", $"{f.GetValueOrDefault("duplicate emails")} ({f.GetValueOrDefault("emails resent")} resent with the same Message-ID after a kill or a clock move; {f.GetValueOrDefault("emails lost")} effects with emails lost)"),
+            ("duplicate emails", $"{f.GetValueOrDefault("duplicate emails")} ({f.GetValueOrDefault("emails resent")} resent with the same Message-ID: {f.GetValueOrDefault("emails resent after a kill")} after a kill, "
+                + $"{f.GetValueOrDefault("emails resent") - f.GetValueOrDefault("emails resent after a kill")} after a clock move; {f.GetValueOrDefault("emails lost")} effects with emails lost)"),
             ("webhook deliveries", Checks.Format(f.GetValueOrDefault("webhook deliveries"))),
             ("distinct webhook ids", Checks.Format(f.GetValueOrDefault("distinct webhook ids"))),
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),

@@ -267,25 +267,32 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         var violations = new List<string>();
         var duplicates = mails.GroupBy(m => (m.Round, m.Effect, m.To)).Where(g => g.Count() > 1).ToList();
         var resent = 0;
+        var resentAfterKill = 0;
         foreach (var d in duplicates)
         {
-            var first = d.Min(m => m.Time);
-            var last = d.Max(m => m.Time);
-            // MailDev keeps whole seconds: a kill within two seconds of the first copy, before the second.
-            var kill = Kills.Select((at, i) => (at, i)).FirstOrDefault(k => k.at >= first && k.at <= first.AddSeconds(2) && k.at <= last.AddSeconds(1));
-            // Or the clock moved on while it was being sent: a claim's two-minute lease runs on the round clock.
-            var moved = load.AdvancedAt.FirstOrDefault(at => at >= first.AddSeconds(-5) && at <= last.AddSeconds(1));
+            // Each copy but the last is explained by a kill within two seconds after it (MailDev keeps
+            // whole seconds) — the host died between the SMTP send and recording it done — or by the
+            // clock moving on around it: a claim's two-minute lease runs on the round clock.
+            var copies = d.Select(m => m.Time).Order().ToList();
+            var causes = new List<string>();
+            for (var i = 0; i + 1 < copies.Count; i++)
+            {
+                var (at, next) = (copies[i], copies[i + 1]);
+                var kill = Kills.FirstOrDefault(k => k >= at && k <= at.AddSeconds(2) && k <= next.AddSeconds(1));
+                var moved = load.AdvancedAt.FirstOrDefault(a => a >= at.AddSeconds(-5) && a <= at.AddSeconds(2));
+                causes.Add(kill != default ? $"SIGKILL at {kill:HH:mm:ss.fff}" : moved != default ? $"clock moved 6 hours at {moved:HH:mm:ss.fff}" : "");
+            }
+
             var sameId = d.Select(m => m.MessageId).Distinct(StringComparer.Ordinal).Count() == 1;
-            var explained = sameId && d.Count() == 2 && (kill.at != default || moved != default);
-            var times = string.Join(", ", d.Select(m => m.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
-            var why = !sameId ? "with different Message-IDs"
-                : !explained ? $"same Message-ID; at {times} with no kill and no clock move in between"
-                : kill.at != default
-                    ? $"same Message-ID; first at {first:HH:mm:ss}, the host was SIGKILLed at {kill.at:HH:mm:ss.fff}, sent again at {last:HH:mm:ss}: killed between the SMTP send and recording it done"
-                    : $"same Message-ID; at {times}, no kill, the development clock moved 6 hours at {moved:HH:mm:ss.fff}: the send's claim (a 2-minute lease on the round clock) expired mid-send and a second dispatcher took it over";
+            var explained = sameId && causes.All(c => c.Length > 0);
+            var times = string.Join(", ", copies.Select(t => t.ToString("HH:mm:ss", CultureInfo.InvariantCulture)));
+            var why = !sameId ? $"with different Message-IDs, at {times}"
+                : explained ? $"same Message-ID, at {times}; before each resend: {string.Join("; ", causes)} (killed between the SMTP send and recording it done, or a claim's lease on the round clock expired mid-send)"
+                : $"same Message-ID, at {times}; no kill or clock move explains {causes.Count(c => c.Length == 0)} of the resends";
             if (explained)
             {
-                resent++;
+                resent += copies.Count - 1;
+                resentAfterKill += causes.Count(c => c.StartsWith("SIGKILL", StringComparison.Ordinal));
             }
 
             if (!explained || !options.ResentEmailsOk)
@@ -314,6 +321,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         Figures["emails"] = mails.Count;
         Figures["duplicate emails"] = duplicates.Sum(d => d.Count() - 1);
         Figures["emails resent"] = resent;
+        Figures["emails resent after a kill"] = resentAfterKill;
         Figures["emails lost"] = lost;
         return new CheckResult("no email sent twice, none recorded as sent and missing", violations);
     }
@@ -444,7 +452,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             foreach (var timer in snapshot.Timers.Where(t => t.DueAt < now))
             {
                 stuck.Add(roundId);
-                violations.Add($"{roundId}: timer {timer.TimerId} was due at {timer.DueAt:u} and has not fired (clock {now:u})");
+                violations.Add($"{roundId}: timer {timer.TimerId} was due at {timer.DueAt:u} and has not fired (clock {now:u}); {ScheduledBy(roundId, timer.TimerId)}");
             }
 
             foreach (var timer in snapshot.Timers)
@@ -460,7 +468,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 if (!indexed)
                 {
                     stuck.Add(roundId);
-                    violations.Add($"{roundId}: timer {timer.TimerId} (due {timer.DueAt:u}) has no entry in the timer index, so no sweeper will fire it");
+                    violations.Add($"{roundId}: timer {timer.TimerId} (due {timer.DueAt:u}) has no entry in the timer index, so no sweeper will fire it; {ScheduledBy(roundId, timer.TimerId)}");
                 }
             }
 
@@ -496,6 +504,15 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
 
         Figures["events ahead of the clock"] = stored.Sum(r => events[r].Count(e => e.At > limit));
         return new CheckResult("no event is dated after the development clock", violations);
+    }
+
+    /// <summary>Which transition scheduled a timer, and when (for a stuck timer's report).</summary>
+    private string ScheduledBy(string roundId, string timerId)
+    {
+        var log = events[roundId];
+        var at = log.FindLastIndex(e => e is TimerScheduled t && t.Timer.TimerId == timerId);
+        return at < 0 ? "no event scheduled it"
+            : $"scheduled by event {at + 1} of {log.Count} ({log[at].TriggerId}, at {log[at].At:u}; the transition before it was {(at == 0 ? "none" : $"{log[at - 1].TriggerId} at {log[at - 1].At:u}")})";
     }
 
     private async Task<List<RoundEvent>> ReadEventsAsync(string roundId, CancellationToken ct)
