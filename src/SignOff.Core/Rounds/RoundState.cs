@@ -209,6 +209,11 @@ public sealed record RoundState(
     /// <summary>The partner with an id, or null.</summary>
     public PartnerState? FindPartner(string partnerId) => Partners.Find(p => p.PartnerId == partnerId);
 
+    /// <summary>The draft version or counterpart of this round with a SHA-256, or null: a round only hands out its own documents.</summary>
+    public DocumentRef? FindDocument(string sha256) =>
+        Versions.FirstOrDefault(v => v.Document.Sha256 == sha256)?.Document
+        ?? Partners.Select(p => p.Counterpart?.Document).FirstOrDefault(d => d?.Sha256 == sha256);
+
     /// <summary>True when the round accepts no more triggers.</summary>
     public bool IsClosed => Status is RoundStatus.Cancelled or RoundStatus.Effective;
 }

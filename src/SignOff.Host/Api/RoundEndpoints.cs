@@ -42,7 +42,7 @@ public static class RoundEndpoints
     }
 
     /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
-    public sealed record Deps(RoundCommands Commands, RoundRunner Runner, RoundProcess Process, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
 
     public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
 
@@ -108,8 +108,7 @@ public static class RoundEndpoints
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DocumentAsync(string roundId, string sha256, Deps d, CancellationToken ct)
     {
         var stored = await d.Store.LoadAsync(roundId, ct);
-        var belongs = stored is not null && (stored.State.Versions.Any(v => v.Document.Sha256 == sha256) || stored.State.Partners.Any(p => p.Counterpart?.Document.Sha256 == sha256));
-        if (!belongs || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
+        if (stored?.State.FindDocument(sha256) is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
         {
             return Problems.NotFound("This round has no document with that SHA-256.");
         }

@@ -16,13 +16,13 @@ namespace SignOff.Host.Hosting;
 /// </remarks>
 public sealed class WorkerService(IServiceProvider services, SignOffOptions options, ILogger<WorkerService> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly WakeSignal wake = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = services.GetRequiredService<Workers>();
         var effects = services.GetRequiredService<WorkQueue<EffectMessage>>();
-        effects.Sent += Wake;
+        effects.Sent += wake.Wake;
         var idle = TimeSpan.Zero;
         var lastSweep = DateTimeOffset.MinValue;
         logger.LogInformation("Background workers started: effects on arrival (idle polls up to every {IdlePollMax}), sweeps every {Interval}",
@@ -55,23 +55,15 @@ public sealed class WorkerService(IServiceProvider services, SignOffOptions opti
                 }
 
                 var untilSweep = options.SweepInterval - (DateTimeOffset.UtcNow - lastSweep);
-                var wait = idle < untilSweep ? idle : untilSweep;
-                if (wait > TimeSpan.Zero)
+                if (!await wake.SleepAsync(idle < untilSweep ? idle : untilSweep, stoppingToken))
                 {
-                    try
-                    {
-                        await wake.WaitAsync(wait, stoppingToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
         }
         finally
         {
-            effects.Sent -= Wake;
+            effects.Sent -= wake.Wake;
         }
     }
 
@@ -79,17 +71,5 @@ public sealed class WorkerService(IServiceProvider services, SignOffOptions opti
     {
         wake.Dispose();
         base.Dispose();
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken.
-        }
     }
 }

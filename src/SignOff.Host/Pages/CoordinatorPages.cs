@@ -144,8 +144,7 @@ public static class CoordinatorPages
     private static async Task<IResult> DocumentAsync(string roundId, string sha256, HttpContext http, Deps d, CancellationToken ct)
     {
         var stored = await d.Store.LoadAsync(roundId, ct);
-        var name = stored?.State.Versions.FirstOrDefault(v => v.Document.Sha256 == sha256)?.Document.FileName
-            ?? stored?.State.Partners.FirstOrDefault(p => p.Counterpart?.Document.Sha256 == sha256)?.Counterpart!.Document.FileName;
+        var name = stored?.State.FindDocument(sha256)?.FileName;
         if (name is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
         {
             return await NotFoundAsync(http, d);

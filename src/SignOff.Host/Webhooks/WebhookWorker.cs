@@ -8,11 +8,11 @@ namespace SignOff.Host.Webhooks;
 /// </summary>
 public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions options, TimeProvider time, ILogger<WebhookWorker> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly WakeSignal wake = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        dispatcher.DeliveriesDue += Wake;
+        dispatcher.DeliveriesDue += wake.Wake;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -36,11 +36,7 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
                     wait = untilNext < TimeSpan.Zero ? TimeSpan.Zero : untilNext < wait ? untilNext : wait;
                 }
 
-                try
-                {
-                    await wake.WaitAsync(wait, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                if (!await wake.SleepAsync(wait, stoppingToken))
                 {
                     break;
                 }
@@ -48,7 +44,7 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
         }
         finally
         {
-            dispatcher.DeliveriesDue -= Wake;
+            dispatcher.DeliveriesDue -= wake.Wake;
         }
     }
 
@@ -56,17 +52,5 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
     {
         wake.Dispose();
         base.Dispose();
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken: one sweep picks up everything due.
-        }
     }
 }
