@@ -41,7 +41,16 @@ public static class WebhookPayload
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>A delivery's id for a round's event: the round id, then the effect id.</summary>
+    /// <remarks>
+    /// Effect ids are unique only within their round (a timer's is built from its purpose, partner
+    /// and date, so two rounds with the same council and reminder date share one); deliveries and
+    /// <c>webhook-id</c>s span rounds, so the round id goes first. Round ids never contain a colon.
+    /// </remarks>
+    public static string DeliveryId(string roundId, string effectId) => $"{roundId}:{effectId}";
+
     /// <summary>The <c>webhook-id</c>: one per event, the same on every retry and for every subscription, so receivers can deduplicate.</summary>
-    public static string MessageId(string effectId) =>
-        "msg_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(effectId)))[..32];
+    /// <param name="deliveryId">The delivery's id (see <see cref="DeliveryId"/>), unique across rounds.</param>
+    public static string MessageId(string deliveryId) =>
+        "msg_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId)))[..32];
 }

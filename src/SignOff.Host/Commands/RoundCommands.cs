@@ -120,7 +120,7 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
             return bad;
         }
 
-        var roundId = NewRoundId(parsed.Definition!.Agreement.Reference);
+        var roundId = RoundIdFor(parsed.Definition!.Agreement.Reference, triggerId);
         var doc = new DocumentRef(check.Sha256!, draft.FileName, check.Length, check.ContentType!);
         var start = new StartRound(triggerId, roundId, parsed.Definition, doc, by);
         if (process.Decide(null, start, now) is RoundDecision.Rejected refused)
@@ -242,9 +242,17 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
         return (await reader.ReadToEndAsync(ct), null);
     }
 
-    private static string NewRoundId(string reference)
+    /// <summary>A launch's round id: the reference's slug, then six hex digits of the launch's trigger id.</summary>
+    /// <remarks>
+    /// Derived, not random, so a launch retried with the same Idempotency-Key (or a form posted
+    /// twice) names the same round, and the round answers "already applied" instead of a second
+    /// round being made: a client whose first request died in a crash can safely send it again.
+    /// A launch without a key gets a fresh trigger id, so a fresh round id.
+    /// </remarks>
+    internal static string RoundIdFor(string reference, string triggerId)
     {
         var slug = PartnerIds.Slug(reference);
-        return $"{slug[..Math.Min(slug.Length, 40)]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var suffix = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(triggerId)))[..6];
+        return $"{slug[..Math.Min(slug.Length, 40)]}-{suffix}";
     }
 }

@@ -1,5 +1,6 @@
 using System.Xml;
 using SignOff.Host.Api;
+using SignOff.Storage;
 using SignOff.Storage.Execution;
 
 namespace SignOff.Host.Hosting;
@@ -51,6 +52,7 @@ public static class DevClockEndpoints
                 return Problems.BadRequest("bad-clock", "Give 'advance' (an ISO 8601 duration) or 'set' (an instant).");
             }
 
+            await clock.SaveAsync(services.GetRequiredService<StorageClients>().Timers, ct);
             var workers = services.GetRequiredService<Workers>();
             var fired = 0;
             for (int batch; (batch = await workers.SweepTimersAsync(100, ct)) > 0 && fired < 10_000;)

@@ -47,13 +47,15 @@ public static class SignOffHosting
         var manualClock = builder.Environment.IsDevelopment() && config.GetValue<bool>("Clock:Manual");
         if (manualClock)
         {
-            services.AddSingleton(new ManualClock(TimeProvider.System));
+            services.AddSingleton(sp => ManualClock.Restore(TimeProvider.System, sp.GetRequiredService<StorageClients>().Timers));
             services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<ManualClock>());
         }
         else
         {
             services.AddSingleton(TimeProvider.System);
         }
+
+        services.AddSingleton(WallClock.System);
 
         services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));

@@ -20,7 +20,16 @@ public sealed record OutgoingEmail(
     string Html,
     string Text,
     IReadOnlyList<EmailAttachment> Attachments,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The Message-ID for one recipient's copy of a round's notification: the same on every retry, different in every round.</summary>
+    /// <remarks>
+    /// A hash, because effect ids carry colons (not allowed in a Message-ID's left part) and are
+    /// unique only within their round (a timer's is built from its purpose, partner and date).
+    /// </remarks>
+    public static string StableMessageId(string roundId, string sendId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{roundId}/{sendId}")))[..40] + "@signoff";
+}
 
 /// <summary>Delivers emails: SMTP, SendGrid or GOV.UK Notify, chosen by <see cref="MailOptions.Transport"/>.</summary>
 /// <remarks>

@@ -4,6 +4,7 @@ using SignOff.Host.Documents;
 using SignOff.Host.Hosting;
 using SignOff.Host.Respond;
 using SignOff.Storage.Blobs;
+using SignOff.Storage;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 
@@ -29,6 +30,7 @@ public sealed class NotificationMailer(
     TableRoundStore rounds,
     BlobDocumentStore documents,
     TimeProvider time,
+    WallClock wall,
     ILogger<NotificationMailer> logger) : IEffectHandler
 {
     public bool Handles(RoundEffect effect) => effect is SendNotification;
@@ -47,7 +49,7 @@ public sealed class NotificationMailer(
         foreach (var (recipient, index) in notification.To.Select((r, i) => (r, i)))
         {
             var sendId = $"{effect.EffectId}.{index}";
-            var claim = await rounds.ClaimEffectAsync(roundId, sendId, time.GetUtcNow(), EffectDispatcher.Lease, cancellationToken);
+            var claim = await rounds.ClaimEffectAsync(roundId, sendId, wall.UtcNow, EffectDispatcher.Lease, cancellationToken);
             if (claim.State == EffectClaimState.AlreadyDone)
             {
                 continue;
@@ -73,7 +75,7 @@ public sealed class NotificationMailer(
                 }
 
                 var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
-                await transport.SendAsync(new OutgoingEmail($"{sendId}@signoff", recipient.Person, email.Subject, email.Html, email.Text, attachments,
+                await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
                     new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)

@@ -3,6 +3,7 @@ using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
 using SignOff.Host.Mail;
 using SignOff.Storage.Rounds;
+using SignOff.Storage;
 using SignOff.Storage.Webhooks;
 
 namespace SignOff.Host.Webhooks;
@@ -19,7 +20,8 @@ namespace SignOff.Host.Webhooks;
 /// delivery at once; the <c>webhook-id</c> is the same on every attempt, so a receiver can still
 /// deduplicate the rare repeat a crash after sending makes.</para>
 /// <para>Time: schedules follow the host's <see cref="TimeProvider"/> (the round clock, which
-/// development and the tests move); signatures carry real time (see <see cref="WebhookSender"/>).</para>
+/// development and the tests move); signatures carry real time (see <see cref="WebhookSender"/>),
+/// and so do leases and the age of a due entry (<see cref="WallClock"/>).</para>
 /// </remarks>
 public sealed class WebhookDispatcher(
     WebhookStore store,
@@ -30,6 +32,7 @@ public sealed class WebhookDispatcher(
     IMailTransport mail,
     EmailRenderer renderer,
     TimeProvider time,
+    WallClock wall,
     ILogger<WebhookDispatcher> logger)
 {
     private readonly Lock earliestGate = new();
@@ -78,7 +81,7 @@ public sealed class WebhookDispatcher(
                 continue;
             }
 
-            if (await RecordAsync(subscription, effect.EffectId, roundId, effect.Event.Type, body, cancellationToken))
+            if (await RecordAsync(subscription, WebhookPayload.DeliveryId(roundId, effect.EffectId), roundId, effect.Event.Type, body, cancellationToken))
             {
                 recorded++;
             }
@@ -160,7 +163,7 @@ public sealed class WebhookDispatcher(
     private async Task<bool> HandleDueAsync(DueDelivery entry, CancellationToken cancellationToken)
     {
         var delivery = await store.GetDeliveryAsync(entry.SubscriptionId, entry.DeliveryId, cancellationToken);
-        if (delivery is null && time.GetUtcNow() - entry.DueAt < OrphanAfter)
+        if (delivery is null && wall.UtcNow - entry.IndexedAt < OrphanAfter)
         {
             // The entry is written just before its row: a sweep between the two must not take the
             // entry away, or the row, written a moment later, is never sent. Leave it for a later sweep.
@@ -175,7 +178,7 @@ public sealed class WebhookDispatcher(
             || subscription.Status != SubscriptionStatus.Active;
         if (!stale)
         {
-            if (delivery!.LeaseUntil is { } lease && lease > time.GetUtcNow())
+            if (delivery!.LeaseUntil is { } lease && lease > wall.UtcNow)
             {
                 return false; // another worker is on it; the entry stays for the next sweep
             }
@@ -209,12 +212,13 @@ public sealed class WebhookDispatcher(
         }
 
         var now = time.GetUtcNow();
-        if (!force && delivery.LeaseUntil is { } held && held > now)
+        if (!force && delivery.LeaseUntil is { } held && held > wall.UtcNow)
         {
             return null;
         }
 
-        var leased = delivery with { LeaseUntil = now + options.Timeout + TimeSpan.FromSeconds(30) };
+        // The lease is on real time: a developer moving the round clock must not expire an attempt in flight.
+        var leased = delivery with { LeaseUntil = wall.UtcNow + options.Timeout + TimeSpan.FromSeconds(30) };
         if (await store.TryUpdateDeliveryAsync(leased, cancellationToken) is not { } etag)
         {
             return null;

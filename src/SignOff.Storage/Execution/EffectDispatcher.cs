@@ -33,9 +33,9 @@ public enum DispatchOutcome
 /// same message finds the effects done (or claimed) and performs nothing; a worker that crashed
 /// mid-effect leaves a claim that expires after <see cref="Lease"/>, so the effect is retried.
 /// </remarks>
-public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes indexes, IEnumerable<IEffectHandler> handlers, TimeProvider time, ILogger<EffectDispatcher> logger)
+public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes indexes, IEnumerable<IEffectHandler> handlers, TimeProvider time, WallClock wall, ILogger<EffectDispatcher> logger)
 {
-    /// <summary>How long a claim protects an effect being performed.</summary>
+    /// <summary>How long a claim protects an effect being performed, in real time (<see cref="WallClock"/>): moving the round clock must not expire it.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     public async Task<DispatchOutcome> DispatchAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
@@ -88,7 +88,7 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
     /// <summary>Claims, performs and records one effect; false when another worker holds it.</summary>
     private async Task<bool> PerformOnceAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
     {
-        var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, time.GetUtcNow(), Lease, cancellationToken);
+        var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, wall.UtcNow, Lease, cancellationToken);
         switch (claim.State)
         {
             case EffectClaimState.AlreadyDone:

@@ -6,7 +6,12 @@ using SignOff.Core.Rounds;
 namespace SignOff.Storage.Execution;
 
 /// <summary>A timer the index says is due.</summary>
-public sealed record DueTimer(string RoundId, string TimerId, DateTimeOffset DueAt, string RowKey);
+/// <param name="RoundId">The round.</param>
+/// <param name="TimerId">The timer.</param>
+/// <param name="DueAt">When it falls due, on the round clock.</param>
+/// <param name="RowKey">The entry's key.</param>
+/// <param name="IndexedAt">When storage wrote the entry, in real time (its own timestamp).</param>
+public sealed record DueTimer(string RoundId, string TimerId, DateTimeOffset DueAt, string RowKey, DateTimeOffset IndexedAt);
 
 /// <summary>An outbox row the index says may still be waiting.</summary>
 /// <param name="RoundId">The round.</param>
@@ -70,7 +75,7 @@ public sealed class ExecutionIndexes(TableClient timers)
         var due = new List<DueTimer>();
         await foreach (var e in timers.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken))
         {
-            due.Add(new DueTimer(e.GetString("roundId"), e.GetString("timerId"), e.GetDateTimeOffset("dueAt") ?? now, e.RowKey));
+            due.Add(new DueTimer(e.GetString("roundId"), e.GetString("timerId"), e.GetDateTimeOffset("dueAt") ?? now, e.RowKey, e.Timestamp ?? DateTimeOffset.MinValue));
             if (due.Count >= max)
             {
                 break;

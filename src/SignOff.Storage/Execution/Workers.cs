@@ -15,8 +15,17 @@ public sealed class Workers(
     WorkQueue<TriggerMessage> triggers,
     WorkQueue<EffectMessage> effects,
     TimeProvider time,
+    WallClock wall,
     ILogger<Workers> logger)
 {
+    /// <summary>
+    /// How old (in real time) a timer entry must be before a round that does not know the timer
+    /// makes it debris. The runner writes the entry just before it commits: a sweep in between
+    /// meets a round without the timer (or no round at all, for a launch), and must not take the
+    /// entry away, or the timer, committed a moment later, never fires.
+    /// </summary>
+    public static readonly TimeSpan TimerOrphanAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>An outbox row this old with no dispatch is presumed stranded by a crash.</summary>
     public static readonly TimeSpan StrandedAfter = TimeSpan.FromSeconds(60);
 
@@ -90,22 +99,32 @@ public sealed class Workers(
         return deliveries.Count;
     }
 
-    /// <summary>Fires every due timer the index knows of; returns how many were fired.</summary>
+    /// <summary>
+    /// Fires every due timer the index knows of; returns how many entries it settled (fired, or
+    /// cleared as debris). Entries left for a later sweep do not count, so "sweep until nothing
+    /// is done" cannot spin on them.
+    /// </summary>
     public async Task<int> SweepTimersAsync(int max, CancellationToken cancellationToken)
     {
         var due = await indexes.DueTimersAsync(time.GetUtcNow(), max, cancellationToken);
+        var settled = 0;
         foreach (var timer in due)
         {
             var decision = await runner.RunAsync(timer.RoundId, FireTimer.For(timer.TimerId), cancellationToken);
-            if (decision is RoundDecision.Rejected { Code: RejectionCode.TimerNotDue })
+            switch (decision)
             {
-                continue; // the clocks disagree by a little; try again next sweep
+                case RoundDecision.Rejected { Code: RejectionCode.TimerNotDue }:
+                    continue; // the clocks disagree by a little; try again next sweep
+                case RoundDecision.Rejected { Code: RejectionCode.TimerNotPending or RejectionCode.RoundNotFound }
+                    when wall.UtcNow - timer.IndexedAt < TimerOrphanAfter:
+                    continue; // perhaps written by a transition still committing: see TimerOrphanAfter
             }
 
             await indexes.RemoveTimerAsync(timer, cancellationToken);
+            settled++;
         }
 
-        return due.Count;
+        return settled;
     }
 
     /// <summary>Re-enqueues outbox rows left behind by a crash between commit and enqueue.</summary>

@@ -28,6 +28,9 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
     /// <summary>How many commits lost a race and were decided again (for telemetry and tests).</summary>
     public long Conflicts => Interlocked.Read(ref conflicts);
 
+    /// <summary>A test hook: runs after the hints are written and before the commit, to let a sweep in there.</summary>
+    internal Func<Task>? BeforeCommit { get; set; }
+
     /// <summary>A test hook: runs after the commit and before the effects are enqueued, to simulate a crash there.</summary>
     internal Func<Task>? AfterCommit { get; set; }
 
@@ -86,6 +89,11 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
             {
                 await indexes.AddHintsAsync(roundId, accepted.Events.OfType<TimerScheduled>().Select(t => t.Timer),
                     accepted.Effects.IsEmpty ? null : trigger.TriggerId, now, cancellationToken);
+            }
+
+            if (BeforeCommit is not null)
+            {
+                await BeforeCommit();
             }
 
             try

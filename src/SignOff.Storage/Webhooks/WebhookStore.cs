@@ -98,7 +98,11 @@ public sealed record WebhookDelivery(
 public sealed record WebhookAttempt(int Number, DateTimeOffset At, int? StatusCode, long LatencyMs, string? ResponseSnippet, string? Error);
 
 /// <summary>A due attempt, as the index knows it.</summary>
-public sealed record DueDelivery(DateTimeOffset DueAt, string SubscriptionId, string DeliveryId);
+/// <param name="DueAt">When the attempt is due, on the round clock.</param>
+/// <param name="SubscriptionId">The subscription.</param>
+/// <param name="DeliveryId">The delivery.</param>
+/// <param name="IndexedAt">When storage wrote the entry, in real time (its own timestamp).</param>
+public sealed record DueDelivery(DateTimeOffset DueAt, string SubscriptionId, string DeliveryId, DateTimeOffset IndexedAt = default);
 
 /// <summary>
 /// Webhook subscriptions, deliveries and their attempt log in Azure Tables, and an index of due
@@ -263,7 +267,7 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
         await foreach (var e in due.QueryAsync<TableEntity>(x => x.PartitionKey == DuePartition && x.RowKey.CompareTo(upTo) < 0, maxPerPage: max, cancellationToken: cancellationToken))
         {
             var parts = e.RowKey.Split('|', 3);
-            list.Add(new DueDelivery(new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero), parts[1], parts[2]));
+            list.Add(new DueDelivery(new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero), parts[1], parts[2], e.Timestamp ?? DateTimeOffset.MinValue));
             if (list.Count >= max)
             {
                 break;

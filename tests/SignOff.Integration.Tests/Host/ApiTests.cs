@@ -249,6 +249,31 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_launch_retried_with_the_same_idempotency_key_answers_with_the_first_round()
+    {
+        // A client whose first launch died mid-flight (a crash, a dropped connection) sends it again.
+        async Task<JsonElement> LaunchWithKeyAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rounds") { Content = Upload(Definition(), Pdf) };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await api.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+
+        var first = (await LaunchWithKeyAsync("launch #1")).GetProperty("roundId").GetString();
+        var again = (await LaunchWithKeyAsync("launch #1")).GetProperty("roundId").GetString();
+        var other = (await LaunchWithKeyAsync("launch #2")).GetProperty("roundId").GetString();
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        var listed = await api.GetFromJsonAsync<JsonElement>("/api/rounds", Ct);
+        Assert.Equal(2, listed.EnumerateArray().Count(r => r.GetProperty("reference").GetString() == "TEST-MOU"));
+        var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{first}/events", Ct);
+        Assert.Single(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "RoundStarted");
+    }
+
+    [Fact]
     public async Task From_launch_to_effective_through_the_api_with_a_minor_revision_on_the_way()
     {
         var round = await LaunchAsync();

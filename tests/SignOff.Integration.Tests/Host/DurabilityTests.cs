@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SignOff.Core.Rounds;
+using SignOff.Storage;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 
@@ -66,6 +68,101 @@ public sealed partial class DurabilityTests
     }
 
     [Fact]
+    public async Task A_sweep_between_a_launchs_timer_entries_and_its_commit_leaves_them_so_the_timers_still_fire()
+    {
+        await using var host = new SignOffFactory();
+        using var api = host.Api();
+        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
+        var runner = host.Services.GetRequiredService<RoundRunner>();
+        var clock = host.Services.GetRequiredService<SignOff.Host.Hosting.ManualClock>();
+        var settledMeanwhile = -1;
+        runner.BeforeCommit = async () =>
+        {
+            // The entries are written and the round is not: a sweep now, with every entry due, meets no round.
+            runner.BeforeCommit = null;
+            var launchedAt = clock.GetUtcNow();
+            clock.Advance(TimeSpan.FromDays(400));
+            settledMeanwhile = await host.Workers.SweepTimersAsync(100, Ct);
+            clock.Set(launchedAt);
+        };
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
+            { new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()), "draft", "draft.pdf" },
+        };
+        var response = await api.PostAsync("/api/rounds", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var roundId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+        Assert.Equal(0, settledMeanwhile);
+
+        // Every timer the round holds still has its entry...
+        var state = (await host.Services.GetRequiredService<TableRoundStore>().LoadAsync(roundId, Ct))!.State;
+        var entries = host.Storage.Timers.QueryAsync<TableEntity>(e => e.PartitionKey == "due" && e.GetString("roundId") == roundId, cancellationToken: Ct);
+        var indexed = new List<string>();
+        await foreach (var e in entries)
+        {
+            if (e.GetString("timerId") is { } timerId)
+            {
+                indexed.Add(timerId); // (the launch's outbox entry shares the partition)
+            }
+        }
+
+        Assert.NotEmpty(state.Timers);
+        Assert.Equal(state.Timers.Select(t => t.TimerId).Order(), indexed.Order());
+
+        // ...so the first reminders (Friday 16 July, 09:00 London) go out.
+        await host.DrainAsync(Ct);
+        await host.SetClockAsync("2021-07-16T07:30:00Z", Ct);
+        var fired = await host.AdvanceClockAsync("PT1H", Ct);
+        Assert.True(fired.GetProperty("timersFired").GetInt32() >= 2);
+        await host.DrainAsync(Ct);
+        Assert.Equal(2, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_timer_entry_the_round_never_committed_is_cleared_once_it_is_old_in_real_time()
+    {
+        var (host, api, roundId, _) = await LaunchAsync();
+        await using var _ = host;
+        using var __ = api;
+        var indexes = host.Services.GetRequiredService<ExecutionIndexes>();
+        var clock = host.Services.GetRequiredService<TimeProvider>();
+        await indexes.AddHintsAsync(roundId, [new PendingTimer("ghost", TimerPurpose.Reminder, null, new DateOnly(2021, 6, 1), clock.GetUtcNow().AddMinutes(-1))], null, clock.GetUtcNow(), Ct);
+
+        async Task<bool> GhostIndexedAsync() =>
+            (await indexes.DueTimersAsync(clock.GetUtcNow(), 100, Ct)).Any(t => t.TimerId == "ghost");
+
+        // Just written: perhaps a transition still committing, so it stays.
+        await host.Workers.SweepTimersAsync(100, Ct);
+        Assert.True(await GhostIndexedAsync());
+
+        // Three minutes later in real time (the round clock has not moved): debris, and cleared.
+        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(3))));
+        Assert.Equal(1, await later.SweepTimersAsync(100, Ct));
+        Assert.False(await GhostIndexedAsync());
+    }
+
+    [Fact]
+    public async Task Moving_the_round_clock_does_not_expire_a_claim_on_an_effect_in_flight()
+    {
+        var (host, api, roundId, _) = await LaunchAsync();
+        await using var _ = host;
+        using var __ = api;
+        var store = host.Services.GetRequiredService<TableRoundStore>();
+        var row = (await store.ReadOutboxAsync(roundId, Ct)).Single();
+        var invitation = row.Effects.OfType<SendNotification>().First();
+
+        // Another worker is sending the first invitation (its claim is on real time)...
+        var claim = await store.ClaimEffectAsync(roundId, invitation.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
+        Assert.Equal(EffectClaimState.Claimed, claim.State);
+
+        // ...when someone moves the round clock on six hours: the claim still holds, so nothing is sent twice.
+        await host.AdvanceClockAsync("PT6H", Ct);
+        Assert.False(await host.Workers.HandleEffectAsync(new EffectMessage(roundId, row.TriggerId), Ct));
+        Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == invitation.EffectId);
+    }
+
+    [Fact]
     public async Task A_queue_message_delivered_twice_sends_one_email_per_recipient()
     {
         var (host, api, roundId, _) = await LaunchAsync();
@@ -122,6 +219,23 @@ public sealed partial class DurabilityTests
 
         var reminders = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)).ToList();
         Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], reminders.Select(m => m.To).Order());
+    }
+
+    [Fact]
+    public async Task A_restarted_development_host_keeps_the_clock_where_it_was_moved()
+    {
+        string prefix;
+        await using (var host = new SignOffFactory())
+        {
+            prefix = host.Prefix;
+            await host.SetClockAsync("2021-07-01T09:00:00Z", Ct);
+        }
+
+        // Restarted, it must not fall back to real time (and fire July's timers dated today).
+        await using var restarted = new SignOffFactory(prefix);
+        var now = (await restarted.AdvanceClockAsync("PT0S", Ct)).GetProperty("now").GetDateTimeOffset();
+        Assert.InRange(now, DateTimeOffset.Parse("2021-07-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse("2021-07-01T09:10:00Z", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

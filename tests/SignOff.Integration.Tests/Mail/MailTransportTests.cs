@@ -27,6 +27,17 @@ public sealed class MailTransportTests
         new Dictionary<string, string> { ["Effect"] = "effect-1", ["Round"] = "round-1", ["Kind"] = "invitation" });
 
     [Fact]
+    public void A_message_id_is_stable_for_a_send_differs_between_rounds_and_is_a_valid_msg_id()
+    {
+        // Timer effect ids repeat across rounds (same council, same date): the round must be in the id.
+        var first = OutgoingEmail.StableMessageId("mea-mou-2021-0a1b2c", "timer:reminder:maldon-district-council:20210716.0");
+        Assert.Equal(first, OutgoingEmail.StableMessageId("mea-mou-2021-0a1b2c", "timer:reminder:maldon-district-council:20210716.0"));
+        Assert.NotEqual(first, OutgoingEmail.StableMessageId("mea-mou-2021-3d4e5f", "timer:reminder:maldon-district-council:20210716.0"));
+        Assert.NotEqual(first, OutgoingEmail.StableMessageId("mea-mou-2021-0a1b2c", "timer:reminder:maldon-district-council:20210716.1"));
+        Assert.Matches("^[0-9a-f]{40}@signoff$", first); // RFC 5322 dot-atom on the left: no colons
+    }
+
+    [Fact]
     public async Task SendGrid_gets_ids_in_categories_and_custom_args_no_personal_data_no_click_tracking_and_the_sandbox_flag()
     {
         await using var receiver = await RecordingReceiver.StartAsync();

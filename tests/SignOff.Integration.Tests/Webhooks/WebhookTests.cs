@@ -250,6 +250,26 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_rounds_whose_reminders_share_an_effect_id_each_deliver_their_own_event()
+    {
+        // Same councils, same dates: a reminder's effect id (built from purpose, partner and date)
+        // is the same in both rounds, and each round's reminder must still reach the subscriber.
+        await SubscribeAsync(["partner.reminded"]);
+        var first = await LaunchAsync(partners: 1);
+        var second = await LaunchAsync(partners: 1);
+        await DeliverAllAsync();
+
+        // The first reminders fall 10 working days before 30 July 2021: Friday 16 July, 09:00 London.
+        await host.SetClockAsync("2021-07-16T07:30:00Z", Ct);
+        await host.AdvanceClockAsync("PT1H", Ct);
+        await DeliverAllAsync();
+
+        var reminders = Hooks().Select(h => (Body: Json(h.Body), Id: h.Headers["webhook-id"])).ToList();
+        Assert.Equal(new[] { first, second }.Order(), reminders.Select(r => r.Body.GetProperty("data").GetProperty("roundId").GetString()!).Order());
+        Assert.Equal(2, reminders.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_rotated_secret_signs_alongside_the_old_one_so_both_verify()
     {
         var (id, oldSecret) = await SubscribeAsync(["round.started"]);
