@@ -177,8 +177,8 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("rounds replayed", $"{f.GetValueOrDefault("rounds replayed")} ({Checks.Format(f.GetValueOrDefault("events replayed"))} events)"),
             ("effects performed", $"{Checks.Format(f.GetValueOrDefault("effects performed"))} ({f.GetValueOrDefault("effect ids shared by rounds")} ids shared by rounds)"),
             ("emails", Checks.Format(f.GetValueOrDefault("emails"))),
-            ("duplicate emails", $"{f.GetValueOrDefault("duplicate emails")} ({f.GetValueOrDefault("emails resent")} resent with the same Message-ID: {f.GetValueOrDefault("emails resent after a kill")} after a kill, "
-                + $"{f.GetValueOrDefault("emails resent") - f.GetValueOrDefault("emails resent after a kill")} after a clock move; {f.GetValueOrDefault("emails lost")} effects with emails lost)"),
+            ("duplicate emails", $"{f.GetValueOrDefault("duplicate emails")} ({f.GetValueOrDefault("emails resent")} resent with the same Message-ID after a kill between send and record; "
+                + $"{f.GetValueOrDefault("emails lost")} effects with emails lost)"),
             ("webhook deliveries", Checks.Format(f.GetValueOrDefault("webhook deliveries"))),
             ("distinct webhook ids", Checks.Format(f.GetValueOrDefault("distinct webhook ids"))),
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),

@@ -82,9 +82,6 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
     /// <summary>Launch requests sent again with the same Idempotency-Key after a 2xx: round id of the original, and of the answer.</summary>
     public List<(string Original, string Answered)> LaunchReplays { get; } = [];
 
-    /// <summary>When each clock advance was sent (real time), to explain a repeated email.</summary>
-    public ConcurrentQueue<DateTimeOffset> AdvancedAt { get; } = new();
-
     public volatile bool Stopping;
 
     public long Operations => Interlocked.Read(ref operations);
@@ -268,7 +265,6 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         // Counted in the run's copy first: if the host dies before answering, the set after the restart carries it.
         clock.Advance(by);
         Interlocked.Increment(ref advances);
-        AdvancedAt.Enqueue(DateTimeOffset.UtcNow);
         var iso = System.Xml.XmlConvert.ToString(by);
         var answer = await api.SendOnceAsync(SignOffClient.Post("/dev/clock", new StringContent($$"""{"advance":"{{iso}}"}""", Encoding.UTF8, "application/json"), null), ct);
         if (!answer.Ok)
