@@ -122,7 +122,7 @@ internal sealed class ChaosRun(ChaosOptions options)
         restarts++;
         var checks = new Checks(options, load, receiver, clock, api) { Kills = killedAt };
         var first = await checks.SettleAsync(TimeSpan.FromSeconds(30), ct);
-        Say(first.Settled ? "settled" : $"not settled after 30s ({first.Left}); claims and leases left by killed hosts run out on the round clock");
+        Say(first.Settled ? "settled" : $"not settled after 30s ({first.Left}); claims and leases left by killed hosts run out two minutes (real time) after they were taken");
         if (!await load.AdvanceAsync(TimeSpan.FromDays(60), ct))
         {
             throw new InvalidOperationException("Moving the clock on 60 days failed.");

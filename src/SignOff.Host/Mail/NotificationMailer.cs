@@ -35,13 +35,25 @@ public sealed class NotificationMailer(
 {
     public bool Handles(RoundEffect effect) => effect is SendNotification;
 
-    public async Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken)
+    /// <summary>An email cannot be unsent: each is claimed before it goes.</summary>
+    public bool Idempotent => false;
+
+    /// <remarks>
+    /// The effect's claim (held by the dispatcher) makes this the only worker sending it. With
+    /// several recipients each send is recorded done as it goes (<c>{effect id}.{n}</c>), so a
+    /// retry after a failure part-way sends only to those not reached; the last send needs no
+    /// record of its own — the effect's completion is it. A crash between a send and its record
+    /// sends that one again, with the same Message-ID: SMTP cannot be asked whether it arrived.
+    /// </remarks>
+    public async Task PerformAsync(EffectContext context, RoundEffect effect, CancellationToken cancellationToken)
     {
+        var roundId = context.RoundId;
         var notification = ((SendNotification)effect).Notification;
-        var round = await rounds.LoadAsync(roundId, cancellationToken);
+        var describesRound = notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert;
+        var round = describesRound || notification.AttachDraft || notification.AttachCompletionPack ? await context.RoundAsync() : null;
 
         // Digests and alerts describe the round as it stands when they are sent.
-        RoundDigest? digest = notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert && round is not null
+        RoundDigest? digest = describesRound && round is not null
             ? RoundDigest.Of(round.State, LondonTime.DateOf(time.GetUtcNow()))
             : null;
         var attachments = await AttachmentsAsync(notification, round?.State, cancellationToken);
@@ -49,42 +61,31 @@ public sealed class NotificationMailer(
         foreach (var (recipient, index) in notification.To.Select((r, i) => (r, i)))
         {
             var sendId = $"{effect.EffectId}.{index}";
-            var claim = await rounds.ClaimEffectAsync(roundId, sendId, wall.UtcNow, EffectDispatcher.Lease, cancellationToken);
-            if (claim.State == EffectClaimState.AlreadyDone)
+            if (context.Records.GetValueOrDefault(sendId) is { Done: true })
             {
                 continue;
             }
 
-            if (claim.State == EffectClaimState.HeldByAnother)
+            string? link = null;
+            if (notification.ResponseLinkFor is { } partnerId && recipient.Role == RecipientRole.Officer)
             {
-                throw new RetryLaterException(TimeSpan.FromSeconds(30), $"Another worker is sending {sendId}.");
+                var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
+                link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
+            }
+            else if (recipient.Role == RecipientRole.Chair && describesRound)
+            {
+                var token = await links.MintChairAsync(recipient.Person.Email, options.LinkLifetime, cancellationToken);
+                link = $"{options.PublicBaseUrl.TrimEnd('/')}/chair/{token}";
             }
 
-            try
+            var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
+            await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
+                new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+            if (index < notification.To.Count - 1)
             {
-                string? link = null;
-                if (notification.ResponseLinkFor is { } partnerId && recipient.Role == RecipientRole.Officer)
-                {
-                    var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
-                    link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
-                }
-                else if (recipient.Role == RecipientRole.Chair && notification.Kind is NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert)
-                {
-                    var token = await links.MintChairAsync(recipient.Person.Email, options.LinkLifetime, cancellationToken);
-                    link = $"{options.PublicBaseUrl.TrimEnd('/')}/chair/{token}";
-                }
-
-                var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
-                await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
-                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                await rounds.ReleaseEffectAsync(roundId, sendId, claim, CancellationToken.None);
-                throw;
+                await rounds.CompleteEffectAsync(roundId, sendId, wall.UtcNow, cancellationToken);
             }
 
-            await rounds.CompleteEffectAsync(roundId, sendId, time.GetUtcNow(), cancellationToken);
             sent++;
         }
 

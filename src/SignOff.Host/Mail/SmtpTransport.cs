@@ -41,6 +41,10 @@ public sealed class SmtpTransport(MailOptions mail) : IMailTransport
         }
 
         await smtp.SendAsync(message, cancellationToken);
-        await smtp.DisconnectAsync(quit: true, cancellationToken);
+
+        // The relay accepted the message with its 250: from here until the dispatcher records the
+        // send, a crash means sending it again. A polite QUIT would only widen that window, so the
+        // connection is simply closed (a relay never discards an accepted message over it).
+        await smtp.DisconnectAsync(quit: false, cancellationToken);
     }
 }

@@ -12,6 +12,9 @@ public sealed class WebhookEffectHandler(WebhookDispatcher dispatcher) : IEffect
 {
     public bool Handles(RoundEffect effect) => effect is PublishWebhook;
 
-    public Task PerformAsync(string roundId, RoundEffect effect, CancellationToken cancellationToken) =>
-        dispatcher.FanOutAsync(roundId, (PublishWebhook)effect, cancellationToken);
+    /// <summary>A fan-out adds each subscription's delivery once (keyed by round and effect id): doing it again adds nothing.</summary>
+    public bool Idempotent => true;
+
+    public Task PerformAsync(EffectContext context, RoundEffect effect, CancellationToken cancellationToken) =>
+        dispatcher.FanOutAsync(context.RoundId, (PublishWebhook)effect, cancellationToken);
 }

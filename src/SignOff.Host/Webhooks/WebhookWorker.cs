@@ -3,8 +3,9 @@ using SignOff.Host.Hosting;
 namespace SignOff.Host.Webhooks;
 
 /// <summary>
-/// Sends due webhook deliveries in-process (off under the Functions host, whose timer trigger
-/// sweeps instead): at once when new deliveries are recorded, and on the sweep interval for retries.
+/// Sends webhook deliveries in-process (off under the Functions host, whose timer trigger
+/// sweeps instead): first attempts straight from the fan-out, retries on the sweep interval (or
+/// at the earliest retry this process scheduled).
 /// </summary>
 public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions options, TimeProvider time, ILogger<WebhookWorker> logger) : BackgroundService
 {
@@ -13,6 +14,7 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         dispatcher.DeliveriesDue += wake.Wake;
+        var firstAttempts = dispatcher.RunImmediateAttemptsAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -45,6 +47,7 @@ public sealed class WebhookWorker(WebhookDispatcher dispatcher, SignOffOptions o
         finally
         {
             dispatcher.DeliveriesDue -= wake.Wake;
+            await firstAttempts;
         }
     }
 

@@ -31,6 +31,13 @@ public enum EffectClaimState
 /// <summary>The outcome of claiming an effect.</summary>
 public sealed record EffectClaim(EffectClaimState State, ETag ETag);
 
+/// <summary>What a round's partition records about one effect (or one send of it): done, or claimed since when.</summary>
+/// <param name="Id">The effect id (or, for one recipient of an email, <c>{effect id}.{n}</c>).</param>
+/// <param name="Done">Performed: never again.</param>
+/// <param name="ClaimedAt">When it was last claimed, in real time.</param>
+/// <param name="ETag">What a takeover or a release must match.</param>
+public sealed record EffectRecord(string Id, bool Done, DateTimeOffset? ClaimedAt, ETag ETag);
+
 /// <summary>Another writer moved the round first: reload and decide again.</summary>
 public sealed class RoundConcurrencyException(string roundId, Exception inner)
     : Exception($"Round '{roundId}' was changed by another writer.", inner);
@@ -313,6 +320,71 @@ public sealed record RoundHeadline(string RoundId, string Title, string Referenc
             {
                 return new EffectClaim(EffectClaimState.HeldByAnother, existing.ETag);
             }
+        }
+    }
+
+    /// <summary>What is recorded about a transition's effects (and their sends), by id: one range query.</summary>
+    /// <remarks>A transition's effect ids are <c>{trigger id}.{nnnn}</c>, so its rows sort together.</remarks>
+    public async Task<IReadOnlyDictionary<string, EffectRecord>> ReadEffectRecordsAsync(string roundId, string triggerId, CancellationToken cancellationToken = default)
+    {
+        var from = EffectRowKey(triggerId + ".");
+        var to = EffectRowKey(triggerId + "/"); // '/' follows '.'
+        var records = new Dictionary<string, EffectRecord>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {from} and RowKey lt {to}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var id = e.RowKey[2..];
+            records[id] = new EffectRecord(id, e.GetString("state") == "done", e.GetDateTimeOffset("claimedAt"), e.ETag);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Claims several effects of one round together — a new row for each never claimed, a
+    /// conditional replace for each abandoned claim — as few entity-group transactions as the
+    /// limits allow. Returns the claims won; an effect whose batch lost a race is left out (another
+    /// worker holds it).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, EffectClaim>> ClaimEffectsAsync(string roundId, IReadOnlyList<(string EffectId, EffectRecord? Abandoned)> effects,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var won = new Dictionary<string, EffectClaim>(StringComparer.Ordinal);
+        foreach (var chunk in effects.Chunk(MaxBatchEntities))
+        {
+            var actions = chunk.Select(c => c.Abandoned is { } old
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(roundId, EffectRowKey(c.EffectId)) { ["state"] = "claimed", ["claimedAt"] = now }, old.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(roundId, EffectRowKey(c.EffectId)) { ["state"] = "claimed", ["claimedAt"] = now })).ToList();
+            try
+            {
+                var responses = (await table.SubmitTransactionAsync(actions, cancellationToken)).Value;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    won[chunk[i].EffectId] = new EffectClaim(EffectClaimState.Claimed, i < responses.Count ? responses[i].Headers.ETag ?? ETag.All : ETag.All);
+                }
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+            {
+                // Another worker claimed one of these first: all of this batch is left to it (or to a later try).
+            }
+        }
+
+        return won;
+    }
+
+    /// <summary>Records several effects (or sends) as performed, together: they will never be performed again.</summary>
+    public async Task CompleteEffectsAsync(string roundId, IEnumerable<string> effectIds, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in effectIds.Chunk(MaxBatchEntities))
+        {
+            if (chunk.Length == 1)
+            {
+                await CompleteEffectAsync(roundId, chunk[0], now, cancellationToken);
+                continue;
+            }
+
+            await table.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(roundId, EffectRowKey(id)) { ["state"] = "done", ["doneAt"] = now })), cancellationToken);
         }
     }
 

@@ -171,17 +171,16 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
         return true;
     }
 
-    /// <summary>Records a delivery; false when it was recorded before (the same effect performed again).</summary>
-    public async Task<bool> TryAddDeliveryAsync(WebhookDelivery d, CancellationToken cancellationToken = default)
+    /// <summary>Records a delivery: its ETag, or null when it was recorded before (the same effect performed again).</summary>
+    public async Task<ETag?> TryAddDeliveryAsync(WebhookDelivery d, CancellationToken cancellationToken = default)
     {
         try
         {
-            await webhooks.AddEntityAsync(ToEntity(d), cancellationToken);
-            return true;
+            return (await webhooks.AddEntityAsync(ToEntity(d), cancellationToken)).Headers.ETag ?? ETag.All;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            return null;
         }
     }
 
@@ -206,14 +205,40 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
     }
 
     public async Task AddAttemptAsync(string subscriptionId, string deliveryId, WebhookAttempt a, CancellationToken cancellationToken = default) =>
-        await webhooks.UpsertEntityAsync(new TableEntity(DeliveryPartition(subscriptionId), $"{deliveryId}|a{a.Number:D3}")
+        await webhooks.UpsertEntityAsync(AttemptEntity(subscriptionId, deliveryId, a), TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>
+    /// Records an attempt and the delivery's new state together (one entity-group transaction:
+    /// both live in the subscription's partition): the new ETag, or null when the delivery changed
+    /// since it was read — then the attempt is still logged, alone.
+    /// </summary>
+    public async Task<ETag?> TryRecordAttemptAsync(WebhookDelivery after, WebhookAttempt a, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var responses = (await webhooks.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(after), after.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, AttemptEntity(after.SubscriptionId, after.DeliveryId, a)),
+            ], cancellationToken)).Value;
+            return responses.Count > 0 ? responses[0].Headers.ETag ?? ETag.All : ETag.All;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
+        {
+            await AddAttemptAsync(after.SubscriptionId, after.DeliveryId, a, cancellationToken);
+            return null;
+        }
+    }
+
+    private static TableEntity AttemptEntity(string subscriptionId, string deliveryId, WebhookAttempt a) =>
+        new(DeliveryPartition(subscriptionId), $"{deliveryId}|a{a.Number:D3}")
         {
             ["at"] = a.At,
             ["statusCode"] = a.StatusCode,
             ["latencyMs"] = a.LatencyMs,
             ["snippet"] = a.ResponseSnippet,
             ["error"] = a.Error,
-        }, TableUpdateMode.Replace, cancellationToken);
+        };
 
     /// <summary>A subscription's deliveries, newest first, each with its attempts.</summary>
     public async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListDeliveriesAsync(

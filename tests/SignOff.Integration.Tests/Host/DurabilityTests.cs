@@ -180,6 +180,27 @@ public sealed partial class DurabilityTests
     }
 
     [Fact]
+    public async Task Two_workers_dispatching_the_same_row_at_once_send_each_email_once()
+    {
+        var (host, api, roundId, _) = await LaunchAsync();
+        await using var _ = host;
+        using var __ = api;
+        var triggerId = (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId;
+
+        // Both race for the row's claims in one batch each: the loser's batch fails, and it defers.
+        var message = new EffectMessage(roundId, triggerId);
+        var outcomes = await Task.WhenAll(
+            Task.Run(() => host.Workers.HandleEffectAsync(message, Ct), Ct),
+            Task.Run(() => host.Workers.HandleEffectAsync(message, Ct), Ct));
+        await host.DrainAsync(Ct);
+        await host.Workers.HandleEffectAsync(message, Ct);
+
+        Assert.Contains(true, outcomes);
+        var mails = await MailDevInbox.ForRoundAsync(roundId, Ct);
+        Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], mails.Select(m => m.To).Order());
+    }
+
+    [Fact]
     public async Task A_poison_message_is_moved_aside_and_the_round_is_unaffected()
     {
         var (host, api, roundId, round) = await LaunchAsync();

@@ -17,6 +17,7 @@ namespace SignOff.Integration.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookTests : IAsyncLifetime
 {
+    private static readonly string[] RoundStartedOnly = ["round.started"];
     private static readonly string[] UnknownEvents = ["partner.decided", "partner.exploded"];
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory host = new(extra: new Dictionary<string, string?>
@@ -77,6 +78,58 @@ public sealed class WebhookTests : IAsyncLifetime
         var log = await api.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}/deliveries", Ct);
         Assert.All(log.EnumerateArray(), d => Assert.Equal("delivered", d.GetProperty("status").GetString()));
         Assert.All(log.EnumerateArray(), d => Assert.Equal(200, d.GetProperty("attemptLog")[0].GetProperty("statusCode").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_first_attempt_goes_straight_from_the_fan_out_with_no_sweep_and_leaves_no_due_entry()
+    {
+        // What the in-process worker runs; nothing here sweeps the due index (workers are off).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var attempters = Dispatcher.RunImmediateAttemptsAsync(stop.Token);
+        var (id, _) = await SubscribeAsync(RoundStartedOnly);
+        await LaunchAsync();
+        await host.DrainAsync(Ct); // the effects: the fan-out records the delivery and hands it over
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var (delivery, attempts) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
+        while ((delivery.Status != DeliveryStatus.Delivered || (await Store.DueAsync(DateTimeOffset.MaxValue, 10, Ct)).Count > 0) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50, Ct);
+            (delivery, attempts) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
+        }
+
+        await stop.CancelAsync();
+        await attempters;
+        Assert.Single(Hooks());
+        Assert.Equal(DeliveryStatus.Delivered, delivery.Status);
+        Assert.Null(delivery.LeaseUntil);
+        Assert.Equal(200, Assert.Single(attempts).StatusCode);
+        Assert.Empty(await Store.DueAsync(DateTimeOffset.MaxValue, 10, Ct));
+    }
+
+    [Fact]
+    public async Task A_delivery_leased_to_a_process_that_died_is_attempted_by_the_sweep_once_its_lease_runs_out()
+    {
+        // Attempters running when the delivery is recorded, then gone before they get to it.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var attempters = Dispatcher.RunImmediateAttemptsAsync(stop.Token);
+        await stop.CancelAsync();
+        var (id, _) = await SubscribeAsync(RoundStartedOnly);
+        await LaunchAsync();
+        await host.DrainAsync(Ct);
+        await attempters;
+
+        // The recorded row may or may not have been leased (the attempters stopped first or not), so lease it as they would have.
+        var (delivery, _) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
+        Assert.NotNull(await Store.TryUpdateDeliveryAsync(delivery with { LeaseUntil = DateTimeOffset.UtcNow.AddMinutes(1) }, Ct));
+        Assert.Equal(0, await Dispatcher.SweepAsync(100, Ct)); // leased: left alone
+        Assert.Empty(Hooks());
+
+        var later = ActivatorUtilities.CreateInstance<WebhookDispatcher>(host.Services, new SignOff.Storage.WallClock(
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(2))));
+        Assert.Equal(1, await later.SweepAsync(100, Ct));
+        Assert.Single(Hooks());
+        Assert.Equal(DeliveryStatus.Delivered, (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery.Status);
     }
 
     [Fact]
