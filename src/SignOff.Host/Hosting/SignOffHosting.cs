@@ -64,8 +64,9 @@ public static class SignOffHosting
         services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers));
         services.AddSingleton(sp => Queue<TriggerMessage>(sp, sp.GetRequiredService<StorageClients>().RoundTriggers));
         services.AddSingleton(sp => Queue<EffectMessage>(sp, sp.GetRequiredService<StorageClients>().Effects));
+        services.AddSingleton(sp => new EffectHandoff(sp.GetRequiredService<WorkQueue<EffectMessage>>()));
         services.AddSingleton(sp => new RoundRunner(sp.GetRequiredService<TableRoundStore>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<WorkQueue<EffectMessage>>()));
+            sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<EffectHandoff>(), sp.GetRequiredService<WallClock>()));
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();

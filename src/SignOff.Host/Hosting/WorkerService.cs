@@ -10,9 +10,10 @@ namespace SignOff.Host.Hosting;
 /// <remarks>
 /// Idle costs transactions, and Azure bills each one, so an idle worker sleeps: it polls the
 /// effects queue less and less often (up to <see cref="SignOffOptions.IdlePollMax"/>) and is woken
-/// at once when this process enqueues effects — which is how nearly all effects arrive. Every pass
-/// is independent, so a crash at any point loses nothing: whatever was in flight comes back
-/// through the queue or the sweepers.
+/// at once when this process enqueues effects. Most effects never touch the queue: this process's
+/// own transitions hand their rows straight to its dispatchers (<see cref="EffectHandoff"/>).
+/// Every pass is independent, so a crash at any point loses nothing: whatever was in flight comes
+/// back through the queue or the sweepers.
 /// </remarks>
 public sealed class WorkerService(IServiceProvider services, SignOffOptions options, ILogger<WorkerService> logger) : BackgroundService
 {
@@ -23,6 +24,8 @@ public sealed class WorkerService(IServiceProvider services, SignOffOptions opti
         var workers = services.GetRequiredService<Workers>();
         var effects = services.GetRequiredService<WorkQueue<EffectMessage>>();
         effects.Sent += wake.Wake;
+        var handoff = services.GetRequiredService<EffectHandoff>();
+        var handedOver = DispatchHandedOverAsync(workers, handoff, stoppingToken);
         var idle = TimeSpan.Zero;
         var lastSweep = DateTimeOffset.MinValue;
         logger.LogInformation("Background workers started: effects on arrival (idle polls up to every {IdlePollMax}), sweeps every {Interval}",
@@ -64,7 +67,37 @@ public sealed class WorkerService(IServiceProvider services, SignOffOptions opti
         finally
         {
             effects.Sent -= wake.Wake;
+            handoff.CloseLocal();
+            await handedOver;
         }
+    }
+
+    /// <summary>Dispatches the rows this process's own transitions hand over, several at once, until stopped.</summary>
+    private Task DispatchHandedOverAsync(Workers workers, EffectHandoff handoff, CancellationToken stoppingToken)
+    {
+        var rows = handoff.OpenLocal();
+        return Task.WhenAll(Enumerable.Range(0, Workers.EffectParallelism).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in rows.ReadAllAsync(stoppingToken))
+                {
+                    try
+                    {
+                        await workers.HandleHandedOverAsync(message, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Not even queued for a retry (storage unreachable?): the stranded-outbox sweeper finds the row.
+                        logger.LogError(ex, "Effects of {TriggerId} for round {RoundId} could not be dispatched or queued", message.TriggerId, message.RoundId);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: rows not yet dispatched are in the outbox, for the sweeper.
+            }
+        }, CancellationToken.None)));
     }
 
     public override void Dispose()

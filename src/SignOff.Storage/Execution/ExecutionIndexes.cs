@@ -40,6 +40,11 @@ public sealed class ExecutionIndexes(TableClient timers)
     private const int MaxBatch = 100;
 
     /// <summary>Records the hints a transition needs — the timers it schedules and, when it leaves effects, its outbox row — in one transaction.</summary>
+    /// <param name="roundId">The round.</param>
+    /// <param name="scheduled">The timers the transition schedules.</param>
+    /// <param name="outboxTriggerId">The transition's trigger, when it leaves effects.</param>
+    /// <param name="now">Real time (<see cref="WallClock"/>): the sweeper counts an outbox row's wait from it.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     public async Task AddHintsAsync(string roundId, IEnumerable<PendingTimer> scheduled, string? outboxTriggerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entities = scheduled.Select(timer => new TableEntity(TimerPartition, TimerKey(roundId, timer))

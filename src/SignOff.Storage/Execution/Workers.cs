@@ -67,6 +67,37 @@ public sealed class Workers(
         return deliveries.Count;
     }
 
+    /// <summary>
+    /// Dispatches a row handed over in-process (<see cref="EffectHandoff"/>). One that cannot be
+    /// finished now — held by another worker, or failing — goes onto the effects queue with a
+    /// delay, and has the queue's retries and poison handling from then on.
+    /// </summary>
+    public async Task HandleHandedOverAsync(EffectMessage message, CancellationToken cancellationToken)
+    {
+        TimeSpan retryIn;
+        try
+        {
+            if (await HandleEffectAsync(message, cancellationToken))
+            {
+                return;
+            }
+
+            retryIn = WorkQueue<EffectMessage>.DefaultVisibilityTimeout; // another worker holds part of it
+        }
+        catch (RetryLaterException later)
+        {
+            logger.LogWarning("Effects of {TriggerId} for round {RoundId} deferred for {Delay}: {Reason}", message.TriggerId, message.RoundId, later.After, later.Message);
+            retryIn = later.After;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Effects of {TriggerId} for round {RoundId} failed; queued to retry", message.TriggerId, message.RoundId);
+            retryIn = WorkQueue<EffectMessage>.DefaultVisibilityTimeout;
+        }
+
+        await effects.SendAsync(message, retryIn, cancellationToken);
+    }
+
     /// <summary>How many effects messages are dispatched at once: rows are independent, and an SMTP or webhook wait should not hold up the rest.</summary>
     public const int EffectParallelism = 8;
 
@@ -130,7 +161,8 @@ public sealed class Workers(
     /// <summary>Re-enqueues outbox rows left behind by a crash between commit and enqueue.</summary>
     public async Task<int> SweepOutboxAsync(int max, CancellationToken cancellationToken)
     {
-        var stranded = await indexes.PendingOutboxAsync(time.GetUtcNow() - StrandedAfter, max, cancellationToken);
+        // Real time: how long a row has waited is about crashed processes, not the round clock.
+        var stranded = await indexes.PendingOutboxAsync(wall.UtcNow - StrandedAfter, max, cancellationToken);
         foreach (var entry in stranded)
         {
             logger.LogWarning("Re-dispatching outbox row {TriggerId} of round {RoundId}, pending since {WrittenAt:u}", entry.TriggerId, entry.RoundId, entry.WrittenAt);
@@ -139,7 +171,7 @@ public sealed class Workers(
             // Look again later, and later each time (1, 2, 4 … 60 minutes): a row that keeps failing
             // (a mail server down for a day) is retried for as long as it takes, but not every minute.
             var wait = TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Min(entry.Redispatches, 6))));
-            await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, time.GetUtcNow() + wait - StrandedAfter, cancellationToken, entry.Redispatches + 1);
+            await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, wall.UtcNow + wait - StrandedAfter, cancellationToken, entry.Redispatches + 1);
         }
 
         return stranded.Count;

@@ -18,7 +18,7 @@ namespace SignOff.Storage.Rounds;
 /// the commit (a crash leaves a harmless stale hint), the effects message after it (a crash
 /// before it leaves the outbox row for the sweeper to find through the index).</para>
 /// </remarks>
-public sealed class RoundRunner(TableRoundStore store, RoundProcess process, TimeProvider time, ExecutionIndexes? indexes = null, WorkQueue<EffectMessage>? effects = null)
+public sealed class RoundRunner(TableRoundStore store, RoundProcess process, TimeProvider time, ExecutionIndexes? indexes = null, EffectHandoff? effects = null, WallClock? wall = null)
 {
     /// <summary>How many times to reload and decide again before giving up.</summary>
     public const int MaxAttempts = 50;
@@ -88,7 +88,7 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
             if (indexes is not null)
             {
                 await indexes.AddHintsAsync(roundId, accepted.Events.OfType<TimerScheduled>().Select(t => t.Timer),
-                    accepted.Effects.IsEmpty ? null : trigger.TriggerId, now, cancellationToken);
+                    accepted.Effects.IsEmpty ? null : trigger.TriggerId, (wall ?? WallClock.System).UtcNow, cancellationToken);
             }
 
             if (BeforeCommit is not null)
@@ -118,7 +118,7 @@ public sealed class RoundRunner(TableRoundStore store, RoundProcess process, Tim
 
             if (effects is not null && !accepted.Effects.IsEmpty)
             {
-                await effects.SendAsync(new EffectMessage(roundId, trigger.TriggerId), cancellationToken: cancellationToken);
+                await effects.SendAsync(new EffectMessage(roundId, trigger.TriggerId), cancellationToken);
             }
 
             return (accepted, trigger);

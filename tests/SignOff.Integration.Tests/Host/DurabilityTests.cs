@@ -51,16 +51,20 @@ public sealed partial class DurabilityTests
         await host.DrainAsync(Ct);
         Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal));
 
-        // The sweeper finds the stranded outbox row once it is old enough, and dispatch follows.
+        // Not yet: a row waits a minute (real time; moving the round clock changes nothing)...
         await host.AdvanceClockAsync("PT2M", Ct);
-        Assert.Equal(1, await host.Workers.SweepOutboxAsync(100, Ct));
+        Assert.Equal(0, await host.Workers.SweepOutboxAsync(100, Ct));
+
+        // ...then the sweeper finds the stranded outbox row, and dispatch follows.
+        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(2))));
+        Assert.Equal(1, await later.SweepOutboxAsync(100, Ct));
         await host.DrainAsync(Ct);
         var sent = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sent);
 
         // Sweeping and dispatching again sends nothing more.
-        await host.AdvanceClockAsync("PT5M", Ct);
-        await host.Workers.SweepOutboxAsync(100, Ct);
+        await ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromHours(3))))
+            .SweepOutboxAsync(100, Ct);
         await host.Workers.HandleEffectAsync(new EffectMessage(roundId, "crash-decision"), Ct);
         await host.DrainAsync(Ct);
         Assert.Equal(sent.Count, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count(m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal)));
@@ -160,6 +164,35 @@ public sealed partial class DurabilityTests
         await host.AdvanceClockAsync("PT6H", Ct);
         Assert.False(await host.Workers.HandleEffectAsync(new EffectMessage(roundId, row.TriggerId), Ct));
         Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == invitation.EffectId);
+    }
+
+    [Fact]
+    public async Task With_workers_running_a_transitions_effects_are_handed_over_in_process_and_never_queued()
+    {
+        await using var host = new SignOffFactory(extra: new Dictionary<string, string?> { ["SignOff:RunWorkers"] = "true" });
+        var queued = 0;
+        host.Services.GetRequiredService<WorkQueue<EffectMessage>>().Sent += () => Interlocked.Increment(ref queued);
+        using var api = host.Api();
+        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
+            { new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()), "draft", "draft.pdf" },
+        };
+        var response = await api.PostAsync("/api/rounds", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var roundId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+
+        var store = host.Services.GetRequiredService<TableRoundStore>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (((await store.ReadOutboxAsync(roundId, Ct)).Count > 0 || (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count < 2) && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Equal(2, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count);
+        Assert.Empty(await store.ReadOutboxAsync(roundId, Ct));
+        Assert.Equal(0, queued);
     }
 
     [Fact]

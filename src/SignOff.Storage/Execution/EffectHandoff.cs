@@ -1,0 +1,56 @@
+using System.Threading.Channels;
+
+namespace SignOff.Storage.Execution;
+
+/// <summary>
+/// Where a committed transition's effects go: straight to this process's dispatchers when they
+/// run here, otherwise onto the effects queue.
+/// </summary>
+/// <remarks>
+/// <para>The queue message is not what makes effects durable — the outbox row is, committed with
+/// the transition, and its index entry lets the stranded-outbox sweeper find it if nothing else
+/// does. So when this process dispatches effects itself, handing the row over in memory loses
+/// nothing a crash could not already lose, and saves three storage transactions per transition
+/// (send, receive, delete) and a poll's delay. Under the Functions host there are no in-process
+/// dispatchers, and every row goes through the queue.</para>
+/// <para>A row the local dispatchers cannot finish (held by another worker, or failing) goes onto
+/// the queue with a delay, and from then on has the queue's retries and poison handling.</para>
+/// </remarks>
+public sealed class EffectHandoff(WorkQueue<EffectMessage> queue)
+{
+    private Channel<EffectMessage>? local;
+
+    /// <summary>The effects queue, for rows that leave this process.</summary>
+    public WorkQueue<EffectMessage> Queue => queue;
+
+    /// <summary>Hands a row over: to this process's dispatchers if they are running, else to the queue.</summary>
+    public async Task SendAsync(EffectMessage message, CancellationToken cancellationToken)
+    {
+        if (local is { } channel && channel.Writer.TryWrite(message))
+        {
+            return;
+        }
+
+        await queue.SendAsync(message, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Starts taking rows in-process; read them from the returned reader until <see cref="CloseLocal"/>.</summary>
+    public ChannelReader<EffectMessage> OpenLocal()
+    {
+        var channel = Channel.CreateUnbounded<EffectMessage>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+        local = channel;
+        return channel.Reader;
+    }
+
+    /// <summary>
+    /// Stops taking rows in-process. Rows already handed over and not yet dispatched are in the
+    /// outbox and its index, so the stranded-outbox sweeper finds them.
+    /// </summary>
+    public void CloseLocal()
+    {
+        if (Interlocked.Exchange(ref local, null) is { } channel)
+        {
+            channel.Writer.TryComplete();
+        }
+    }
+}
