@@ -69,9 +69,9 @@ public enum DispatchOutcome
 /// same message finds the effects done (or claimed) and performs nothing; a worker that crashed
 /// mid-effect leaves a claim that expires after <see cref="Lease"/>, so the effect is retried.</para>
 /// <para>Storage cost is mostly per row, not per effect: one range query reads what is recorded
-/// about the row's effects, one entity-group transaction claims all the emails free, and one
-/// records all the idempotent effects performed; each email is recorded done as soon as it is
-/// sent. A claim is all or nothing per batch, so two workers racing for a row never both send an
+/// about the row's effects, and one entity-group transaction claims all the emails free; each
+/// email is recorded done as soon as it is sent, and idempotent effects only when the row is not
+/// finished in this pass. A claim is all or nothing per batch, so two workers racing for a row never both send an
 /// email: the loser's batch fails and it leaves those effects to the winner.</para>
 /// </remarks>
 public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes indexes, IEnumerable<IEffectHandler> handlers, WallClock wall, ILogger<EffectDispatcher> logger)
@@ -146,7 +146,9 @@ public sealed class EffectDispatcher(TableRoundStore store, ExecutionIndexes ind
             }
         });
 
-        if (!performed.IsEmpty)
+        // Idempotent effects need a record only if the row outlives this pass: when it is about to
+        // be deleted, nothing will ever look for them (and doing one again would change nothing).
+        if (!performed.IsEmpty && (!failures.IsEmpty || deferred > 0))
         {
             await store.CompleteEffectsAsync(roundId, performed, wall.UtcNow, cancellationToken);
         }
