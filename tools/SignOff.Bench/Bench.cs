@@ -306,11 +306,14 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         Say($"Idle: counting storage transactions for {settings.IdleSeconds} s with no work…");
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var before = meter.Now;
+        var resourcesBefore = meter.ByResource;
         await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), ct);
         var used = meter.Now - before;
+        var busiest = StorageMeter.Busiest(resourcesBefore, meter.ByResource);
         var perHour = used.Total * 3600.0 / settings.IdleSeconds;
         figures.Add(new Figure("Idle storage transactions per hour", perHour, "/h", "≤ 120", perHour <= 120,
-            $"{used.Total} in {settings.IdleSeconds} s (table {used.Table}, queue {used.Queue}, blob {used.Blob}), extrapolated; production cadence: sweeps every 5 min, idle polls up to every 60 s"));
+            $"{used.Total} in {settings.IdleSeconds} s (table {used.Table}, queue {used.Queue}, blob {used.Blob}), extrapolated; production cadence: sweeps every 5 min, idle polls up to every 60 s"
+            + (busiest.Length > 0 ? $"; busiest: {busiest}" : "")));
     }
 
     /// <summary>Memory after warm-up and time to first request, of the real host as a separate process.</summary>

@@ -10,6 +10,7 @@ public sealed class StorageMeter : IDisposable
     private long table;
     private long queue;
     private long blob;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> byResource = new(StringComparer.Ordinal);
 
     public StorageMeter()
     {
@@ -22,20 +23,25 @@ public sealed class StorageMeter : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
+            string? service = null, resource = null, method = null;
             foreach (var tag in tags)
             {
-                if (tag.Key != "service")
+                switch (tag.Key)
                 {
-                    continue;
-                }
-
-                switch (tag.Value as string)
-                {
-                    case "table": Interlocked.Add(ref table, value); break;
-                    case "queue": Interlocked.Add(ref queue, value); break;
-                    case "blob": Interlocked.Add(ref blob, value); break;
+                    case "service": service = tag.Value as string; break;
+                    case "resource": resource = tag.Value as string; break;
+                    case "method": method = tag.Value as string; break;
                 }
             }
+
+            switch (service)
+            {
+                case "table": Interlocked.Add(ref table, value); break;
+                case "queue": Interlocked.Add(ref queue, value); break;
+                case "blob": Interlocked.Add(ref blob, value); break;
+            }
+
+            byResource.AddOrUpdate($"{method} {service}:{resource}", value, (_, n) => n + value);
         });
         listener.Start();
     }
@@ -48,6 +54,14 @@ public sealed class StorageMeter : IDisposable
     }
 
     public Counts Now => new(Interlocked.Read(ref table), Interlocked.Read(ref queue), Interlocked.Read(ref blob));
+
+    /// <summary>Totals so far by method, service and resource (e.g. <c>GET table:b1a2timers</c>).</summary>
+    public IReadOnlyDictionary<string, long> ByResource => new Dictionary<string, long>(byResource, StringComparer.Ordinal);
+
+    /// <summary>The busiest resources between two readings of <see cref="ByResource"/>, as one line.</summary>
+    public static string Busiest(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after, int top = 5) =>
+        string.Join(", ", after.Select(a => (a.Key, Count: a.Value - before.GetValueOrDefault(a.Key)))
+            .Where(x => x.Count > 0).OrderByDescending(x => x.Count).Take(top).Select(x => $"{x.Key} {x.Count}"));
 
     public void Dispose() => listener.Dispose();
 }

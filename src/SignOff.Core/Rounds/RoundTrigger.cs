@@ -30,16 +30,23 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 public abstract record RoundTrigger(string TriggerId);
 
+/// <summary>A trigger a person asked for (or SignOff on their behalf), and who: for the audit log and the logs.</summary>
+public interface IActorTrigger
+{
+    /// <summary>Who asked.</summary>
+    Actor By { get; }
+}
+
 /// <summary>Launch a round: circulate the draft to every partner.</summary>
 public sealed record StartRound(string TriggerId, string RoundId, RoundDefinition Definition, DocumentRef Draft, Actor By)
-    : RoundTrigger(TriggerId);
+    : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>An officer confirms they have the invitation in hand.</summary>
-public sealed record AcknowledgeInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId);
+public sealed record AcknowledgeInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A meeting (or decision date) is scheduled or moved.</summary>
 public sealed record ScheduleMeeting(string TriggerId, string PartnerId, DateOnly MeetingOn, string? Body, Actor By)
-    : RoundTrigger(TriggerId);
+    : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A partner's decision, recorded by its officer or by the coordinator with evidence.</summary>
 public sealed record RecordDecision(
@@ -54,13 +61,13 @@ public sealed record RecordDecision(
     string? Reason,
     DateOnly? DeferredTo,
     Actor By,
-    string? Evidence = null) : RoundTrigger(TriggerId);
+    string? Evidence = null) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>The coordinator accepts a partner's conditions.</summary>
-public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId);
+public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>The coordinator rejects a partner's conditions: the partner must decide again.</summary>
-public sealed record RejectConditions(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId);
+public sealed record RejectConditions(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A signed counterpart arrives.</summary>
 public sealed record ReceiveCounterpart(
@@ -71,25 +78,25 @@ public sealed record ReceiveCounterpart(
     string SignatoryName,
     string SignatoryPosition,
     DateOnly SignedOn,
-    Actor By) : RoundTrigger(TriggerId);
+    Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>The coordinator circulates a revised draft.</summary>
-public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId);
+public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A partner joins mid-round.</summary>
-public sealed record AddPartner(string TriggerId, PartnerDefinition Partner, Actor By) : RoundTrigger(TriggerId);
+public sealed record AddPartner(string TriggerId, PartnerDefinition Partner, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A partner withdraws (on notice) before the agreement takes effect.</summary>
-public sealed record WithdrawPartner(string TriggerId, string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundTrigger(TriggerId);
+public sealed record WithdrawPartner(string TriggerId, string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>The coordinator removes a partner that declined, so the round can go on without it.</summary>
-public sealed record RemovePartner(string TriggerId, string PartnerId, string? Reason, Actor By) : RoundTrigger(TriggerId);
+public sealed record RemovePartner(string TriggerId, string PartnerId, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>An officer hands the partner's role to a colleague.</summary>
-public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId);
+public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>The coordinator cancels the round.</summary>
-public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId);
+public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A pending timer is due. Raised by a sweeper with id <c>timer:{timerId}</c>.</summary>
 public sealed record FireTimer(string TriggerId, string TimerId) : RoundTrigger(TriggerId)

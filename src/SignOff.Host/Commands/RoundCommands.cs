@@ -178,7 +178,7 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
         {
             case RoundDecision.Accepted a:
                 logger.LogInformation("{Trigger} recorded for round {RoundId}{Partner} by {Actor}", trigger.GetType().Name, roundId,
-                    partnerId is null ? "" : $", partner {partnerId}", (trigger.GetType().GetProperty("By")?.GetValue(trigger) as Actor)?.Name ?? "SignOff");
+                    partnerId is null ? "" : $", partner {partnerId}", (trigger as IActorTrigger)?.By.Name ?? "SignOff");
                 return new CommandResult(a.State, null);
             case RoundDecision.AlreadyApplied same:
                 logger.LogInformation("{Trigger} {TriggerId} for round {RoundId} was already recorded: nothing changed", trigger.GetType().Name, trigger.TriggerId, roundId);

@@ -18,6 +18,7 @@ namespace SignOff.Storage.Execution;
 /// </remarks>
 public sealed class EffectHandoff(WorkQueue<EffectMessage> queue)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EffectMessage, byte> held = new();
     private Channel<EffectMessage>? local;
 
     /// <summary>The effects queue, for rows that leave this process.</summary>
@@ -26,9 +27,15 @@ public sealed class EffectHandoff(WorkQueue<EffectMessage> queue)
     /// <summary>Hands a row over: to this process's dispatchers if they are running, else to the queue.</summary>
     public async Task SendAsync(EffectMessage message, CancellationToken cancellationToken)
     {
-        if (local is { } channel && channel.Writer.TryWrite(message))
+        if (local is { } channel)
         {
-            return;
+            held[message] = 0;
+            if (channel.Writer.TryWrite(message))
+            {
+                return;
+            }
+
+            held.TryRemove(message, out _);
         }
 
         await queue.SendAsync(message, cancellationToken: cancellationToken);
@@ -43,6 +50,15 @@ public sealed class EffectHandoff(WorkQueue<EffectMessage> queue)
     }
 
     /// <summary>
+    /// True while a row handed over here waits for (or is in) this process's dispatchers: the
+    /// stranded-outbox sweeper leaves it alone, however long a burst makes it wait.
+    /// </summary>
+    public bool Holds(EffectMessage message) => held.ContainsKey(message);
+
+    /// <summary>A dispatcher is done with a row handed over here (finished, or queued for a retry).</summary>
+    public void Release(EffectMessage message) => held.TryRemove(message, out _);
+
+    /// <summary>
     /// Stops taking rows in-process. Rows already handed over and not yet dispatched are in the
     /// outbox and its index, so the stranded-outbox sweeper finds them.
     /// </summary>
@@ -51,6 +67,7 @@ public sealed class EffectHandoff(WorkQueue<EffectMessage> queue)
         if (Interlocked.Exchange(ref local, null) is { } channel)
         {
             channel.Writer.TryComplete();
+            held.Clear();
         }
     }
 }

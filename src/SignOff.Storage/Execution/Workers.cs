@@ -13,7 +13,7 @@ public sealed class Workers(
     EffectDispatcher dispatcher,
     ExecutionIndexes indexes,
     WorkQueue<TriggerMessage> triggers,
-    WorkQueue<EffectMessage> effects,
+    EffectHandoff handoff,
     TimeProvider time,
     WallClock wall,
     ILogger<Workers> logger)
@@ -77,6 +77,7 @@ public sealed class Workers(
         TimeSpan retryIn;
         try
         {
+            using var _ = new HandedOver(handoff, message);
             if (await HandleEffectAsync(message, cancellationToken))
             {
                 return;
@@ -95,7 +96,13 @@ public sealed class Workers(
             retryIn = WorkQueue<EffectMessage>.DefaultVisibilityTimeout;
         }
 
-        await effects.SendAsync(message, retryIn, cancellationToken);
+        await handoff.Queue.SendAsync(message, retryIn, cancellationToken);
+    }
+
+    /// <summary>Tells the handoff when a row is no longer this process's to dispatch.</summary>
+    private readonly struct HandedOver(EffectHandoff handoff, EffectMessage message) : IDisposable
+    {
+        public void Dispose() => handoff.Release(message);
     }
 
     /// <summary>How many effects messages are dispatched at once: rows are independent, and an SMTP or webhook wait should not hold up the rest.</summary>
@@ -104,6 +111,7 @@ public sealed class Workers(
     /// <summary>Takes and handles a batch of effects messages, several at once; returns how many were handled.</summary>
     public async Task<int> PollEffectsAsync(int batch, CancellationToken cancellationToken)
     {
+        var effects = handoff.Queue;
         var deliveries = await effects.ReceiveAsync(batch, cancellationToken);
         await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = EffectParallelism, CancellationToken = cancellationToken }, async (delivery, ct) =>
         {
@@ -158,22 +166,29 @@ public sealed class Workers(
         return settled;
     }
 
-    /// <summary>Re-enqueues outbox rows left behind by a crash between commit and enqueue.</summary>
+    /// <summary>Re-enqueues outbox rows left behind by a crash (or a failure) before their effects were done; returns how many.</summary>
     public async Task<int> SweepOutboxAsync(int max, CancellationToken cancellationToken)
     {
         // Real time: how long a row has waited is about crashed processes, not the round clock.
         var stranded = await indexes.PendingOutboxAsync(wall.UtcNow - StrandedAfter, max, cancellationToken);
+        var redispatched = 0;
         foreach (var entry in stranded)
         {
+            if (handoff.Holds(new EffectMessage(entry.RoundId, entry.TriggerId)))
+            {
+                continue; // waiting for this process's own dispatchers, not stranded
+            }
+
             logger.LogWarning("Re-dispatching outbox row {TriggerId} of round {RoundId}, pending since {WrittenAt:u}", entry.TriggerId, entry.RoundId, entry.WrittenAt);
-            await effects.SendAsync(new EffectMessage(entry.RoundId, entry.TriggerId), cancellationToken: cancellationToken);
+            await handoff.Queue.SendAsync(new EffectMessage(entry.RoundId, entry.TriggerId), cancellationToken: cancellationToken);
 
             // Look again later, and later each time (1, 2, 4 … 60 minutes): a row that keeps failing
             // (a mail server down for a day) is retried for as long as it takes, but not every minute.
             var wait = TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Min(entry.Redispatches, 6))));
             await indexes.AddOutboxAsync(entry.RoundId, entry.TriggerId, wall.UtcNow + wait - StrandedAfter, cancellationToken, entry.Redispatches + 1);
+            redispatched++;
         }
 
-        return stranded.Count;
+        return redispatched;
     }
 }

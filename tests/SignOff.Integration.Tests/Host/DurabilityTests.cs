@@ -196,6 +196,26 @@ public sealed partial class DurabilityTests
     }
 
     [Fact]
+    public async Task A_row_waiting_for_this_processs_own_dispatchers_is_not_stranded_however_long_it_waits()
+    {
+        var (host, api, roundId, _) = await LaunchAsync();
+        await using var _ = host;
+        using var __ = api;
+        var triggerId = (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId;
+        var handoff = host.Services.GetRequiredService<EffectHandoff>();
+        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(5))));
+
+        // Handed over in-process and still in the local queue behind a burst: not stranded.
+        handoff.OpenLocal();
+        await handoff.SendAsync(new EffectMessage(roundId, triggerId), Ct);
+        Assert.Equal(0, await later.SweepOutboxAsync(100, Ct));
+
+        // Once this process lets go of it (it stopped, say), the sweeper takes it.
+        handoff.CloseLocal();
+        Assert.Equal(1, await later.SweepOutboxAsync(100, Ct));
+    }
+
+    [Fact]
     public async Task A_queue_message_delivered_twice_sends_one_email_per_recipient()
     {
         var (host, api, roundId, _) = await LaunchAsync();
