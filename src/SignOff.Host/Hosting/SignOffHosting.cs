@@ -56,6 +56,7 @@ public static class SignOffHosting
         }
 
         services.AddSingleton(WallClock.System);
+        services.AddSingleton<ForegroundWork>();
 
         services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
@@ -158,6 +159,19 @@ public static class SignOffHosting
         app.Logger.LogInformation("Mail goes by {Transport}; completion packs use PDFsharp under the {Licence} licence",
             app.Services.GetRequiredService<IMailTransport>().Name, pdfLicence);
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
+        // Requests people wait on (anything that changes something) make background work give way.
+        var foreground = app.Services.GetRequiredService<ForegroundWork>();
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+
+            using var _ = foreground.Enter();
+            await next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (app.Services.GetRequiredService<JwtOptions>().Enabled)

@@ -76,12 +76,19 @@ public sealed class WorkerService(IServiceProvider services, SignOffOptions opti
     private Task DispatchHandedOverAsync(Workers workers, EffectHandoff handoff, CancellationToken stoppingToken)
     {
         var rows = handoff.OpenLocal();
-        return Task.WhenAll(Enumerable.Range(0, Workers.EffectParallelism).Select(_ => Task.Run(async () =>
+        var foreground = services.GetRequiredService<ForegroundWork>();
+        return Task.WhenAll(Enumerable.Range(0, Workers.EffectParallelism).Select(lane => Task.Run(async () =>
         {
             try
             {
-                await foreach (var message in rows.ReadAllAsync(stoppingToken))
+                while (await rows.WaitToReadAsync(stoppingToken))
                 {
+                    await foreground.GiveWayAsync(lane, stoppingToken);
+                    if (!rows.TryRead(out var message))
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         await workers.HandleHandedOverAsync(message, stoppingToken);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
 using SignOff.Host.Mail;
+using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 using SignOff.Storage;
 using SignOff.Storage.Webhooks;
@@ -33,6 +34,7 @@ public sealed class WebhookDispatcher(
     EmailRenderer renderer,
     TimeProvider time,
     WallClock wall,
+    ForegroundWork foreground,
     ILogger<WebhookDispatcher> logger)
 {
     private readonly Lock earliestGate = new();
@@ -237,10 +239,17 @@ public sealed class WebhookDispatcher(
         immediate = channel;
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(_ => Task.Run(async () =>
+            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(lane => Task.Run(async () =>
             {
-                await foreach (var item in channel.Reader.ReadAllAsync(stoppingToken))
+                while (await channel.Reader.WaitToReadAsync(stoppingToken))
                 {
+                    // During a burst of people's requests only lane 0 keeps attempting (see ForegroundWork).
+                    await foreground.GiveWayAsync(lane, stoppingToken);
+                    if (!channel.Reader.TryRead(out var item))
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         // Waited long in the queue (a slow receiver holding up the rest)? Renew the
