@@ -291,7 +291,7 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
             $"the API's answer to the partner.decided webhook arriving at a local receiver{(missing > 0 ? $"; {missing} never arrived within 5 min" : "")}"));
         var e99 = Report.Percentile(effect, 99);
         figures.Add(new Figure("Effect latency p99", e99, "ms", "< 500 ms", missing == 0 && e99 < 500,
-            "during the burst above: webhooks queue behind every email and claim the burst's decisions made, on the one Azurite process"));
+            "during the burst above (32 decisions in flight without pause): background work gives way to requests (ForegroundWork), so the burst's emails and webhooks queue until it thins, on the one Azurite process"));
         await SettleAsync(host, TimeSpan.FromMinutes(10), ct);
 
         // The same path at a steady rate the host keeps up with: what a partner's system sees on an ordinary day.
@@ -329,6 +329,10 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
     private async Task IdleAsync(BenchHost host, CancellationToken ct)
     {
         Say($"Idle: counting storage transactions for {settings.IdleSeconds} s with no work…");
+
+        // No work means nothing falling due either: the rounds' own timers (reminders, digests) are
+        // work, so the clock goes back to before any of them for the window.
+        await host.SetClockAsync(new DateTimeOffset(2021, 6, 1, 9, 0, 0, TimeSpan.Zero));
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var before = meter.Now;
         var resourcesBefore = meter.ByResource;
@@ -337,7 +341,7 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         var busiest = StorageMeter.Busiest(resourcesBefore, meter.ByResource);
         var perHour = used.Total * 3600.0 / settings.IdleSeconds;
         figures.Add(new Figure("Idle storage transactions per hour", perHour, "/h", "≤ 120", perHour <= 120,
-            $"{used.Total} in {settings.IdleSeconds} s (table {used.Table}, queue {used.Queue}, blob {used.Blob}), extrapolated; production cadence: sweeps every 5 min, idle polls up to every 60 s"
+            $"{used.Total} in {settings.IdleSeconds} s (table {used.Table}, queue {used.Queue}, blob {used.Blob}), extrapolated; the 210 rounds stay in storage, none with anything due in the window; production cadence: sweeps every 5 min, idle polls up to every 60 s"
             + (busiest.Length > 0 ? $"; busiest: {busiest}" : "")));
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SignOff.Storage.Execution;
 
 /// <summary>
@@ -10,23 +8,23 @@ namespace SignOff.Storage.Execution;
 /// <para>Decisions and their effects share one storage account, and during a burst (a board's
 /// decisions recorded in the same minute, a coordinator's bulk upload) effects would otherwise
 /// take most of its capacity: every decision leaves several emails and webhooks behind it. While
-/// requests are in flight, and for <see cref="Quiet"/> after the last, only the first lane of each
+/// <see cref="BusyAt"/> or more requests are in flight at once, only the first lane of each
 /// background pool keeps going; the others wait. Notifications go out a little later; nobody
-/// waits at a spinner.</para>
+/// waits at a spinner. An ordinary day's trickle of requests (one at a time) never makes the
+/// lanes wait, so it costs its notifications nothing.</para>
 /// <para>Background work never stops: lane 0 always runs, so effects keep moving however long
 /// the burst, and every lane resumes the moment it ends.</para>
 /// </remarks>
 public sealed class ForegroundWork
 {
-    /// <summary>How long after the last request the other lanes wait before resuming.</summary>
-    public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(100);
+    /// <summary>How many requests in flight at once make a burst.</summary>
+    public const int BusyAt = 4;
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private int inFlight;
-    private long lastEnded;
 
-    /// <summary>True while requests are in flight, or ended less than <see cref="Quiet"/> ago.</summary>
-    public bool Busy => Volatile.Read(ref inFlight) > 0 || (Interlocked.Read(ref lastEnded) is var ended && ended != 0 && Stopwatch.GetElapsedTime(ended) < Quiet);
+    /// <summary>True while at least <see cref="BusyAt"/> requests are in flight.</summary>
+    public bool Busy => Volatile.Read(ref inFlight) >= BusyAt;
 
     /// <summary>Counts a request until the scope is disposed.</summary>
     public Scope Enter()
@@ -47,10 +45,6 @@ public sealed class ForegroundWork
     /// <summary>One request in flight.</summary>
     public readonly struct Scope(ForegroundWork owner) : IDisposable
     {
-        public void Dispose()
-        {
-            Interlocked.Exchange(ref owner.lastEnded, Stopwatch.GetTimestamp());
-            Interlocked.Decrement(ref owner.inFlight);
-        }
+        public void Dispose() => Interlocked.Decrement(ref owner.inFlight);
     }
 }
