@@ -67,7 +67,8 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
 
         var next = -1;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), ct, async (_, token) =>
+        // The degree of parallelism must be given: Parallel.ForEachAsync's default is the core count.
+        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (_, token) =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < settings.BaselineOps)
@@ -255,7 +256,8 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         var next = -1;
         var conflictsBefore = host.Services.GetRequiredService<RoundRunner>().Conflicts;
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), ct, async (_, token) =>
+        // The degree of parallelism must be given: Parallel.ForEachAsync's default is the core count.
+        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = ct }, async (_, token) =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < work.Length)
