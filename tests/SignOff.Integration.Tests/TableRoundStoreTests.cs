@@ -89,6 +89,17 @@ public sealed class TableRoundStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Loading_every_round_in_one_query_gives_each_round_as_loading_it_alone_does()
+    {
+        var started = await StartAsync(20);
+        var all = await store.LoadAllAsync(TestContext.Current.CancellationToken);
+
+        var mine = Assert.Single(all, r => r.RoundId == roundId);
+        Assert.Equal(RoundJson.Serialize(started), RoundJson.Serialize(mine));
+        Assert.Equal(all.Count, all.Select(r => r.RoundId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_trigger_delivered_twice_commits_once()
     {
         var started = await StartAsync(3);

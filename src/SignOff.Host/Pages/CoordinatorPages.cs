@@ -58,12 +58,8 @@ public static class CoordinatorPages
     }
 
     /// <summary>Every round, loaded: for the digest pages. (A round's headline row lacks its partners.)</summary>
-    public static async Task<IReadOnlyList<RoundState>> LoadAllAsync(TableRoundStore store, CancellationToken ct)
-    {
-        var headlines = await store.ListAsync(null, ct);
-        var loaded = await Task.WhenAll(headlines.Select(h => store.LoadAsync(h.RoundId, ct)));
-        return [.. loaded.OfType<StoredRound>().Select(s => s.State).OrderBy(s => s.Deadline).ThenBy(s => s.Agreement.Title, StringComparer.Ordinal)];
-    }
+    public static async Task<IReadOnlyList<RoundState>> LoadAllAsync(TableRoundStore store, CancellationToken ct) =>
+        [.. (await store.LoadAllAsync(ct)).OrderBy(s => s.Deadline).ThenBy(s => s.Agreement.Title, StringComparer.Ordinal)];
 
     private static async Task<IResult> ListAsync(string? status, HttpContext http, Deps d, CancellationToken ct)
     {

@@ -88,6 +88,29 @@ public sealed class TableRoundStore(TableClient table)
     }
 
     /// <summary>
+    /// Every round's snapshot, in one query rather than a list and a read per round (the digests
+    /// and the rounds page need whole rounds: a headline lacks the partners). Only a snapshot too
+    /// large for its own row (past ~900 KB) costs a further read.
+    /// </summary>
+    public async Task<IReadOnlyList<RoundState>> LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        var rounds = new List<RoundState>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRow}"), cancellationToken: cancellationToken))
+        {
+            if ((entity.GetInt32("overflow") ?? 0) == 0)
+            {
+                rounds.Add(RoundJson.Deserialize<RoundState>(ChunkedText.Read(entity)));
+            }
+            else if (await LoadAsync(entity.PartitionKey, cancellationToken) is { } large)
+            {
+                rounds.Add(large.State);
+            }
+        }
+
+        return rounds;
+    }
+
+    /// <summary>
     /// Commits an accepted transition atomically: snapshot, events, outbox and dedupe row.
     /// </summary>
     /// <param name="previous">The round as loaded, or null for a new round.</param>
