@@ -15,15 +15,45 @@ public sealed record BenchSettings(
     int IdleSeconds,
     bool Json)
 {
-    public static BenchSettings Parse(string[] args)
+    public const string Usage = """
+        usage: ./signoff bench [--json] [--rounds 200] [--partners 20] [--concurrency 32]
+                               [--baseline-ops 4000] [--digest-rounds 1000] [--idle-seconds 330]
+        """;
+
+    private static readonly string[] Numbers = ["--rounds", "--partners", "--concurrency", "--baseline-ops", "--digest-rounds", "--idle-seconds"];
+
+    /// <summary>The settings, or null (with the problem and the usage written to <paramref name="errors"/>) when the command line is not valid.</summary>
+    public static BenchSettings? Parse(string[] args, TextWriter errors)
     {
-        string Option(string name, string fallback)
+        var values = new Dictionary<string, int>(StringComparer.Ordinal);
+        var json = false;
+        for (var i = 0; i < args.Length; i++)
         {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+            if (args[i] == "--json")
+            {
+                json = true;
+                continue;
+            }
+
+            if (!Numbers.Contains(args[i]))
+            {
+                errors.WriteLine($"bench: unknown option '{args[i]}'");
+                errors.WriteLine(Usage);
+                return null;
+            }
+
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                errors.WriteLine($"bench: {args[i]} needs a whole number of at least 1{(i + 1 < args.Length ? $", not '{args[i + 1]}'" : "")}");
+                errors.WriteLine(Usage);
+                return null;
+            }
+
+            values[args[i]] = n;
+            i++;
         }
 
-        int Number(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        int Number(string name, int fallback) => values.GetValueOrDefault(name, fallback);
 
         return new BenchSettings(
             Environment.GetEnvironmentVariable("SIGNOFF_BENCH_STORAGE") ?? throw new InvalidOperationException("Run the benchmark with ./signoff bench, which starts Azurite (SIGNOFF_BENCH_STORAGE)."),
@@ -35,6 +65,6 @@ public sealed record BenchSettings(
             Number("--baseline-ops", 4000),
             Number("--digest-rounds", 1000),
             Number("--idle-seconds", 330),
-            args.Contains("--json"));
+            json);
     }
 }

@@ -1,6 +1,10 @@
 using SignOff.Bench;
 
-var settings = BenchSettings.Parse(args);
+if (BenchSettings.Parse(args, Console.Error) is not { } settings)
+{
+    return 2;
+}
+
 using var bench = new Bench(settings, Console.Out);
 var figures = await bench.RunAsync(CancellationToken.None);
 if (settings.Json)
