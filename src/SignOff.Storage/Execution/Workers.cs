@@ -117,10 +117,15 @@ public sealed class Workers(
         {
             try
             {
-                if (await HandleEffectAsync(delivery.Body!, ct))
+                if (!await HandleEffectAsync(delivery.Body!, ct))
                 {
-                    await effects.CompleteAsync(delivery, ct);
+                    // Held by another worker (perhaps one that died, until its claim runs out): not a
+                    // failure, so a fresh message comes back later rather than this one counting
+                    // towards poison by reappearing.
+                    await effects.SendAsync(delivery.Body!, WorkQueue<EffectMessage>.DefaultVisibilityTimeout, ct);
                 }
+
+                await effects.CompleteAsync(delivery, ct);
             }
             catch (RetryLaterException later)
             {

@@ -216,6 +216,25 @@ public sealed partial class DurabilityTests
     }
 
     [Fact]
+    public async Task A_row_held_by_another_worker_comes_back_as_a_fresh_message_not_one_nearer_poison()
+    {
+        var (host, api, roundId, _) = await LaunchAsync();
+        await using var _ = host;
+        using var __ = api;
+        var store = host.Services.GetRequiredService<TableRoundStore>();
+        var invitation = (await store.ReadOutboxAsync(roundId, Ct)).Single().Effects.OfType<SendNotification>().First();
+        await store.ClaimEffectAsync(roundId, invitation.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
+        var resent = 0;
+        host.Services.GetRequiredService<WorkQueue<EffectMessage>>().Sent += () => Interlocked.Increment(ref resent);
+
+        Assert.Equal(1, await host.Workers.PollEffectsAsync(10, Ct));
+
+        // Being held is not failing: the message is replaced (its dequeue count starts again), not left to reappear.
+        Assert.Equal(1, resent);
+        Assert.Equal(1, (await host.Storage.Effects.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
     public async Task A_queue_message_delivered_twice_sends_one_email_per_recipient()
     {
         var (host, api, roundId, _) = await LaunchAsync();
