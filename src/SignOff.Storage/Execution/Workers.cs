@@ -77,7 +77,6 @@ public sealed class Workers(
         TimeSpan retryIn;
         try
         {
-            using var _ = new HandedOver(handoff, message);
             if (await HandleEffectAsync(message, cancellationToken))
             {
                 return;
@@ -95,14 +94,12 @@ public sealed class Workers(
             logger.LogError(ex, "Effects of {TriggerId} for round {RoundId} failed; queued to retry", message.TriggerId, message.RoundId);
             retryIn = WorkQueue<EffectMessage>.DefaultVisibilityTimeout;
         }
+        finally
+        {
+            handoff.Release(message); // no longer this process's to dispatch
+        }
 
         await handoff.Queue.SendAsync(message, retryIn, cancellationToken);
-    }
-
-    /// <summary>Tells the handoff when a row is no longer this process's to dispatch.</summary>
-    private readonly struct HandedOver(EffectHandoff handoff, EffectMessage message) : IDisposable
-    {
-        public void Dispose() => handoff.Release(message);
     }
 
     /// <summary>How many effects messages are dispatched at once: rows are independent, and an SMTP or webhook wait should not hold up the rest.</summary>

@@ -22,16 +22,26 @@ public sealed partial class DurabilityTests
         var host = new SignOffFactory(prefix);
         var api = host.Api();
         await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var form = new MultipartFormDataContent
+        var round = await LaunchOnAsync(api);
+        return (host, api, round.GetProperty("roundId").GetString()!, round);
+    }
+
+    /// <summary>Launches the test round through the API of a host set up by the caller.</summary>
+    private static async Task<JsonElement> LaunchOnAsync(HttpClient api)
+    {
+        using var form = new MultipartFormDataContent
         {
             { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
             { new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()), "draft", "draft.pdf" },
         };
         var response = await api.PostAsync("/api/rounds", form, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var round = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        return (host, api, round.GetProperty("roundId").GetString()!, round);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
+
+    /// <summary>The host's workers as they would be some real time from now (the round clock unmoved).</summary>
+    private static Workers WorkersLater(SignOffFactory host, TimeSpan by) =>
+        ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + by)));
 
     [Fact]
     public async Task A_crash_between_commit_and_dispatch_still_sends_each_email_once()
@@ -56,14 +66,14 @@ public sealed partial class DurabilityTests
         Assert.Equal(0, await host.Workers.SweepOutboxAsync(100, Ct));
 
         // ...then the sweeper finds the stranded outbox row, and dispatch follows.
-        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(2))));
+        var later = WorkersLater(host, TimeSpan.FromMinutes(2));
         Assert.Equal(1, await later.SweepOutboxAsync(100, Ct));
         await host.DrainAsync(Ct);
         var sent = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(sent);
 
         // Sweeping and dispatching again sends nothing more.
-        await ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromHours(3))))
+        await WorkersLater(host, TimeSpan.FromHours(3))
             .SweepOutboxAsync(100, Ct);
         await host.Workers.HandleEffectAsync(new EffectMessage(roundId, "crash-decision"), Ct);
         await host.DrainAsync(Ct);
@@ -89,14 +99,7 @@ public sealed partial class DurabilityTests
             settledMeanwhile = await host.Workers.SweepTimersAsync(100, Ct);
             clock.Set(launchedAt);
         };
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
-            { new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()), "draft", "draft.pdf" },
-        };
-        var response = await api.PostAsync("/api/rounds", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var roundId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+        var roundId = (await LaunchOnAsync(api)).GetProperty("roundId").GetString()!;
         Assert.Equal(0, settledMeanwhile);
 
         // Every timer the round holds still has its entry...
@@ -141,7 +144,7 @@ public sealed partial class DurabilityTests
         Assert.True(await GhostIndexedAsync());
 
         // Three minutes later in real time (the round clock has not moved): debris, and cleared.
-        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(3))));
+        var later = WorkersLater(host, TimeSpan.FromMinutes(3));
         Assert.Equal(1, await later.SweepTimersAsync(100, Ct));
         Assert.False(await GhostIndexedAsync());
     }
@@ -174,14 +177,7 @@ public sealed partial class DurabilityTests
         host.Services.GetRequiredService<WorkQueue<EffectMessage>>().Sent += () => Interlocked.Increment(ref queued);
         using var api = host.Api();
         await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
-            { new ByteArrayContent("%PDF-1.4\n%%EOF\n"u8.ToArray()), "draft", "draft.pdf" },
-        };
-        var response = await api.PostAsync("/api/rounds", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var roundId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+        var roundId = (await LaunchOnAsync(api)).GetProperty("roundId").GetString()!;
 
         var store = host.Services.GetRequiredService<TableRoundStore>();
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -203,7 +199,7 @@ public sealed partial class DurabilityTests
         using var __ = api;
         var triggerId = (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId;
         var handoff = host.Services.GetRequiredService<EffectHandoff>();
-        var later = ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(5))));
+        var later = WorkersLater(host, TimeSpan.FromMinutes(5));
 
         // Handed over in-process and still in the local queue behind a burst: not stranded.
         handoff.OpenLocal();
