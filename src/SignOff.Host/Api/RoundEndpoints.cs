@@ -42,7 +42,7 @@ public static class RoundEndpoints
     }
 
     /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
-    public sealed record Deps(RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
 
     public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
 
@@ -83,8 +83,8 @@ public static class RoundEndpoints
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> GetAsync(string roundId, Deps d, CancellationToken ct) =>
-        await d.Store.LoadAsync(roundId, ct) is { } stored
-            ? TypedResults.Ok(RoundView.From(stored.State))
+        await d.Engine.LoadAsync(roundId, ct) is { } stored
+            ? TypedResults.Ok(RoundView.From(stored))
             : Problems.NotFound($"There is no round '{roundId}'.");
 
     private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(string roundId, Deps d, CancellationToken ct, long from = 1, int max = 100)
@@ -94,21 +94,21 @@ public static class RoundEndpoints
             return Problems.BadRequest("bad-page", "'from' starts at 1 and 'max' is 1 to 1000.");
         }
 
-        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        if (await d.Engine.LoadAsync(roundId, ct) is not { } stored)
         {
             return Problems.NotFound($"There is no round '{roundId}'.");
         }
 
         var events = await d.Store.ReadEventsAsync(roundId, from, max, ct);
         var views = events.Select(e => new EventView(e.Sequence, e.Event.GetType().Name, e.Event.At, e.Event.TriggerId, e.Event)).ToList();
-        var next = views.Count > 0 && views[^1].Sequence < stored.State.EventCount ? views[^1].Sequence + 1 : (long?)null;
+        var next = views.Count > 0 && views[^1].Sequence < stored.EventCount ? views[^1].Sequence + 1 : (long?)null;
         return TypedResults.Ok(new EventPage(views, next));
     }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DocumentAsync(string roundId, string sha256, Deps d, CancellationToken ct)
     {
-        var stored = await d.Store.LoadAsync(roundId, ct);
-        if (stored?.State.FindDocument(sha256) is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
+        var stored = await d.Engine.LoadAsync(roundId, ct);
+        if (stored?.FindDocument(sha256) is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
         {
             return Problems.NotFound("This round has no document with that SHA-256.");
         }
@@ -117,8 +117,8 @@ public static class RoundEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompletionPackAsync(string roundId, Deps d, CancellationToken ct) =>
-        await d.Store.LoadAsync(roundId, ct) is { } stored
-            ? TypedResults.File(Documents.CompletionPack.Render(stored.State, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored.State))
+        await d.Engine.LoadAsync(roundId, ct) is { } stored
+            ? TypedResults.File(Documents.CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored))
             : Problems.NotFound($"There is no round '{roundId}'.");
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)

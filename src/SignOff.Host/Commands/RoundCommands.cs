@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Storage.Blobs;
-using SignOff.Storage.Rounds;
 
 namespace SignOff.Host.Commands;
 
@@ -70,7 +69,7 @@ public sealed record Upload(string FileName, long Length, Func<Stream> Open)
 /// behind. Blobs are content-addressed, so the rare race where the round moves between that
 /// check and the commit leaves at worst an unreferenced blob, never a reference to a missing one.
 /// </remarks>
-public sealed class RoundCommands(RoundRunner runner, RoundProcess process, TableRoundStore store, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time,
+public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time,
     ILogger<RoundCommands> logger)
 {
     /// <summary>The largest definition or roster accepted.</summary>
@@ -140,8 +139,8 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
             return CommandFailure.BadRequest("missing-file", "Choose a PDF or Word file.", field);
         }
 
-        var stored = await store.LoadAsync(roundId, ct);
-        if (stored is null)
+        var round = await engine.LoadAsync(roundId, ct);
+        if (round is null)
         {
             return CommandFailure.From(new RoundDecision.Rejected(RejectionCode.RoundNotFound, $"There is no round '{roundId}'."));
         }
@@ -153,8 +152,8 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
         }
 
         var doc = new DocumentRef(check.Sha256!, file.FileName, check.Length, check.ContentType!);
-        var trigger = make(doc, stored.State);
-        if (process.Decide(stored.State, trigger, time.GetUtcNow()) is RoundDecision.Rejected refused)
+        var trigger = make(doc, round);
+        if (process.Decide(round, trigger, time.GetUtcNow()) is RoundDecision.Rejected refused)
         {
             return CommandFailure.From(refused) with { Field = field };
         }
@@ -173,7 +172,7 @@ public sealed class RoundCommands(RoundRunner runner, RoundProcess process, Tabl
         var trigger = make(null); // for the log only: its type, id and partner do not depend on the state
         var partnerId = trigger.GetType().GetProperty("PartnerId")?.GetValue(trigger) as string;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RoundId"] = roundId, ["PartnerId"] = partnerId, ["TriggerId"] = trigger.TriggerId });
-        var decision = await runner.RunAsync(roundId, make, ct);
+        var decision = await engine.RunAsync(roundId, make, ct);
         switch (decision)
         {
             case RoundDecision.Accepted a:

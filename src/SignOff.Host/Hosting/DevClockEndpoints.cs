@@ -1,7 +1,6 @@
 using System.Xml;
 using SignOff.Host.Api;
 using SignOff.Storage;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Host.Hosting;
 
@@ -53,12 +52,7 @@ public static class DevClockEndpoints
             }
 
             await clock.SaveAsync(services.GetRequiredService<StorageClients>().Timers, ct);
-            var workers = services.GetRequiredService<Workers>();
-            var fired = 0;
-            for (int batch; (batch = await workers.SweepTimersAsync(100, ct)) > 0 && fired < 10_000;)
-            {
-                fired += batch;
-            }
+            var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(ct);
 
             return Results.Ok(new ClockState(clock.GetUtcNow(), fired));
         }).ExcludeFromDescription().DisableAntiforgery();

@@ -8,6 +8,7 @@ using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
 using SignOff.Host.Commands;
+using SignOff.Host.Durable;
 using SignOff.Host.Mail;
 using SignOff.Host.Pages;
 using SignOff.Host.Webhooks;
@@ -17,6 +18,8 @@ using SignOff.Storage.Blobs;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
+using SignOff.Workflow.Effects;
+using SignOff.Workflow.Time;
 
 namespace SignOff.Host.Hosting;
 
@@ -99,7 +102,25 @@ public static class SignOffHosting
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         services.AddSingleton<EffectDispatcher>();
         services.AddSingleton<Workers>();
-        services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<RoundRunner>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TableRoundStore>(),
+        if (options.Engine == EngineKind.Durable)
+        {
+            services.AddSingleton(storage);
+            services.AddSingleton(config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions());
+            services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), TimeProvider.System));
+            services.AddSingleton(EffectRetryPolicy.Default);
+            services.AddSingleton<IRoundProjection, TableRoundProjection>();
+            services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
+            services.AddSingleton<LocalDurableRuntime>();
+            services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
+            services.AddSingleton<DurableRoundEngine>();
+            services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+        }
+        else
+        {
+            services.AddSingleton<IRoundEngine, TableRoundEngine>();
+        }
+
+        services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoundCommands>>()));
         services.AddSingleton<RoundEndpoints.Deps>();
@@ -110,7 +131,11 @@ public static class SignOffHosting
         services.AddSingleton<ApiKeyFilter>();
         if (options.RunWorkers)
         {
-            services.AddHostedService<WorkerService>();
+            if (options.Engine == EngineKind.Tables)
+            {
+                services.AddHostedService<WorkerService>();
+            }
+
             services.AddHostedService<WebhookWorker>();
         }
 
@@ -140,6 +165,7 @@ public static class SignOffHosting
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new BlobKeyRepository(sp.GetRequiredService<StorageClients>().DataProtectionKeys)));
         services.AddProblemDetails();
+        services.AddExceptionHandler<RoundBusyHandler>();
         services.AddAntiforgery();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.AddOpenApi();

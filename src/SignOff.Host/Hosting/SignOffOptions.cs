@@ -15,6 +15,9 @@ public sealed record SignOffOptions
     /// <summary>How long an officer's link stays valid.</summary>
     public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
 
+    /// <summary>Which engine runs rounds: SignOff's own tables and queues (the default while the move is under way), or Durable Task.</summary>
+    public Durable.EngineKind Engine { get; init; } = Durable.EngineKind.Tables;
+
     /// <summary>Run the queue pollers and sweepers in-process (off under the Functions host).</summary>
     public bool RunWorkers { get; init; } = true;
 

@@ -30,7 +30,7 @@ public static class CoordinatorPages
     };
 
     /// <summary>The services the pages use.</summary>
-    public sealed record Deps(RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
 
     public static void MapCoordinatorPages(this IEndpointRouteBuilder app)
     {
@@ -99,12 +99,12 @@ public static class CoordinatorPages
 
     private static async Task<IResult> RoundPageAsync(HttpContext http, Deps d, string roundId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
     {
-        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        if (await d.Engine.LoadAsync(roundId, ct) is not { } stored)
         {
             return await NotFoundAsync(http, d);
         }
 
-        var state = stored.State;
+        var state = stored;
         var timeline = await TimelineAsync(d.Store, state, null, ct);
         return await d.Pages.RenderAsync<RoundPage>(http, new RoundModel(state, LondonTime.DateOf(d.Time.GetUtcNow()), timeline, [.. d.Commands.Routes.Ids],
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
@@ -112,13 +112,13 @@ public static class CoordinatorPages
 
     private static async Task<IResult> PartnerPageAsync(HttpContext http, Deps d, string roundId, string partnerId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
     {
-        if (await d.Store.LoadAsync(roundId, ct) is not { } stored || stored.State.FindPartner(partnerId) is not { } partner)
+        if (await d.Engine.LoadAsync(roundId, ct) is not { } stored || stored.FindPartner(partnerId) is not { } partner)
         {
             return await NotFoundAsync(http, d);
         }
 
-        var timeline = await TimelineAsync(d.Store, stored.State, partnerId, ct);
-        return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored.State, partner, LondonTime.DateOf(d.Time.GetUtcNow()), timeline,
+        var timeline = await TimelineAsync(d.Store, stored, partnerId, ct);
+        return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored, partner, LondonTime.DateOf(d.Time.GetUtcNow()), timeline,
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
     }
 
@@ -139,8 +139,8 @@ public static class CoordinatorPages
 
     private static async Task<IResult> DocumentAsync(string roundId, string sha256, HttpContext http, Deps d, CancellationToken ct)
     {
-        var stored = await d.Store.LoadAsync(roundId, ct);
-        var name = stored?.State.FindDocument(sha256)?.FileName;
+        var stored = await d.Engine.LoadAsync(roundId, ct);
+        var name = stored?.FindDocument(sha256)?.FileName;
         if (name is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
         {
             return await NotFoundAsync(http, d);
@@ -152,13 +152,13 @@ public static class CoordinatorPages
 
     private static async Task<IResult> CompletionPackAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
     {
-        if (await d.Store.LoadAsync(roundId, ct) is not { } stored)
+        if (await d.Engine.LoadAsync(roundId, ct) is not { } stored)
         {
             return await NotFoundAsync(http, d);
         }
 
         PageResult.SecurityHeaders(http.Response);
-        return Results.File(CompletionPack.Render(stored.State, d.Time.GetUtcNow()), "application/pdf", CompletionPack.FileName(stored.State));
+        return Results.File(CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", CompletionPack.FileName(stored));
     }
 
     private static async Task<IResult> ReviseAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
@@ -224,8 +224,8 @@ public static class CoordinatorPages
     private static async Task<IResult> PartnerActionAsync(string roundId, string partnerId, string action, HttpContext http, Deps d, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        var stored = await d.Store.LoadAsync(roundId, ct);
-        if (stored?.State.FindPartner(partnerId) is not { } partner)
+        var stored = await d.Engine.LoadAsync(roundId, ct);
+        if (stored?.FindPartner(partnerId) is not { } partner)
         {
             return await NotFoundAsync(http, d);
         }
@@ -253,7 +253,7 @@ public static class CoordinatorPages
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
                 break;
             case "decision":
-                var (decision, decisionErrors) = Forms.Decision(form, partner, stored.State.CurrentVersion.Number, triggerId, by, needsEvidence: true);
+                var (decision, decisionErrors) = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);
                 read = (decision, decisionErrors, "decision", "meetingDate");
                 break;
             case "delegate":

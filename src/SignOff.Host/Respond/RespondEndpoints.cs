@@ -15,7 +15,7 @@ namespace SignOff.Host.Respond;
 public static class RespondEndpoints
 {
     /// <summary>The services the officer's page uses.</summary>
-    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
 
     public static void MapRespond(this IEndpointRouteBuilder app)
     {
@@ -174,17 +174,17 @@ public static class RespondEndpoints
     private static async Task<(ResponseLink?, RoundState?, PartnerState?)> ResolveAsync(string token, Deps d, CancellationToken ct)
     {
         var link = await d.Links.ResolveAsync(token, ct);
-        if (link is null || await d.Store.LoadAsync(link.RoundId, ct) is not { } stored)
+        if (link is null || await d.Engine.LoadAsync(link.RoundId, ct) is not { } stored)
         {
             return (null, null, null);
         }
 
-        var partner = stored.State.FindPartner(link.PartnerId);
+        var partner = stored.FindPartner(link.PartnerId);
         var valid = partner is { IsRemaining: true }
-            && !stored.State.IsClosed
+            && !stored.IsClosed
             && string.Equals(partner.Officer.Email, link.OfficerEmail, StringComparison.OrdinalIgnoreCase)
-            && link.Version >= stored.State.MaterialBaseVersion;
-        return valid ? (link, stored.State, partner) : (null, null, null);
+            && link.Version >= stored.MaterialBaseVersion;
+        return valid ? (link, stored, partner) : (null, null, null);
     }
 
     private static Task<IResult> InvalidAsync(HttpContext http, Deps d) =>

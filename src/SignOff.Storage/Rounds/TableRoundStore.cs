@@ -123,42 +123,13 @@ public sealed class TableRoundStore(TableClient table)
     {
         var roundId = accepted.State.RoundId;
         var actions = new List<TableTransactionAction>();
-
-        var stateGroups = ChunkedText.Split(RoundJson.Serialize(accepted.State));
-        var head = new TableEntity(roundId, StateRow)
-        {
-            ["overflow"] = stateGroups.Count - 1,
-            ["status"] = RoundProcess.Kebab(accepted.State.Status),
-            ["eventCount"] = accepted.State.EventCount,
-            ["title"] = accepted.State.Agreement.Title,
-            ["reference"] = accepted.State.Agreement.Reference,
-            ["deadline"] = accepted.State.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
-        ChunkedText.Write(head, stateGroups[0]);
+        var (head, more) = StateRows(accepted.State);
         actions.Add(previous is null
             ? new TableTransactionAction(TableTransactionActionType.Add, head)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, previous.ETag));
-        for (var i = 1; i < stateGroups.Count; i++)
-        {
-            var more = new TableEntity(roundId, $"{StateRow}:{i}");
-            ChunkedText.Write(more, stateGroups[i]);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, more));
-        }
-
+        actions.AddRange(more.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, m)));
         var firstSequence = accepted.State.EventCount - accepted.Events.Count + 1;
-        var eventGroups = ChunkedText.Split(RoundJson.Serialize(accepted.Events));
-        for (var i = 0; i < eventGroups.Count; i++)
-        {
-            // One transition's events share a row; a very large transition spills into ".1", ".2", ….
-            var row = new TableEntity(roundId, EventRowKey(firstSequence) + (i == 0 ? "" : $".{i}"))
-            {
-                ["triggerId"] = triggerId,
-                ["count"] = accepted.Events.Count,
-                ["parts"] = eventGroups.Count,
-            };
-            ChunkedText.Write(row, eventGroups[i]);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
-        }
+        actions.AddRange(EventRows(roundId, triggerId, firstSequence, accepted.Events).Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
 
         if (!accepted.Effects.IsEmpty)
         {
@@ -196,6 +167,90 @@ public sealed class TableRoundStore(TableClient table)
         catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict)
         {
             throw new RoundConcurrencyException(roundId, ex);
+        }
+    }
+
+    /// <summary>
+    /// Records, for the read side, a transition the round entity committed: its events, and the
+    /// snapshot unless a later one is already recorded.
+    /// </summary>
+    /// <remarks>
+    /// Idempotent by round and sequence (event rows are keyed by their first sequence number and
+    /// written whole), and never backwards: the snapshot is replaced only by one with more events,
+    /// under the ETag read, so two transitions' effects recorded out of order leave the later one.
+    /// </remarks>
+    public async Task ProjectAsync(string triggerId, RoundState state, IReadOnlyList<RoundEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(events);
+        var roundId = state.RoundId;
+        var firstSequence = state.EventCount - events.Count + 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            var actions = EventRows(roundId, triggerId, firstSequence, events)
+                .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(roundId, StateRow, select: ["eventCount"], cancellationToken: cancellationToken);
+            var recorded = current.HasValue && current.Value is { } row ? row.GetInt64("eventCount") ?? 0 : -1;
+            if (recorded < state.EventCount)
+            {
+                var (head, more) = StateRows(state);
+                actions.Add(recorded < 0
+                    ? new TableTransactionAction(TableTransactionActionType.Add, head)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, current.Value!.ETag));
+                actions.AddRange(more.Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, m)));
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.Conflict && attempt < 20)
+            {
+                // Another transition of the round was recorded in between: look again.
+            }
+        }
+    }
+
+    /// <summary>A snapshot's rows: the head, with the headline columns lists read, and any overflow.</summary>
+    private static (TableEntity Head, IReadOnlyList<TableEntity> More) StateRows(RoundState state)
+    {
+        var groups = ChunkedText.Split(RoundJson.Serialize(state));
+        var head = new TableEntity(state.RoundId, StateRow)
+        {
+            ["overflow"] = groups.Count - 1,
+            ["status"] = RoundProcess.Kebab(state.Status),
+            ["eventCount"] = state.EventCount,
+            ["title"] = state.Agreement.Title,
+            ["reference"] = state.Agreement.Reference,
+            ["deadline"] = state.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        ChunkedText.Write(head, groups[0]);
+        var more = new List<TableEntity>();
+        for (var i = 1; i < groups.Count; i++)
+        {
+            var row = new TableEntity(state.RoundId, $"{StateRow}:{i}");
+            ChunkedText.Write(row, groups[i]);
+            more.Add(row);
+        }
+
+        return (head, more);
+    }
+
+    /// <summary>One transition's events share a row; a very large transition spills into ".1", ".2", ….</summary>
+    private static IEnumerable<TableEntity> EventRows(string roundId, string triggerId, long firstSequence, IReadOnlyList<RoundEvent> events)
+    {
+        var groups = ChunkedText.Split(RoundJson.Serialize(events));
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var row = new TableEntity(roundId, EventRowKey(firstSequence) + (i == 0 ? "" : $".{i}"))
+            {
+                ["triggerId"] = triggerId,
+                ["count"] = events.Count,
+                ["parts"] = groups.Count,
+            };
+            ChunkedText.Write(row, groups[i]);
+            yield return row;
         }
     }
 

@@ -1,0 +1,58 @@
+namespace SignOff.Host.Durable;
+
+/// <summary>Which engine runs rounds (section <c>SignOff:Engine</c>).</summary>
+public enum EngineKind
+{
+    /// <summary>SignOff's own table store, queues and sweepers (being retired).</summary>
+    Tables,
+
+    /// <summary>The Durable Task Framework worker over Azure Storage: an entity per round, orchestrations for effects and time.</summary>
+    Durable,
+}
+
+/// <summary>
+/// The local Durable Task runtime's settings (section <c>Durable</c>), tuned for a laptop and for
+/// tests; each default says what it costs.
+/// </summary>
+public sealed record DurableOptions
+{
+    /// <summary>The task hub (letters and digits, 3–45, starting with a letter); the storage prefix is appended.</summary>
+    public string TaskHub { get; init; } = "signoff";
+
+    /// <summary>Control-queue partitions: how many hosts can share the work (one partition is owned by one host at a time).</summary>
+    /// <remarks>Each partition is a queue polled while idle, so each costs idle transactions; 4 lets four hosts share a hub.</remarks>
+    public int PartitionCount { get; init; } = 4;
+
+    /// <summary>
+    /// The longest an idle queue waits between polls. The backend polls at once while there is
+    /// work and backs off towards this when idle: the first request after a quiet spell waits up
+    /// to this long for its entity to be picked up. Durable Functions' default is 30 s (an officer
+    /// would wait up to half a minute for a page after lunch); 1 s here costs about one poll per
+    /// queue per second while idle.
+    /// </summary>
+    public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a message taken by a process that then dies stays hidden before another process
+    /// (or the restarted one) takes it. The default is 5 minutes; 30 s bounds how long in-flight
+    /// work waits after a crash, at the cost of a message being taken twice if one work item runs
+    /// longer than this (the framework renews while it is alive).
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest single durable timer; longer waits are chained timers (the SDK's default is 3 days).</summary>
+    public TimeSpan MaximumTimerInterval { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>How long a person's request waits for the round to confirm a trigger before answering 503.</summary>
+    public TimeSpan ConfirmTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Activities run at once in this process (emails, webhook fan-outs, read-side writes).</summary>
+    public int MaxConcurrentActivities { get; init; } = 16;
+
+    /// <summary>The task hub name for a storage prefix.</summary>
+    public string TaskHubFor(string prefix)
+    {
+        var name = new string([.. (TaskHub + prefix).Where(char.IsAsciiLetterOrDigit)]);
+        return name.Length > 45 ? name[..45] : name;
+    }
+}

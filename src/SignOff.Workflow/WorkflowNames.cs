@@ -1,0 +1,53 @@
+namespace SignOff.Workflow;
+
+/// <summary>
+/// The names the workflow classes are registered under, in both hosts.
+/// </summary>
+/// <remarks>
+/// These names are stored in the task hub (history, queued messages, entity ids): renaming one
+/// strands every in-flight instance that carries the old name. Add new names; never change these.
+/// </remarks>
+public static class WorkflowNames
+{
+    /// <summary>The round entity (entity names are lower-cased by the framework).</summary>
+    public const string RoundEntity = "round";
+
+    /// <summary>Records a transition for the read side and performs its effects.</summary>
+    public const string RoundEffects = "RoundEffects";
+
+    /// <summary>Wakes a round at an instant.</summary>
+    public const string RoundAlarm = "RoundAlarm";
+
+    /// <summary>Writes a transition to the read side.</summary>
+    public const string RecordTransition = "RecordTransition";
+
+    /// <summary>Performs one effect (an email, a webhook fan-out).</summary>
+    public const string PerformEffect = "PerformEffect";
+
+    /// <summary>The round entity's operations.</summary>
+    public static class Operations
+    {
+        /// <summary>Apply a <see cref="SignOff.Core.Rounds.RoundTrigger"/>.</summary>
+        public const string Apply = "apply";
+
+        /// <summary>Fire every timer that is due.</summary>
+        public const string Tick = "tick";
+    }
+
+    /// <summary>The round entity's instance id for a round.</summary>
+    public static Microsoft.DurableTask.Entities.EntityInstanceId RoundEntityId(string roundId) => new(RoundEntity, roundId);
+
+    /// <summary>The effects orchestration of a round's transition.</summary>
+    /// <remarks>
+    /// Deterministic on purpose: the Azure Storage backend sends an entity's outgoing messages
+    /// before it checkpoints the entity, so a crash in between makes the entity run the batch again
+    /// and send the start again; with the same instance id the second start finds the instance and
+    /// is dropped, so a transition's effects are never started twice.
+    /// </remarks>
+    public static string EffectsInstanceId(string roundId, long transition) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"effects:{roundId}:{transition}");
+
+    /// <summary>The alarm orchestration that wakes a round at an instant (same instant, same alarm).</summary>
+    public static string AlarmInstanceId(string roundId, DateTimeOffset wakeAt) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"alarm:{roundId}:{wakeAt.UtcTicks}");
+}
