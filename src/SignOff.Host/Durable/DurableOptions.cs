@@ -49,6 +49,9 @@ public sealed record DurableOptions
     /// <summary>Activities run at once in this process (emails, webhook fan-outs, read-side writes).</summary>
     public int MaxConcurrentActivities { get; init; } = 16;
 
+    /// <summary>The waits between attempts of an effect (an email, a webhook fan-out); null for <c>EffectRetryPolicy.Default</c> (about eight hours).</summary>
+    public TimeSpan[]? EffectRetryDelays { get; init; }
+
     /// <summary>The task hub name for a storage prefix.</summary>
     public string TaskHubFor(string prefix)
     {

@@ -34,7 +34,7 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private readonly DurableOptions options;
     private readonly TaskHubWorker worker;
-    private bool started;
+    private int started;
 
     public LocalDurableRuntime(IServiceProvider services, StorageOptions storage, DurableOptions options, ILoggerFactory loggers)
     {
@@ -48,7 +48,9 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
             StorageAccountClientProvider = !string.IsNullOrWhiteSpace(storage.ConnectionString)
                 ? new StorageAccountClientProvider(storage.ConnectionString)
                 : new StorageAccountClientProvider(storage.AccountName ?? throw new InvalidOperationException("Storage is not configured."), new DefaultAzureCredential()),
-            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
+            // Unique per runtime, not per process: partition leases are balanced between worker ids,
+            // and two runtimes in one process (tests) must not pass for one worker.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}",
             PartitionCount = options.PartitionCount,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             UseAppLease = false,
@@ -108,23 +110,19 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
             await next();
         });
         await worker.StartAsync();
-        started = true;
+        Interlocked.Exchange(ref started, 1);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (started)
+        // Once, whichever comes first: the host stopping its services, or the container disposing them.
+        if (Interlocked.Exchange(ref started, 0) == 1)
         {
-            started = false;
             await worker.StopAsync(isForced: true);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None);
-        worker.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     /// <summary>The framework's factory shape: a name and a way to make one.</summary>
     private sealed class Named<T> : ObjectCreator<T>

@@ -105,9 +105,10 @@ public static class SignOffHosting
         if (options.Engine == EngineKind.Durable)
         {
             services.AddSingleton(storage);
-            services.AddSingleton(config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions());
+            var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
+            services.AddSingleton(durable);
             services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), TimeProvider.System));
-            services.AddSingleton(EffectRetryPolicy.Default);
+            services.AddSingleton(durable.EffectRetryDelays is { Length: > 0 } delays ? new EffectRetryPolicy(delays) : EffectRetryPolicy.Default);
             services.AddSingleton<IRoundProjection, TableRoundProjection>();
             services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
             services.AddSingleton<LocalDurableRuntime>();

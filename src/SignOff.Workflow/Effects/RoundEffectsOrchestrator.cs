@@ -66,13 +66,32 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
 
     private async Task<bool> Retry(RetryContext retry)
     {
-        if (retry.LastFailure.IsCausedBy<EffectRefusedException>() || retry.LastAttemptNumber > policy.Delays.Count)
+        if (Refused(retry.LastFailure) || retry.LastAttemptNumber > policy.Delays.Count)
         {
             return false;
         }
 
         await retry.OrchestrationContext.CreateTimer(policy.Delays[retry.LastAttemptNumber - 1], retry.CancellationToken);
         return true;
+    }
+
+    /// <summary>True when the failure, or one it wraps, is an <see cref="EffectRefusedException"/>.</summary>
+    /// <remarks>
+    /// By the recorded type name, not <c>TaskFailureDetails.IsCausedBy</c>: that resolves the name
+    /// against every loaded assembly and throws when two define it (SocketException does), which
+    /// would fail the whole orchestration instead of retrying one effect.
+    /// </remarks>
+    private static bool Refused(TaskFailureDetails? failure)
+    {
+        for (; failure is not null; failure = failure.InnerFailure)
+        {
+            if (failure.ErrorType == typeof(EffectRefusedException).FullName)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(RoundEffect effect) => effect switch

@@ -21,7 +21,11 @@ public sealed class RoundAlarmOrchestrator : TaskOrchestrator<AlarmRequest, bool
             await context.CreateTimer(input.WakeAt.UtcDateTime, CancellationToken.None);
         }
 
-        await context.Entities.SignalEntityAsync(WorkflowNames.RoundEntityId(input.RoundId), WorkflowNames.Operations.Tick, input.WakeAt);
+        // The instant goes as the operation's input, boxed: passed bare, a DateTimeOffset converts
+        // implicitly to SignalEntityOptions and makes this a *scheduled* signal, which the backend
+        // re-queues to itself around its due time instead of delivering (seen on Azurite).
+        object rang = input.WakeAt;
+        await context.Entities.SignalEntityAsync(WorkflowNames.RoundEntityId(input.RoundId), WorkflowNames.Operations.Tick, input: rang);
         return true;
     }
 }

@@ -74,6 +74,13 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
     /// <summary>Runs the background work until nothing is left to do.</summary>
     public async Task DrainAsync(CancellationToken ct)
     {
+        if (Services.GetService<SignOff.Host.Durable.DurableRoundEngine>() is { } durable)
+        {
+            // The Durable Task worker runs in the host: wait for every transition's effects.
+            Assert.True(await durable.SettleAsync(TimeSpan.FromMinutes(2), ct), "The rounds' effects did not settle within two minutes.");
+            return;
+        }
+
         for (var i = 0; i < 50; i++)
         {
             var handled = await Workers.PollTriggersAsync(32, ct) + await Workers.PollEffectsAsync(32, ct);
