@@ -15,7 +15,7 @@ public static class WorkflowTelemetry
 
     public static readonly ActivitySource Source = new(Name);
 
-    public static readonly Meter Meter = new(Name + ".Workflow");
+    public static readonly Meter Meter = new(Name);
 
     /// <summary>Triggers decided by round entities, by trigger type and outcome.</summary>
     public static readonly Counter<long> Transitions = Meter.CreateCounter<long>("signoff.round.transitions", description: "Round transitions decided, by trigger and outcome.");

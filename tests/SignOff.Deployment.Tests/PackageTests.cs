@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using SignOff.Storage;
-using SignOff.Storage.Execution;
 
 [assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
@@ -55,7 +53,7 @@ public sealed class PackageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Host_json_names_the_executable_forwards_http_and_matches_the_local_queue_settings()
+    public void Host_json_names_the_executable_and_forwards_http()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "host.json")));
         var host = hostJson.RootElement;
@@ -66,10 +64,7 @@ public sealed class PackageTests : IAsyncLifetime
         Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the custom handler is not executable");
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
         Assert.Equal("", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        var queues = host.GetProperty("extensions").GetProperty("queues");
-        Assert.Equal(WorkQueue<EffectMessage>.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
-        Assert.Equal(WorkQueue<EffectMessage>.DefaultVisibilityTimeout, TimeSpan.Parse(queues.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
+        Assert.False(host.GetProperty("extensions").TryGetProperty("queues", out _), "no queue triggers of ours remain: rounds run on Durable Task");
         Assert.True(File.Exists(Path.Combine(root, "workflows", "governance", "cabinet.yaml")), "the governance routes are not in the package");
     }
 
@@ -77,12 +72,8 @@ public sealed class PackageTests : IAsyncLifetime
     public void Every_function_json_is_valid_and_binds_what_the_app_uses()
     {
         var functions = Functions();
-        Assert.Contains("RoundTriggers", functions.Keys);
-        Assert.Contains("Effects", functions.Keys);
         Assert.Contains("Sweep", functions.Keys);
         Assert.Contains("Digests", functions.Keys);
-        var clients = new StorageOptions { ConnectionString = "UseDevelopmentStorage=true" }.CreateClients();
-        var queueNames = new[] { clients.RoundTriggers.Name, clients.Effects.Name };
         foreach (var (name, bindings) in functions)
         {
             var trigger = bindings.Single(b => b.GetProperty("direction").GetString() == "in");
@@ -93,11 +84,6 @@ public sealed class PackageTests : IAsyncLifetime
                     Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
                     Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
                     Assert.DoesNotContain("{*", trigger.GetProperty("route").GetString()!.Split('/')[0], StringComparison.Ordinal);
-                    break;
-                case "queueTrigger":
-                    Assert.Contains(trigger.GetProperty("queueName").GetString(), queueNames);
-                    Assert.Equal("SignOffStorage", trigger.GetProperty("connection").GetString());
-                    Assert.Equal("message", trigger.GetProperty("name").GetString());
                     break;
                 case "timerTrigger":
                     Assert.Equal(6, trigger.GetProperty("schedule").GetString()!.Split(' ').Length);

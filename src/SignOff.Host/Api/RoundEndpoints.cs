@@ -99,6 +99,7 @@ public static class RoundEndpoints
             return Problems.NotFound($"There is no round '{roundId}'.");
         }
 
+        await d.Store.CatchUpAsync(roundId, stored.EventCount, TimeSpan.FromSeconds(5), ct);
         var events = await d.Store.ReadEventsAsync(roundId, from, max, ct);
         var views = events.Select(e => new EventView(e.Sequence, e.Event.GetType().Name, e.Event.At, e.Event.TriggerId, e.Event)).ToList();
         var next = views.Count > 0 && views[^1].Sequence < stored.EventCount ? views[^1].Sequence + 1 : (long?)null;

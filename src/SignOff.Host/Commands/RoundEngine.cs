@@ -24,9 +24,15 @@ public interface IRoundEngine
     /// <summary>The round as it stands now, or null when there is no such round.</summary>
     Task<RoundState?> LoadAsync(string roundId, CancellationToken cancellationToken);
 
-    /// <summary>Fires every timer due by the round clock, in every round, and waits for them (the development clock's move).</summary>
+    /// <summary>Fires every timer due by the round clock, in every round, and waits for them.</summary>
+    /// <param name="clockMoved">The development clock was moved: every open round sets its alarm again from the new time.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>How many timers fired.</returns>
-    Task<int> FireDueTimersAsync(CancellationToken cancellationToken);
+    /// <remarks>
+    /// Alarms fire timers on their own; this is for a moved development clock, and a safety net
+    /// (the Functions host's sweep) should an alarm ever be lost.
+    /// </remarks>
+    Task<int> FireDueTimersAsync(bool clockMoved, CancellationToken cancellationToken);
 }
 
 /// <summary>A round did not confirm a trigger in time: nothing is known to be lost, and sending the same trigger id again is safe.</summary>

@@ -13,7 +13,7 @@ public sealed class TableRoundEngine(RoundRunner runner, TableRoundStore store, 
     public async Task<RoundState?> LoadAsync(string roundId, CancellationToken cancellationToken) =>
         (await store.LoadAsync(roundId, cancellationToken))?.State;
 
-    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    public async Task<int> FireDueTimersAsync(bool clockMoved, CancellationToken cancellationToken)
     {
         var fired = 0;
         for (int batch; (batch = await workers.SweepTimersAsync(100, cancellationToken)) > 0 && fired < 10_000;)

@@ -4,6 +4,7 @@ using DurableTask.Core;
 using DurableTask.Core.Entities;
 using SignOff.Core.Rounds;
 using SignOff.Host.Commands;
+using SignOff.Storage.Rounds;
 using SignOff.Workflow;
 using SignOff.Workflow.Rounds;
 
@@ -23,11 +24,13 @@ namespace SignOff.Host.Durable;
 /// request sent twice is one message to the backend's de-duplication, and one trigger to the
 /// round's (<see cref="RoundState.ProcessedTriggers"/>) in any case.</para>
 /// </remarks>
-public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess process, TimeProvider time, DurableOptions options, ILogger<DurableRoundEngine> logger)
+public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess process, TableRoundStore readModel, TimeProvider time, DurableOptions options,
+    ILogger<DurableRoundEngine> logger)
     : IRoundEngine
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ListedWithin = TimeSpan.FromSeconds(10);
 
     public async Task<RoundDecision> RunAsync(string roundId, Func<RoundState?, RoundTrigger> make, CancellationToken cancellationToken)
     {
@@ -48,6 +51,11 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
             var now = await LoadRecordAsync(roundId, cancellationToken);
             if (now is not null && now.Applied(trigger.TriggerId))
             {
+                if (trigger is StartRound)
+                {
+                    await AwaitListedAsync(roundId, cancellationToken);
+                }
+
                 return accepted with { State = now.Round };
             }
 
@@ -64,15 +72,29 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
         }
     }
 
+    /// <summary>
+    /// Waits (briefly, bounded) until a new round is on the read side, so the coordinator who
+    /// launched it finds it in the list they are sent back to. Later transitions are not waited
+    /// for: the round's own page reads the entity, and a list a moment behind is no surprise.
+    /// </summary>
+    private async Task AwaitListedAsync(string roundId, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (await readModel.LoadAsync(roundId, cancellationToken) is null && time.GetElapsedTime(started) < ListedWithin)
+        {
+            await Task.Delay(LongestPoll / 2, cancellationToken);
+        }
+    }
+
     public async Task<RoundState?> LoadAsync(string roundId, CancellationToken cancellationToken) =>
         (await LoadRecordAsync(roundId, cancellationToken))?.Round;
 
     /// <remarks>
-    /// Every open round is woken, not only those with something due: a round whose alarm was set
-    /// for a real instant computed before the clock moved must set it again (see
+    /// After a clock move every open round is woken, not only those with something due: a round
+    /// whose alarm was set for a real instant computed before the move must set it again (see
     /// <see cref="SignOff.Workflow.Time.WorkflowClock.ToWall"/>).
     /// </remarks>
-    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    public async Task<int> FireDueTimersAsync(bool clockMoved, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var due = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -89,7 +111,10 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
                 due[record.Round.RoundId] = count;
             }
 
-            await SignalAsync(record.Round.RoundId, WorkflowNames.Operations.Tick, null, Guid.NewGuid());
+            if (count > 0 || clockMoved)
+            {
+                await SignalAsync(record.Round.RoundId, WorkflowNames.Operations.Tick, null, Guid.NewGuid());
+            }
         }
 
         // Wait until every round woken has nothing left due (bounded): the caller expects what

@@ -1,4 +1,3 @@
-using SignOff.Core.Rounds;
 using SignOff.Storage;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
@@ -73,13 +72,6 @@ public sealed class LedgerEffectPerformer(TableRoundStore store, IEnumerable<IEf
         }
 
         await store.CompleteEffectAsync(work.RoundId, effect.EffectId, wall.UtcNow, cancellationToken);
-        logger.LogInformation("Performed effect {EffectId} ({Kind}) for round {RoundId}", effect.EffectId, Describe(effect), work.RoundId);
+        logger.LogInformation("Performed effect {EffectId} ({Kind}) for round {RoundId}", effect.EffectId, PerformEffectActivity.Describe(effect), work.RoundId);
     }
-
-    private static string Describe(RoundEffect effect) => effect switch
-    {
-        SendNotification n => RoundProcess.Kebab(n.Notification.Kind),
-        PublishWebhook w => w.Event.Type,
-        _ => effect.GetType().Name,
-    };
 }

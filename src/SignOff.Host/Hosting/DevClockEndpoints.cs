@@ -52,7 +52,7 @@ public static class DevClockEndpoints
             }
 
             await clock.SaveAsync(services.GetRequiredService<StorageClients>().Timers, ct);
-            var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(ct);
+            var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(clockMoved: true, ct);
 
             return Results.Ok(new ClockState(clock.GetUtcNow(), fired));
         }).ExcludeFromDescription().DisableAntiforgery();

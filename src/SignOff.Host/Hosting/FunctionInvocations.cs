@@ -1,22 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SignOff.Core.Rounds;
+using SignOff.Host.Commands;
 using SignOff.Host.Webhooks;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Host.Hosting;
 
 /// <summary>
-/// The Azure Functions custom-handler invocation contract for the non-HTTP triggers: the host
-/// posts <c>{"Data": {...}, "Metadata": {...}}</c> to <c>/{FunctionName}</c> and reads back
-/// <c>{"Outputs": {}, "Logs": [...], "ReturnValue": null}</c>. A 2xx means done; anything else
-/// makes the host retry the queue message (and poison it after <c>maxDequeueCount</c>).
+/// The Azure Functions custom-handler invocation contract for the timer triggers: the host posts
+/// <c>{"Data": {...}, "Metadata": {...}}</c> to <c>/{FunctionName}</c> and reads back
+/// <c>{"Outputs": {}, "Logs": [...], "ReturnValue": null}</c>.
 /// </summary>
 /// <remarks>
-/// Mapped only under the Functions host (or when <c>Functions:Invocations</c> is set, for the
+/// <para>Rounds run on Durable Task now: the round's entity, effects and alarms need no queue
+/// of ours, so the queue functions are gone. What remains is a safety net: <c>Sweep</c> wakes any
+/// round with a timer due (an alarm lost would otherwise leave it asleep) and sends due webhook
+/// retries; <c>Digests</c> does the same hourly. (This bridge is replaced by the Functions
+/// isolated app with the Durable extension.)</para>
+/// <para>Mapped only under the Functions host (or when <c>Functions:Invocations</c> is set, for the
 /// contract tests). The HTTP functions forward only the app's public paths, so these are not
-/// reachable from outside; and even so, a round-trigger invocation may only wake a round with a
-/// timer, which the round checks is really due — a forged one cannot record anything.
+/// reachable from outside; and a round fires only timers its own clock says are due.</para>
 /// </remarks>
 public static class FunctionInvocations
 {
@@ -37,78 +39,14 @@ public static class FunctionInvocations
     public static void MapFunctionInvocations(this IEndpointRouteBuilder app)
     {
         var functions = app.MapGroup("").ExcludeFromDescription().DisableAntiforgery();
-        functions.MapPost("/RoundTriggers", RoundTriggerAsync);
-        functions.MapPost("/Effects", EffectAsync);
-        functions.MapPost("/Sweep", async (Workers workers, WebhookDispatcher webhooks, CancellationToken ct) =>
+        functions.MapPost("/Sweep", async (IRoundEngine rounds, WebhookDispatcher webhooks, CancellationToken ct) =>
         {
-            var timers = await DrainAsync(() => workers.SweepTimersAsync(100, ct), 100);
-            var stranded = await workers.SweepOutboxAsync(100, ct);
+            var timers = await rounds.FireDueTimersAsync(clockMoved: false, ct);
             var deliveries = await DrainAsync(() => webhooks.SweepAsync(100, ct), 100);
-            return Done($"Sweep: {timers} timer(s) fired, {stranded} stranded outbox row(s) re-dispatched, {deliveries} webhook delivery(ies) attempted.");
+            return Done($"Sweep: {timers} timer(s) fired, {deliveries} webhook delivery(ies) attempted.");
         });
-        functions.MapPost("/Digests", async (Workers workers, CancellationToken ct) =>
-            Done($"Digests: {await DrainAsync(() => workers.SweepTimersAsync(1000, ct), 1000)} due timer(s) fired."));
-    }
-
-    private static async Task<IResult> RoundTriggerAsync(Invocation invocation, Workers workers, ILoggerFactory loggers, CancellationToken ct)
-    {
-        var log = loggers.CreateLogger("SignOff.Functions.RoundTriggers");
-        if (Read<TriggerMessage>(invocation, "message") is not { RoundId: not null, Trigger: not null } message)
-        {
-            return Failed(StatusCodes.Status400BadRequest, "RoundTriggers: the message is not a round trigger; it will be retried, then poisoned.");
-        }
-
-        if (message.Trigger is not FireTimer)
-        {
-            log.LogWarning("Refused a queued {Trigger} for round {RoundId}: only timer wake-ups come through the queue", message.Trigger.GetType().Name, message.RoundId);
-            return Failed(StatusCodes.Status422UnprocessableEntity, $"RoundTriggers: refused {message.Trigger.GetType().Name}; only timer wake-ups come through the queue.");
-        }
-
-        await workers.HandleTriggerAsync(message, ct);
-        return Done($"RoundTriggers: woke round {message.RoundId} with {message.Trigger.TriggerId} (dequeue {DequeueCount(invocation)}).");
-    }
-
-    private static async Task<IResult> EffectAsync(Invocation invocation, Workers workers, CancellationToken ct)
-    {
-        if (Read<EffectMessage>(invocation, "message") is not { RoundId: not null, TriggerId: not null } message)
-        {
-            return Failed(StatusCodes.Status400BadRequest, "Effects: the message is not an effects message; it will be retried, then poisoned.");
-        }
-
-        try
-        {
-            return await workers.HandleEffectAsync(message, ct)
-                ? Done($"Effects: dispatched {message.TriggerId} of round {message.RoundId}.")
-                : Failed(StatusCodes.Status503ServiceUnavailable, $"Effects: another worker holds part of {message.TriggerId}; it comes back after the visibility timeout.");
-        }
-        catch (RetryLaterException later)
-        {
-            return Failed(StatusCodes.Status503ServiceUnavailable, $"Effects: {message.TriggerId} deferred: {later.Message}");
-        }
-    }
-
-    /// <summary>
-    /// A queue message as the custom handler receives it: the host passes the (base64-decoded)
-    /// content as a JSON string, or as the JSON value itself when it parses as one.
-    /// </summary>
-    public static T? Read<T>(Invocation invocation, string binding)
-        where T : class
-    {
-        if (invocation.Data is null || !invocation.Data.TryGetValue(binding, out var value))
-        {
-            return null;
-        }
-
-        try
-        {
-            return value.ValueKind == JsonValueKind.String
-                ? JsonSerializer.Deserialize<T>(value.GetString()!, RoundJson.Options)
-                : value.Deserialize<T>(RoundJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        functions.MapPost("/Digests", async (IRoundEngine rounds, CancellationToken ct) =>
+            Done($"Digests: {await rounds.FireDueTimersAsync(clockMoved: false, ct)} due timer(s) fired."));
     }
 
     private static async Task<int> DrainAsync(Func<Task<int>> pass, int batch)
@@ -126,10 +64,5 @@ public static class FunctionInvocations
         return total;
     }
 
-    private static string DequeueCount(Invocation invocation) =>
-        invocation.Metadata is { } m && m.TryGetValue("DequeueCount", out var n) ? n.ToString() : "?";
-
     private static IResult Done(string log) => Results.Json(new InvocationResult([], [log], null));
-
-    private static IResult Failed(int status, string log) => Results.Json(new InvocationResult([], [log], null), statusCode: status);
 }

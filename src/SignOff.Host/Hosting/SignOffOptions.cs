@@ -16,7 +16,7 @@ public sealed record SignOffOptions
     public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
 
     /// <summary>Which engine runs rounds: SignOff's own tables and queues (the default while the move is under way), or Durable Task.</summary>
-    public Durable.EngineKind Engine { get; init; } = Durable.EngineKind.Tables;
+    public Durable.EngineKind Engine { get; init; } = Durable.EngineKind.Durable;
 
     /// <summary>Run the queue pollers and sweepers in-process (off under the Functions host).</summary>
     public bool RunWorkers { get; init; } = true;

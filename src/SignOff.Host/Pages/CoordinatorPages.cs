@@ -126,6 +126,7 @@ public static class CoordinatorPages
     private static async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TableRoundStore store, RoundState state, string? partnerId, CancellationToken ct)
     {
         const int window = 1000;
+        await store.CatchUpAsync(state.RoundId, state.EventCount, TimeSpan.FromSeconds(5), ct);
         var events = await store.ReadEventsAsync(state.RoundId, Math.Max(1, state.EventCount - window + 1), window, ct);
         string Name(string id) => state.FindPartner(id)?.Name ?? id;
         return [.. events

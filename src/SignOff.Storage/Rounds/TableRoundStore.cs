@@ -254,6 +254,32 @@ public sealed class TableRoundStore(TableClient table)
         }
     }
 
+    /// <summary>
+    /// Waits, bounded, until the read side has recorded a round's events up to
+    /// <paramref name="eventCount"/> (the count the round itself reports), so whoever reads the
+    /// audit log just after acting finds their own act in it.
+    /// </summary>
+    /// <returns>True when caught up; false when the time ran out (the caller shows what there is).</returns>
+    public async Task<bool> CatchUpAsync(string roundId, long eventCount, TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(roundId, StateRow, select: ["eventCount"], cancellationToken: cancellationToken);
+            if (head.HasValue && head.Value?.GetInt64("eventCount") >= eventCount)
+            {
+                return true;
+            }
+
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > within)
+            {
+                return false;
+            }
+
+            await Task.Delay(25, cancellationToken);
+        }
+    }
+
     /// <summary>Summaries of every round (optionally only those in one status), from the snapshot rows' headline columns.</summary>
     public async Task<IReadOnlyList<RoundHeadline>> ListAsync(string? status, CancellationToken cancellationToken = default)
     {

@@ -57,7 +57,7 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
             {
                 failed.Add(effect.EffectId);
                 logger.LogError("Round {RoundId}: effect {EffectId} ({Kind}) of trigger {TriggerId} failed after every retry: {Failure}",
-                    input.RoundId, effect.EffectId, Describe(effect), input.TriggerId, ex.FailureDetails.ErrorMessage);
+                    input.RoundId, effect.EffectId, PerformEffectActivity.Describe(effect), input.TriggerId, ex.FailureDetails.ErrorMessage);
             }
         }
 
@@ -93,11 +93,4 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
 
         return false;
     }
-
-    private static string Describe(RoundEffect effect) => effect switch
-    {
-        SendNotification n => $"email: {n.Notification.Kind}",
-        PublishWebhook w => $"webhook: {w.Event.Type}",
-        _ => effect.GetType().Name,
-    };
 }

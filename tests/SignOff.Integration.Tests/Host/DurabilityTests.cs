@@ -2,17 +2,20 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Azure.Data.Tables;
+using DurableTask.Core;
+using DurableTask.Core.History;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using SignOff.Core.Rounds;
+using SignOff.Host.Durable;
 using SignOff.Storage;
 using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
+using SignOff.Workflow;
+using SignOff.Workflow.Effects;
 
 namespace SignOff.Integration.Tests.Host;
 
-/// <summary>Crashes, duplicates, poison and restarts, with real storage and real SMTP.</summary>
+/// <summary>Crashes, duplicates, malformed messages and restarts, with real storage, the real Durable Task worker and real SMTP.</summary>
 public sealed partial class DurabilityTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -39,114 +42,45 @@ public sealed partial class DurabilityTests
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
-    /// <summary>The host's workers as they would be some real time from now (the round clock unmoved).</summary>
-    private static Workers WorkersLater(SignOffFactory host, TimeSpan by) =>
-        ActivatorUtilities.CreateInstance<Workers>(host.Services, new WallClock(new FakeTimeProvider(TimeProvider.System.GetUtcNow() + by)));
+    /// <summary>A transition's effects orchestration, as the task hub has it.</summary>
+    private static async Task<OrchestrationState> EffectsOf(SignOffFactory host, string roundId, long transition) =>
+        (await ((IOrchestrationServiceClient)host.Services.GetRequiredService<LocalDurableRuntime>().Service)
+            .GetOrchestrationStateAsync(WorkflowNames.EffectsInstanceId(roundId, transition), false)).Single();
 
-    [Fact]
-    public async Task A_crash_between_commit_and_dispatch_still_sends_each_email_once()
+    /// <summary>The launch's first invitation, as its effects orchestration was given it.</summary>
+    private static async Task<(string TriggerId, SendNotification Invitation)> InvitationAsync(SignOffFactory host, string roundId)
     {
-        var (host, api, roundId, round) = await LaunchAsync();
-        await using var _ = host;
-        using var __ = api;
-        await host.DrainAsync(Ct);
-        var partnerId = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
-
-        // Commit a decision, then "crash" before the effects message is sent.
-        var runner = host.Services.GetRequiredService<RoundRunner>();
-        runner.AfterCommit = () => throw new IOException("simulated crash after commit");
-        await Assert.ThrowsAsync<IOException>(() => runner.RunAsync(roundId, new RecordDecision("crash-decision", partnerId, 1, DecisionOutcome.Approved,
-            null, new DateOnly(2021, 6, 1), null, null, null, null, new Actor("Jo Bloggs", "jo@maldon.example", ActorRole.Officer)), Ct));
-        runner.AfterCommit = null;
-        await host.DrainAsync(Ct);
-        Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal));
-
-        // Not yet: a row waits a minute (real time; moving the round clock changes nothing)...
-        await host.AdvanceClockAsync("PT2M", Ct);
-        Assert.Equal(0, await host.Workers.SweepOutboxAsync(100, Ct));
-
-        // ...then the sweeper finds the stranded outbox row, and dispatch follows.
-        var later = WorkersLater(host, TimeSpan.FromMinutes(2));
-        Assert.Equal(1, await later.SweepOutboxAsync(100, Ct));
-        await host.DrainAsync(Ct);
-        var sent = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(sent);
-
-        // Sweeping and dispatching again sends nothing more.
-        await WorkersLater(host, TimeSpan.FromHours(3))
-            .SweepOutboxAsync(100, Ct);
-        await host.Workers.HandleEffectAsync(new EffectMessage(roundId, "crash-decision"), Ct);
-        await host.DrainAsync(Ct);
-        Assert.Equal(sent.Count, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count(m => m.EffectId.StartsWith("crash-decision", StringComparison.Ordinal)));
-        Assert.Empty(await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct));
+        var launch = WorkflowJson.Converter.Deserialize<TransitionEffects>((await EffectsOf(host, roundId, 1)).Input)!;
+        return (launch.TriggerId, launch.Effects.OfType<SendNotification>().First(e => e.Notification.Kind == NotificationKind.Invitation));
     }
 
     [Fact]
-    public async Task A_sweep_between_a_launchs_timer_entries_and_its_commit_leaves_them_so_the_timers_still_fire()
+    public async Task A_transitions_effects_started_again_after_a_crash_send_each_email_once()
     {
-        await using var host = new SignOffFactory();
-        using var api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var runner = host.Services.GetRequiredService<RoundRunner>();
-        var clock = host.Services.GetRequiredService<SignOff.Host.Hosting.ManualClock>();
-        var settledMeanwhile = -1;
-        runner.BeforeCommit = async () =>
-        {
-            // The entries are written and the round is not: a sweep now, with every entry due, meets no round.
-            runner.BeforeCommit = null;
-            var launchedAt = clock.GetUtcNow();
-            clock.Advance(TimeSpan.FromDays(400));
-            settledMeanwhile = await host.Workers.SweepTimersAsync(100, Ct);
-            clock.Set(launchedAt);
-        };
-        var roundId = (await LaunchOnAsync(api)).GetProperty("roundId").GetString()!;
-        Assert.Equal(0, settledMeanwhile);
-
-        // Every timer the round holds still has its entry...
-        var state = (await host.Services.GetRequiredService<TableRoundStore>().LoadAsync(roundId, Ct))!.State;
-        var entries = host.Storage.Timers.QueryAsync<TableEntity>(e => e.PartitionKey == "due" && e.GetString("roundId") == roundId, cancellationToken: Ct);
-        var indexed = new List<string>();
-        await foreach (var e in entries)
-        {
-            if (e.GetString("timerId") is { } timerId)
-            {
-                indexed.Add(timerId); // (the launch's outbox entry shares the partition)
-            }
-        }
-
-        Assert.NotEmpty(state.Timers);
-        Assert.Equal(state.Timers.Select(t => t.TimerId).Order(), indexed.Order());
-
-        // ...so the first reminders (Friday 16 July, 09:00 London) go out.
-        await host.DrainAsync(Ct);
-        await host.SetClockAsync("2021-07-16T07:30:00Z", Ct);
-        var fired = await host.AdvanceClockAsync("PT1H", Ct);
-        Assert.True(fired.GetProperty("timersFired").GetInt32() >= 2);
-        await host.DrainAsync(Ct);
-        Assert.Equal(2, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count(m => m.Subject.StartsWith("Reminder:", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public async Task A_timer_entry_the_round_never_committed_is_cleared_once_it_is_old_in_real_time()
-    {
+        // The Azure Storage backend sends an entity's messages before it checkpoints the entity:
+        // killed in between, the entity runs its batch again and starts the same effects again.
         var (host, api, roundId, _) = await LaunchAsync();
         await using var _ = host;
         using var __ = api;
-        var indexes = host.Services.GetRequiredService<ExecutionIndexes>();
-        var clock = host.Services.GetRequiredService<TimeProvider>();
-        await indexes.AddHintsAsync(roundId, [new PendingTimer("ghost", TimerPurpose.Reminder, null, new DateOnly(2021, 6, 1), clock.GetUtcNow().AddMinutes(-1))], null, clock.GetUtcNow(), Ct);
+        await host.DrainAsync(Ct);
+        var before = await MailDevInbox.ForRoundAsync(roundId, Ct);
+        var first = await EffectsOf(host, roundId, 1);
 
-        async Task<bool> GhostIndexedAsync() =>
-            (await indexes.DueTimersAsync(clock.GetUtcNow(), 100, Ct)).Any(t => t.TimerId == "ghost");
+        var again = new ExecutionStartedEvent(-1, first.Input)
+        {
+            Name = WorkflowNames.RoundEffects,
+            Version = "",
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = first.OrchestrationInstance.InstanceId, ExecutionId = Guid.NewGuid().ToString("N") },
+        };
+        await host.Services.GetRequiredService<LocalDurableRuntime>().Service.SendTaskOrchestrationMessageAsync(
+            new TaskMessage { Event = again, OrchestrationInstance = again.OrchestrationInstance });
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        await host.DrainAsync(Ct);
 
-        // Just written: perhaps a transition still committing, so it stays.
-        await host.Workers.SweepTimersAsync(100, Ct);
-        Assert.True(await GhostIndexedAsync());
-
-        // Three minutes later in real time (the round clock has not moved): debris, and cleared.
-        var later = WorkersLater(host, TimeSpan.FromMinutes(3));
-        Assert.Equal(1, await later.SweepTimersAsync(100, Ct));
-        Assert.False(await GhostIndexedAsync());
+        var after = await MailDevInbox.ForRoundAsync(roundId, Ct);
+        Assert.Equal(2, before.Count);
+        Assert.Equal(before.Count, after.Count);
+        Assert.Equal(after.Count, after.Select(m => (m.EffectId, m.To)).Distinct().Count());
     }
 
     [Fact]
@@ -155,92 +89,36 @@ public sealed partial class DurabilityTests
         var (host, api, roundId, _) = await LaunchAsync();
         await using var _ = host;
         using var __ = api;
+        await host.DrainAsync(Ct);
         var store = host.Services.GetRequiredService<TableRoundStore>();
-        var row = (await store.ReadOutboxAsync(roundId, Ct)).Single();
-        var invitation = row.Effects.OfType<SendNotification>().First();
+        var (triggerId, invitation) = await InvitationAsync(host, roundId);
+        var effect = invitation with { EffectId = "in-flight.0001" };
 
-        // Another worker is sending the first invitation (its claim is on real time)...
-        var claim = await store.ClaimEffectAsync(roundId, invitation.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
+        // Another worker is sending an invitation (its claim is on real time)...
+        var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
         Assert.Equal(EffectClaimState.Claimed, claim.State);
 
         // ...when someone moves the round clock on six hours: the claim still holds, so nothing is sent twice.
         await host.AdvanceClockAsync("PT6H", Ct);
-        Assert.False(await host.Workers.HandleEffectAsync(new EffectMessage(roundId, row.TriggerId), Ct));
-        Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == invitation.EffectId);
+        var performer = host.Services.GetRequiredService<IEffectPerformer>();
+        await Assert.ThrowsAsync<RetryLaterException>(() => performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct));
+        Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == effect.EffectId);
     }
 
     [Fact]
-    public async Task With_workers_running_a_transitions_effects_are_handed_over_in_process_and_never_queued()
+    public async Task An_effect_performed_twice_sends_one_email_per_recipient()
     {
-        await using var host = new SignOffFactory(extra: new Dictionary<string, string?> { ["SignOff:RunWorkers"] = "true" });
-        var queued = 0;
-        host.Services.GetRequiredService<WorkQueue<EffectMessage>>().Sent += () => Interlocked.Increment(ref queued);
-        using var api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var roundId = (await LaunchOnAsync(api)).GetProperty("roundId").GetString()!;
-
-        var store = host.Services.GetRequiredService<TableRoundStore>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (((await store.ReadOutboxAsync(roundId, Ct)).Count > 0 || (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count < 2) && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Equal(2, (await MailDevInbox.ForRoundAsync(roundId, Ct)).Count);
-        Assert.Empty(await store.ReadOutboxAsync(roundId, Ct));
-        Assert.Equal(0, queued);
-    }
-
-    [Fact]
-    public async Task A_row_waiting_for_this_processs_own_dispatchers_is_not_stranded_however_long_it_waits()
-    {
+        // An activity is run at least once: a crash after the send and before the framework
+        // records the activity's result runs it again.
         var (host, api, roundId, _) = await LaunchAsync();
         await using var _ = host;
         using var __ = api;
-        var triggerId = (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId;
-        var handoff = host.Services.GetRequiredService<EffectHandoff>();
-        var later = WorkersLater(host, TimeSpan.FromMinutes(5));
-
-        // Handed over in-process and still in the local queue behind a burst: not stranded.
-        handoff.OpenLocal();
-        await handoff.SendAsync(new EffectMessage(roundId, triggerId), Ct);
-        Assert.Equal(0, await later.SweepOutboxAsync(100, Ct));
-
-        // Once this process lets go of it (it stopped, say), the sweeper takes it.
-        handoff.CloseLocal();
-        Assert.Equal(1, await later.SweepOutboxAsync(100, Ct));
-    }
-
-    [Fact]
-    public async Task A_row_held_by_another_worker_comes_back_as_a_fresh_message_not_one_nearer_poison()
-    {
-        var (host, api, roundId, _) = await LaunchAsync();
-        await using var _ = host;
-        using var __ = api;
-        var store = host.Services.GetRequiredService<TableRoundStore>();
-        var invitation = (await store.ReadOutboxAsync(roundId, Ct)).Single().Effects.OfType<SendNotification>().First();
-        await store.ClaimEffectAsync(roundId, invitation.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
-        var resent = 0;
-        host.Services.GetRequiredService<WorkQueue<EffectMessage>>().Sent += () => Interlocked.Increment(ref resent);
-
-        Assert.Equal(1, await host.Workers.PollEffectsAsync(10, Ct));
-
-        // Being held is not failing: the message is replaced (its dequeue count starts again), not left to reappear.
-        Assert.Equal(1, resent);
-        Assert.Equal(1, (await host.Storage.Effects.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-    }
-
-    [Fact]
-    public async Task A_queue_message_delivered_twice_sends_one_email_per_recipient()
-    {
-        var (host, api, roundId, _) = await LaunchAsync();
-        await using var _ = host;
-        using var __ = api;
-
-        // The launch's effects message is in the queue; deliver a duplicate of it too.
-        var effects = host.Services.GetRequiredService<WorkQueue<EffectMessage>>();
-        await effects.SendAsync(new EffectMessage(roundId, (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId), cancellationToken: Ct);
         await host.DrainAsync(Ct);
+        var (triggerId, invitation) = await InvitationAsync(host, roundId);
+        var performer = host.Services.GetRequiredService<IEffectPerformer>();
+
+        await performer.PerformAsync(new EffectWork(roundId, triggerId, invitation), Ct);
+        await performer.PerformAsync(new EffectWork(roundId, triggerId, invitation), Ct);
 
         var mails = await MailDevInbox.ForRoundAsync(roundId, Ct);
         Assert.Equal(2, mails.Count);
@@ -248,43 +126,56 @@ public sealed partial class DurabilityTests
     }
 
     [Fact]
-    public async Task Two_workers_dispatching_the_same_row_at_once_send_each_email_once()
+    public async Task Two_workers_performing_the_same_effect_at_once_send_each_email_once()
     {
         var (host, api, roundId, _) = await LaunchAsync();
         await using var _ = host;
         using var __ = api;
-        var triggerId = (await host.Services.GetRequiredService<TableRoundStore>().ReadOutboxAsync(roundId, Ct)).Single().TriggerId;
-
-        // Both race for the row's claims in one batch each: the loser's batch fails, and it defers.
-        var message = new EffectMessage(roundId, triggerId);
-        var outcomes = await Task.WhenAll(
-            Task.Run(() => host.Workers.HandleEffectAsync(message, Ct), Ct),
-            Task.Run(() => host.Workers.HandleEffectAsync(message, Ct), Ct));
         await host.DrainAsync(Ct);
-        await host.Workers.HandleEffectAsync(message, Ct);
+        var (triggerId, invitation) = await InvitationAsync(host, roundId);
+        var effect = invitation with { EffectId = "race.0001" };
+        var performer = host.Services.GetRequiredService<IEffectPerformer>();
 
-        Assert.Contains(true, outcomes);
-        var mails = await MailDevInbox.ForRoundAsync(roundId, Ct);
-        Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], mails.Select(m => m.To).Order());
+        // Both race for the effect's claim: the loser is told to come back later (and then finds it done).
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct);
+                return "performed";
+            }
+            catch (RetryLaterException)
+            {
+                return "held";
+            }
+        }, Ct)));
+        await performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct);
+
+        Assert.Contains("performed", outcomes);
+        Assert.Single(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == effect.EffectId);
     }
 
     [Fact]
-    public async Task A_poison_message_is_moved_aside_and_the_round_is_unaffected()
+    public async Task A_malformed_operation_fails_alone_and_the_round_is_unaffected()
     {
-        var (host, api, roundId, round) = await LaunchAsync();
+        var (host, api, roundId, _) = await LaunchAsync();
         await using var _ = host;
         using var __ = api;
         await host.DrainAsync(Ct);
         var before = await api.GetStringAsync($"/api/rounds/{roundId}", Ct);
-        var queue = host.Storage.RoundTriggers;
-        var triggers = host.Services.GetRequiredService<WorkQueue<TriggerMessage>>();
+        var engine = host.Services.GetRequiredService<DurableRoundEngine>();
 
-        await queue.SendMessageAsync(Convert.ToBase64String("{ this is not a trigger"u8.ToArray()), Ct);
-        await host.Workers.PollTriggersAsync(10, Ct);
+        // An operation the entity does not have, and a trigger that is not one: each fails on its own.
+        await engine.SignalAsync(roundId, "drop-tables", "{}", Guid.NewGuid());
+        await engine.SignalAsync(roundId, WorkflowNames.Operations.Apply, new { nonsense = true }, Guid.NewGuid());
 
-        Assert.Equal(1, await triggers.PoisonCountAsync(Ct));
-        Assert.Equal(0, (await queue.GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-        Assert.Equal(before, await api.GetStringAsync($"/api/rounds/{roundId}", Ct));
+        // The round still takes what comes after them.
+        var partnerId = JsonDocument.Parse(before).RootElement.GetProperty("partners")[0].GetProperty("partnerId").GetString();
+        var response = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partnerId}/withdraw", new { reason = "30 days' notice" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = await engine.LoadRecordAsync(roundId, Ct);
+        Assert.Equal(2, record!.Transitions);
+        Assert.Equal(PartnerStatus.Withdrawn, record.Round.Partners[0].Status);
     }
 
     [Fact]

@@ -287,13 +287,22 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Contains("a loopback address", await guard.WhyRefusedAsync("https://localhost/hook", Ct), StringComparison.Ordinal);
     }
 
+    /// <summary>The launch's transition as the round entity handed it to its effects orchestration.</summary>
+    private async Task<SignOff.Workflow.Effects.TransitionEffects> LaunchEffectsAsync(string roundId)
+    {
+        var runtime = host.Services.GetRequiredService<SignOff.Host.Durable.LocalDurableRuntime>();
+        var state = (await ((DurableTask.Core.IOrchestrationServiceClient)runtime.Service)
+            .GetOrchestrationStateAsync(SignOff.Workflow.WorkflowNames.EffectsInstanceId(roundId, 1), false)).Single();
+        return SignOff.Workflow.WorkflowJson.Converter.Deserialize<SignOff.Workflow.Effects.TransitionEffects>(state.Input)!;
+    }
+
     [Fact]
     public async Task Performing_the_same_effect_twice_delivers_one_event_id()
     {
         await SubscribeAsync(["partner.invited"]);
         var roundId = await LaunchAsync(partners: 1);
-        var outbox = await host.Services.GetRequiredService<SignOff.Storage.Rounds.TableRoundStore>().ReadOutboxAsync(roundId, Ct);
-        var effect = outbox.SelectMany(o => o.Effects).OfType<SignOff.Core.Rounds.PublishWebhook>().Single(e => e.Event.Type == "partner.invited");
+        var launch = await LaunchEffectsAsync(roundId);
+        var effect = launch.Effects.OfType<SignOff.Core.Rounds.PublishWebhook>().Single(e => e.Event.Type == "partner.invited");
 
         await Dispatcher.FanOutAsync(roundId, effect, Ct);
         await Dispatcher.FanOutAsync(roundId, effect, Ct);
