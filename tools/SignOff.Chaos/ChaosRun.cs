@@ -184,7 +184,7 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),
             ("webhooks missing / extra", $"{f.GetValueOrDefault("webhooks missing")} / {f.GetValueOrDefault("webhooks extra")}"),
             ("events ahead of the clock", Checks.Format(f.GetValueOrDefault("events ahead of the clock"))),
-            ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("poison messages")} poison messages)"),
+            ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("alarms waiting")} alarms waiting, {f.GetValueOrDefault("transitions whose effects completed")} transitions' effects completed)"),
             ("elapsed", $"{elapsed.Elapsed.TotalSeconds:0}s"),
         };
         Console.WriteLine();

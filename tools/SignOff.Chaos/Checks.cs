@@ -6,6 +6,13 @@ using SignOff.Core.Rounds;
 using SignOff.Storage;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
+using DurableTask.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SignOff.Core.Calendar;
+using SignOff.Host.Durable;
+using SignOff.Workflow;
+using SignOff.Workflow.Effects;
 
 namespace SignOff.Chaos;
 
@@ -56,19 +63,26 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
 
     public TableRoundStore Store => new(storage.Rounds);
 
-    /// <summary>Waits until every round's outbox is empty and no webhook delivery is pending; false if that did not happen in time.</summary>
+    /// <summary>The task hub the host runs rounds in, read (never worked) from here.</summary>
+    private DurableRoundEngine Hub { get; } = Inspector(options.Storage);
+
+    private static DurableRoundEngine Inspector(string connection)
+    {
+        var storage = new StorageOptions { ConnectionString = connection, Prefix = "chaos" };
+        var durable = new DurableOptions();
+        var runtime = new LocalDurableRuntime(new ServiceCollection().BuildServiceProvider(), storage, durable, NullLoggerFactory.Instance);
+        return new DurableRoundEngine(runtime, new RoundProcess(BankHolidays.Embedded), new TableRoundStore(storage.CreateClients().Rounds), TimeProvider.System, durable,
+            NullLogger<DurableRoundEngine>.Instance);
+    }
+
+    /// <summary>Waits until every transition's effects have run and no webhook delivery is pending; false if that did not happen in time.</summary>
     public async Task<(bool Settled, string Left)> SettleAsync(TimeSpan within, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
         var left = "";
         while (DateTime.UtcNow - started < within)
         {
-            var outbox = 0;
-            foreach (var round in await Store.ListAsync(null, ct))
-            {
-                outbox += (await Store.ReadOutboxAsync(round.RoundId, ct)).Count;
-            }
-
+            var effectsSettled = await Hub.SettleAsync(TimeSpan.FromSeconds(5), ct);
             var pending = 0;
             var webhooks = new WebhookStore(storage.Webhooks, storage.WebhookDue);
             foreach (var subscription in await webhooks.ListSubscriptionsAsync(ct))
@@ -76,12 +90,12 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 pending += (await webhooks.ListDeliveriesAsync(subscription.Id, ct)).Count(d => d.Delivery.Status == DeliveryStatus.Pending);
             }
 
-            if (outbox == 0 && pending == 0)
+            if (effectsSettled && pending == 0)
             {
                 return (true, "");
             }
 
-            left = $"{outbox} outbox row(s), {pending} pending webhook deliver{(pending == 1 ? "y" : "ies")}";
+            left = $"{(effectsSettled ? "" : "transitions whose effects have not all run, ")}{pending} pending webhook deliver{(pending == 1 ? "y" : "ies")}";
             await Task.Delay(1000, ct);
         }
 
@@ -234,6 +248,13 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
 
             var expected = JsonSerializer.Serialize(snapshot.State, RoundJson.Options);
             var actual = JsonSerializer.Serialize(folded, RoundJson.Options);
+
+            // The read side's snapshot is a projection of the round entity's state: after the settle they agree.
+            if (await Hub.LoadAsync(roundId, ct) is { } truth && JsonSerializer.Serialize(truth, RoundJson.Options) != expected)
+            {
+                violations.Add($"{roundId}: the read side's snapshot ({snapshot.State.EventCount} events) is not the round entity's state ({truth.EventCount} events)");
+            }
+
             if (expected != actual)
             {
                 var at = Enumerable.Range(0, Math.Min(expected.Length, actual.Length)).FirstOrDefault(i => expected[i] != actual[i]);
@@ -443,51 +464,70 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         return new CheckResult("webhooks: signed, one body per id, every event delivered once (retries allowed)", violations);
     }
 
-    /// <summary>After the final advance and settle: no timer due in the past, no outbox row left, every pending timer findable by the sweeper.</summary>
+    /// <summary>
+    /// After the final advance and settle: no timer due in the past, every round with a timer has
+    /// an alarm waiting to ring, and every transition's effects ran to the end with none given up.
+    /// </summary>
     private async Task<CheckResult> StuckAsync(List<string> stored, CancellationToken ct)
     {
         var violations = new List<string>();
         var stuck = new HashSet<string>(StringComparer.Ordinal);
+        long alarms = 0, effects = 0;
 
-        // A minute of slack: a timer that fell due during the settle is the sweeper's next, not stuck.
+        // A minute of slack: a timer that fell due during the settle is its alarm's next, not stuck.
         var now = clock.Now - TimeSpan.FromMinutes(1);
         foreach (var roundId in stored)
         {
-            var snapshot = (await Store.LoadAsync(roundId, ct))!.State;
-            foreach (var timer in snapshot.Timers.Where(t => t.DueAt < now))
+            var record = await Hub.LoadRecordAsync(roundId, ct);
+            if (record is null)
+            {
+                stuck.Add(roundId);
+                violations.Add($"{roundId}: listed on the read side, but its entity holds no round");
+                continue;
+            }
+
+            foreach (var timer in record.Round.Timers.Where(t => t.DueAt < now))
             {
                 stuck.Add(roundId);
                 violations.Add($"{roundId}: timer {timer.TimerId} was due at {timer.DueAt:u} and has not fired (clock {now:u}); {ScheduledBy(roundId, timer.TimerId)}");
             }
 
-            foreach (var timer in snapshot.Timers)
+            if (record.Round.Timers.Count > 0)
             {
-                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {"due"} and roundId eq {roundId} and timerId eq {timer.TimerId}");
-                var indexed = false;
-                await foreach (var _ in storage.Timers.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: ct))
-                {
-                    indexed = true;
-                    break;
-                }
-
-                if (!indexed)
+                var alarm = record.AlarmAt is { } at ? await Hub.InstanceAsync(WorkflowNames.AlarmInstanceId(roundId, at)) : null;
+                if (alarm is not { OrchestrationStatus: OrchestrationStatus.Running or OrchestrationStatus.Pending })
                 {
                     stuck.Add(roundId);
-                    violations.Add($"{roundId}: timer {timer.TimerId} (due {timer.DueAt:u}) has no entry in the timer index, so no sweeper will fire it; {ScheduledBy(roundId, timer.TimerId)}");
+                    violations.Add($"{roundId}: {record.Round.Timers.Count} timer(s) pending but no alarm waiting (armed for {record.AlarmAt:u}, {alarm?.OrchestrationStatus.ToString() ?? "no instance"})");
+                }
+                else
+                {
+                    alarms++;
                 }
             }
 
-            foreach (var (triggerId, effects) in await Store.ReadOutboxAsync(roundId, ct))
+            for (var transition = 1L; transition <= record.Transitions; transition++)
             {
-                stuck.Add(roundId);
-                violations.Add($"{roundId}: outbox row {triggerId} still holds {effects.Count} effect(s)");
+                var run = await Hub.InstanceAsync(WorkflowNames.EffectsInstanceId(roundId, transition));
+                if (run is not { OrchestrationStatus: OrchestrationStatus.Completed })
+                {
+                    stuck.Add(roundId);
+                    violations.Add($"{roundId}: transition {transition}'s effects are {run?.OrchestrationStatus.ToString() ?? "not started"}{(run?.FailureDetails is { } f ? $": {f.ErrorMessage}" : "")}");
+                    continue;
+                }
+
+                effects++;
+                if (WorkflowJson.Converter.Deserialize<EffectsOutcome>(run.Output) is { Failed.Count: > 0 } outcome)
+                {
+                    violations.Add($"{roundId}: transition {transition} gave up {outcome.Failed.Count} effect(s): {string.Join(", ", outcome.Failed)}");
+                }
             }
         }
 
         Figures["stuck rounds"] = stuck.Count;
-        Figures["poison messages"] = (await storage.PoisonOf(storage.Effects).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount
-            + (await storage.PoisonOf(storage.RoundTriggers).GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
-        return new CheckResult("no round is stuck", violations);
+        Figures["alarms waiting"] = alarms;
+        Figures["transitions whose effects completed"] = effects;
+        return new CheckResult("no round is stuck: no timer overdue, every timer's alarm waiting, every transition's effects done", violations);
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
     {
         var now = time.GetUtcNow();
         var due = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var record in AllAsync(cancellationToken))
+        await foreach (var record in AllRecordsAsync(cancellationToken))
         {
             if (record.Round.IsClosed)
             {
@@ -149,7 +149,7 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
         while (true)
         {
             var pending = 0;
-            await foreach (var record in AllAsync(cancellationToken))
+            await foreach (var record in AllRecordsAsync(cancellationToken))
             {
                 for (var transition = 1L; transition <= record.Transitions; transition++)
                 {
@@ -159,8 +159,7 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
                         continue;
                     }
 
-                    var states = await ((IOrchestrationServiceClient)runtime.Service).GetOrchestrationStateAsync(id, allExecutions: false);
-                    if (states.FirstOrDefault() is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated })
+                    if (await InstanceAsync(id) is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated })
                     {
                         settled.Add(id);
                     }
@@ -185,6 +184,10 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
         }
     }
 
+    /// <summary>An orchestration instance as the task hub has it (a transition's effects, an alarm), or null.</summary>
+    public async Task<OrchestrationState?> InstanceAsync(string instanceId) =>
+        (await ((IOrchestrationServiceClient)runtime.Service).GetOrchestrationStateAsync(instanceId, allExecutions: false)).FirstOrDefault();
+
     /// <summary>The entity's record of a round, or null when the round does not exist.</summary>
     /// <remarks>
     /// A large state lives in a blob the instance row names; the entity's next commit writes a new
@@ -207,7 +210,8 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
         }
     }
 
-    private async IAsyncEnumerable<RoundRecord> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every round's record, as the entities hold them.</summary>
+    public async IAsyncEnumerable<RoundRecord> AllRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new EntityBackendQueries.EntityQuery { InstanceIdStartsWith = $"@{WorkflowNames.RoundEntity}@", IncludeState = true, PageSize = 100 };
         do

@@ -49,7 +49,7 @@ public sealed class LedgerEffectPerformer(TableRoundStore store, IEnumerable<IEf
                 logger.LogInformation("Effect {EffectId} of round {RoundId} was already performed", effect.EffectId, work.RoundId);
                 return;
             case EffectClaimState.HeldByAnother:
-                throw new RetryLaterException($"Effect {effect.EffectId} of round {work.RoundId} is being performed elsewhere.");
+                throw new EffectHeldException($"Effect {effect.EffectId} of round {work.RoundId} is being performed elsewhere.");
         }
 
         try

@@ -26,3 +26,10 @@ public interface IEffectPerformer
 
 /// <summary>An effect that cannot succeed however often it is tried (a mail provider refusing the account, say).</summary>
 public sealed class EffectRefusedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Another worker holds the effect (it is sending it, or died while sending it and its claim has
+/// not yet run out): not a failure, so it is tried again shortly, without using up the effect's
+/// retries.
+/// </summary>
+public sealed class EffectHeldException(string message) : Exception(message);

@@ -6,8 +6,15 @@ namespace SignOff.Workflow.Effects;
 
 /// <summary>How often, and how far apart, an effect is tried before it is given up as failed.</summary>
 /// <param name="Delays">The wait before each retry; one attempt more than there are delays.</param>
-public sealed record EffectRetryPolicy(IReadOnlyList<TimeSpan> Delays)
+/// <param name="HeldDelay">The wait before trying an effect another worker holds again.</param>
+/// <param name="HeldRetries">How many such waits, at most, besides the retries after failures (enough to outlast a dead worker's claim).</param>
+public sealed record EffectRetryPolicy(IReadOnlyList<TimeSpan> Delays, TimeSpan HeldDelay, int HeldRetries)
 {
+    public EffectRetryPolicy(IReadOnlyList<TimeSpan> delays)
+        : this(delays, TimeSpan.FromSeconds(15), 40)
+    {
+    }
+
     /// <summary>Nine attempts over about eight hours: an SMTP server down for a morning still gets its mail.</summary>
     public static EffectRetryPolicy Default { get; } = new([
         TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10),
@@ -39,12 +46,11 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<RoundEffectsOrchestrator>();
-        var retry = TaskOptions.FromRetryHandler(Retry);
         await context.CallActivityAsync<bool>(WorkflowNames.RecordTransition,
-            new TransitionRecord(input.RoundId, input.Transition, input.TriggerId, input.State, input.Events), retry);
+            new TransitionRecord(input.RoundId, input.Transition, input.TriggerId, input.State, input.Events), Retries());
 
         var work = input.Effects
-            .Select(effect => (Effect: effect, Task: context.CallActivityAsync<bool>(WorkflowNames.PerformEffect, new EffectWork(input.RoundId, input.TriggerId, effect), retry)))
+            .Select(effect => (Effect: effect, Task: context.CallActivityAsync<bool>(WorkflowNames.PerformEffect, new EffectWork(input.RoundId, input.TriggerId, effect), Retries())))
             .ToList();
         var failed = new List<string>();
         foreach (var (effect, task) in work)
@@ -64,28 +70,50 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
         return new EffectsOutcome(work.Count - failed.Count, failed);
     }
 
-    private async Task<bool> Retry(RetryContext retry)
+    /// <summary>One call's retries: its own count of failures, apart from waits for another worker.</summary>
+    /// <remarks>
+    /// Deterministic: the handler runs again for each failure as the history replays, in the same
+    /// order, so the count is rebuilt the same way every time.
+    /// </remarks>
+    private TaskOptions Retries()
     {
-        if (Refused(retry.LastFailure) || retry.LastAttemptNumber > policy.Delays.Count)
+        var failures = 0;
+        return TaskOptions.FromRetryHandler(async retry =>
         {
-            return false;
-        }
+            if (Is<EffectRefusedException>(retry.LastFailure) || retry.LastAttemptNumber > policy.Delays.Count + policy.HeldRetries + 1)
+            {
+                return false;
+            }
 
-        await retry.OrchestrationContext.CreateTimer(policy.Delays[retry.LastAttemptNumber - 1], retry.CancellationToken);
-        return true;
+            if (Is<EffectHeldException>(retry.LastFailure))
+            {
+                // Someone else is sending it (or was, and died): wait for them, not for a failure's back-off.
+                await retry.OrchestrationContext.CreateTimer(policy.HeldDelay, retry.CancellationToken);
+                return true;
+            }
+
+            if (++failures > policy.Delays.Count)
+            {
+                return false;
+            }
+
+            await retry.OrchestrationContext.CreateTimer(policy.Delays[failures - 1], retry.CancellationToken);
+            return true;
+        });
     }
 
-    /// <summary>True when the failure, or one it wraps, is an <see cref="EffectRefusedException"/>.</summary>
+    /// <summary>True when the failure, or one it wraps, is a <typeparamref name="T"/>.</summary>
     /// <remarks>
     /// By the recorded type name, not <c>TaskFailureDetails.IsCausedBy</c>: that resolves the name
     /// against every loaded assembly and throws when two define it (SocketException does), which
     /// would fail the whole orchestration instead of retrying one effect.
     /// </remarks>
-    private static bool Refused(TaskFailureDetails? failure)
+    private static bool Is<T>(TaskFailureDetails? failure)
+        where T : Exception
     {
         for (; failure is not null; failure = failure.InnerFailure)
         {
-            if (failure.ErrorType == typeof(EffectRefusedException).FullName)
+            if (failure.ErrorType == typeof(T).FullName)
             {
                 return true;
             }

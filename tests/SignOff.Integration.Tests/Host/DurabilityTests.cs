@@ -101,7 +101,7 @@ public sealed partial class DurabilityTests
         // ...when someone moves the round clock on six hours: the claim still holds, so nothing is sent twice.
         await host.AdvanceClockAsync("PT6H", Ct);
         var performer = host.Services.GetRequiredService<IEffectPerformer>();
-        await Assert.ThrowsAsync<RetryLaterException>(() => performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct));
+        await Assert.ThrowsAsync<EffectHeldException>(() => performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct));
         Assert.DoesNotContain(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.EffectId == effect.EffectId);
     }
 
@@ -144,7 +144,7 @@ public sealed partial class DurabilityTests
                 await performer.PerformAsync(new EffectWork(roundId, triggerId, effect), Ct);
                 return "performed";
             }
-            catch (RetryLaterException)
+            catch (EffectHeldException)
             {
                 return "held";
             }
