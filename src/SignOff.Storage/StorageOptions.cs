@@ -3,7 +3,6 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 
 namespace SignOff.Storage;
 
@@ -22,19 +21,17 @@ public sealed record StorageOptions
     /// <summary>Prefix for table, queue and container names, so several environments (or test runs) can share an account.</summary>
     public string Prefix { get; init; } = "";
 
-    /// <summary>Builds the three service clients.</summary>
+    /// <summary>Builds the table and blob service clients (the task hub's queues are the Durable Task Framework's own).</summary>
     /// <exception cref="InvalidOperationException">Neither a connection string nor an account name is configured.</exception>
     public StorageClients CreateClients(TokenCredential? credential = null)
     {
         var tableOptions = Counted(new TableClientOptions(), "table");
         var blobOptions = Counted(new BlobClientOptions(), "blob");
-        var queueOptions = Counted(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, "queue");
         if (!string.IsNullOrWhiteSpace(ConnectionString))
         {
             return new StorageClients(
                 new TableServiceClient(ConnectionString, tableOptions),
                 new BlobServiceClient(ConnectionString, blobOptions),
-                new QueueServiceClient(ConnectionString, queueOptions),
                 Prefix);
         }
 
@@ -44,7 +41,6 @@ public sealed record StorageOptions
             return new StorageClients(
                 new TableServiceClient(new Uri($"https://{AccountName}.table.core.windows.net"), credential, tableOptions),
                 new BlobServiceClient(new Uri($"https://{AccountName}.blob.core.windows.net"), credential, blobOptions),
-                new QueueServiceClient(new Uri($"https://{AccountName}.queue.core.windows.net"), credential, queueOptions),
                 Prefix);
         }
 
@@ -62,19 +58,13 @@ public sealed record StorageOptions
 }
 
 /// <summary>The Azure Storage clients SignOff uses, with its naming applied.</summary>
-public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient Blobs, QueueServiceClient Queues, string Prefix)
+public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient Blobs, string Prefix)
 {
     /// <summary>The table of rounds: one partition per round.</summary>
     public TableClient Rounds => Tables.GetTableClient(Prefix + "rounds");
 
-    /// <summary>The index of pending timers and outbox rows not yet dispatched: hints for the sweeper.</summary>
-    public TableClient Timers => Tables.GetTableClient(Prefix + "timers");
-
-    /// <summary>Queue of triggers that wake rounds (timers due, work handed off).</summary>
-    public QueueClient RoundTriggers => Queues.GetQueueClient(Prefix + "round-triggers");
-
-    /// <summary>Queue of outbox rows to dispatch.</summary>
-    public QueueClient Effects => Queues.GetQueueClient(Prefix + "effects");
+    /// <summary>Small settings kept between restarts: the development clock's offset.</summary>
+    public TableClient Settings => Tables.GetTableClient(Prefix + "settings");
 
     /// <summary>Officers' response links, by token hash.</summary>
     public TableClient Links => Tables.GetTableClient(Prefix + "links");
@@ -91,22 +81,14 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Drafts and counterparts.</summary>
     public BlobContainerClient Documents => Blobs.GetBlobContainerClient(Prefix + "documents");
 
-    /// <summary>Where a queue's poison messages go.</summary>
-    public QueueClient PoisonOf(QueueClient queue) => Queues.GetQueueClient(queue.Name + "-poison");
-
     /// <summary>Creates every table, queue and container that does not exist yet.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Rounds.CreateIfNotExistsAsync(cancellationToken);
-        await Timers.CreateIfNotExistsAsync(cancellationToken);
+        await Settings.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);
         await WebhookDue.CreateIfNotExistsAsync(cancellationToken);
         await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        foreach (var queue in new[] { RoundTriggers, Effects })
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await PoisonOf(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        }
     }
 }

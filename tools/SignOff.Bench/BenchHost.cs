@@ -32,7 +32,7 @@ public sealed class BenchHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<BenchHost> StartAsync(BenchSettings settings, string prefix, bool runWorkers)
+    public static async Task<BenchHost> StartAsync(BenchSettings settings, string prefix, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -43,16 +43,19 @@ public sealed class BenchHost : IAsyncDisposable
             ["SignOff:ApiKeyHashes:0"] = ApiKeyFilter.HashOf(ApiKey),
             ["SignOff:PublicBaseUrl"] = "http://127.0.0.1",
             ["SignOff:WorkflowsFolder"] = Path.Combine(settings.Root, "workflows"),
-            ["SignOff:RunWorkers"] = runWorkers ? "true" : "false",
             // Production's cadence, not Development's demo cadence: the idle figure must be the real one.
             ["SignOff:SweepInterval"] = "00:05:00",
-            ["SignOff:IdlePollMax"] = "00:01:00",
             ["Clock:Manual"] = "true",
             ["Webhooks:AllowHttp"] = "true",
             ["Webhooks:AllowedHosts:0"] = "localhost",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:SignOff.Host.Mail"] = "Warning",
         });
+        if (extra is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(extra);
+        }
+
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddSignOff();
         var app = builder.Build();
@@ -62,7 +65,28 @@ public sealed class BenchHost : IAsyncDisposable
         return new BenchHost(app, url);
     }
 
-    public async Task SetClockAsync(DateTimeOffset at) => Services.GetRequiredService<ManualClock>().Set(at);
+    public Task SetClockAsync(DateTimeOffset at)
+    {
+        Services.GetRequiredService<ManualClock>().Set(at);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until every transition's effects have run and no webhook delivery is due.</summary>
+    public async Task SettleAsync(TimeSpan limit, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var engine = Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>();
+        var webhooks = Services.GetRequiredService<SignOff.Storage.Webhooks.WebhookStore>();
+        while (clock.Elapsed < limit)
+        {
+            if (await engine.SettleAsync(limit - clock.Elapsed, ct) && (await webhooks.DueAsync(DateTimeOffset.MaxValue, 1, ct)).Count == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
 
     /// <summary>Launches a round of full-council partners; returns its id and partner ids.</summary>
     public async Task<(string RoundId, IReadOnlyList<string> Partners)> LaunchAsync(string reference, int partners, CancellationToken ct)

@@ -61,7 +61,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
     /// <summary>When the host was SIGKILLed, to explain a repeated email.</summary>
     public IReadOnlyList<DateTimeOffset> Kills { get; init; } = [];
 
-    public TableRoundStore Store => new(storage.Rounds);
+    public RoundReadModel Store => new(storage.Rounds);
 
     /// <summary>The task hub the host runs rounds in, read (never worked) from here.</summary>
     private DurableRoundEngine Hub { get; } = Inspector(options.Storage);
@@ -71,7 +71,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         var storage = new StorageOptions { ConnectionString = connection, Prefix = "chaos" };
         var durable = new DurableOptions();
         var runtime = new LocalDurableRuntime(new ServiceCollection().BuildServiceProvider(), storage, durable, NullLoggerFactory.Instance);
-        return new DurableRoundEngine(runtime, new RoundProcess(BankHolidays.Embedded), new TableRoundStore(storage.CreateClients().Rounds), TimeProvider.System, durable,
+        return new DurableRoundEngine(runtime, new RoundProcess(BankHolidays.Embedded), new RoundReadModel(storage.CreateClients().Rounds), TimeProvider.System, durable,
             NullLogger<DurableRoundEngine>.Instance);
     }
 
@@ -227,9 +227,9 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 continue;
             }
 
-            if (log.Count != snapshot.State.EventCount)
+            if (log.Count != snapshot.EventCount)
             {
-                violations.Add($"{roundId}: the snapshot counts {snapshot.State.EventCount} events, the log holds {log.Count}");
+                violations.Add($"{roundId}: the snapshot counts {snapshot.EventCount} events, the log holds {log.Count}");
             }
 
             RoundState? folded = null;
@@ -246,13 +246,13 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 continue;
             }
 
-            var expected = JsonSerializer.Serialize(snapshot.State, RoundJson.Options);
+            var expected = JsonSerializer.Serialize(snapshot, RoundJson.Options);
             var actual = JsonSerializer.Serialize(folded, RoundJson.Options);
 
             // The read side's snapshot is a projection of the round entity's state: after the settle they agree.
             if (await Hub.LoadAsync(roundId, ct) is { } truth && JsonSerializer.Serialize(truth, RoundJson.Options) != expected)
             {
-                violations.Add($"{roundId}: the read side's snapshot ({snapshot.State.EventCount} events) is not the round entity's state ({truth.EventCount} events)");
+                violations.Add($"{roundId}: the read side's snapshot ({snapshot.EventCount} events) is not the round entity's state ({truth.EventCount} events)");
             }
 
             if (expected != actual)

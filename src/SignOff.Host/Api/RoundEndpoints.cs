@@ -42,7 +42,7 @@ public static class RoundEndpoints
     }
 
     /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
-    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, TimeProvider Time);
 
     public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
 

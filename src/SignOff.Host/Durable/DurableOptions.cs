@@ -1,15 +1,5 @@
 namespace SignOff.Host.Durable;
 
-/// <summary>Which engine runs rounds (section <c>SignOff:Engine</c>).</summary>
-public enum EngineKind
-{
-    /// <summary>SignOff's own table store, queues and sweepers (being retired).</summary>
-    Tables,
-
-    /// <summary>The Durable Task Framework worker over Azure Storage: an entity per round, orchestrations for effects and time.</summary>
-    Durable,
-}
-
 /// <summary>
 /// The local Durable Task runtime's settings (section <c>Durable</c>), tuned for a laptop and for
 /// tests; each default says what it costs.

@@ -24,7 +24,7 @@ namespace SignOff.Host.Durable;
 /// request sent twice is one message to the backend's de-duplication, and one trigger to the
 /// round's (<see cref="RoundState.ProcessedTriggers"/>) in any case.</para>
 /// </remarks>
-public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess process, TableRoundStore readModel, TimeProvider time, DurableOptions options,
+public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess process, RoundReadModel readModel, TimeProvider time, DurableOptions options,
     ILogger<DurableRoundEngine> logger)
     : IRoundEngine
 {

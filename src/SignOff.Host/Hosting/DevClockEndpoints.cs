@@ -51,7 +51,7 @@ public static class DevClockEndpoints
                 return Problems.BadRequest("bad-clock", "Give 'advance' (an ISO 8601 duration) or 'set' (an instant).");
             }
 
-            await clock.SaveAsync(services.GetRequiredService<StorageClients>().Timers, ct);
+            await clock.SaveAsync(services.GetRequiredService<StorageClients>().Settings, ct);
             var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(clockMoved: true, ct);
 
             return Results.Ok(new ClockState(clock.GetUtcNow(), fired));

@@ -8,6 +8,7 @@ using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
 using SignOff.Host.Commands;
+using SignOff.Host.Effects;
 using SignOff.Host.Durable;
 using SignOff.Host.Mail;
 using SignOff.Host.Pages;
@@ -15,7 +16,6 @@ using SignOff.Host.Webhooks;
 using SignOff.Host.Respond;
 using SignOff.Storage;
 using SignOff.Storage.Blobs;
-using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
 using SignOff.Workflow.Effects;
@@ -50,7 +50,7 @@ public static class SignOffHosting
         var manualClock = builder.Environment.IsDevelopment() && config.GetValue<bool>("Clock:Manual");
         if (manualClock)
         {
-            services.AddSingleton(sp => ManualClock.Restore(TimeProvider.System, sp.GetRequiredService<StorageClients>().Timers));
+            services.AddSingleton(sp => ManualClock.Restore(TimeProvider.System, sp.GetRequiredService<StorageClients>().Settings));
             services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<ManualClock>());
         }
         else
@@ -59,18 +59,12 @@ public static class SignOffHosting
         }
 
         services.AddSingleton(WallClock.System);
-        services.AddSingleton<ForegroundWork>();
 
         services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
-        services.AddSingleton(sp => new TableRoundStore(sp.GetRequiredService<StorageClients>().Rounds));
-        services.AddSingleton(sp => new ExecutionIndexes(sp.GetRequiredService<StorageClients>().Timers));
-        services.AddSingleton(sp => Queue<TriggerMessage>(sp, sp.GetRequiredService<StorageClients>().RoundTriggers));
-        services.AddSingleton(sp => Queue<EffectMessage>(sp, sp.GetRequiredService<StorageClients>().Effects));
-        services.AddSingleton(sp => new EffectHandoff(sp.GetRequiredService<WorkQueue<EffectMessage>>()));
-        services.AddSingleton(sp => new RoundRunner(sp.GetRequiredService<TableRoundStore>(), sp.GetRequiredService<RoundProcess>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ExecutionIndexes>(), sp.GetRequiredService<EffectHandoff>(), sp.GetRequiredService<WallClock>()));
+        services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
+        services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();
@@ -100,9 +94,7 @@ public static class SignOffHosting
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
-        services.AddSingleton<EffectDispatcher>();
-        services.AddSingleton<Workers>();
-        if (options.Engine == EngineKind.Durable)
+        // Rounds run on the Durable Task Framework's worker in this process, over the same storage.
         {
             services.AddSingleton(storage);
             var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
@@ -116,10 +108,6 @@ public static class SignOffHosting
             services.AddSingleton<DurableRoundEngine>();
             services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
         }
-        else
-        {
-            services.AddSingleton<IRoundEngine, TableRoundEngine>();
-        }
 
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
@@ -132,11 +120,6 @@ public static class SignOffHosting
         services.AddSingleton<ApiKeyFilter>();
         if (options.RunWorkers)
         {
-            if (options.Engine == EngineKind.Tables)
-            {
-                services.AddHostedService<WorkerService>();
-            }
-
             services.AddHostedService<WebhookWorker>();
         }
 
@@ -186,19 +169,6 @@ public static class SignOffHosting
         app.Logger.LogInformation("Mail goes by {Transport}; completion packs use PDFsharp under the {Licence} licence",
             app.Services.GetRequiredService<IMailTransport>().Name, pdfLicence);
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
-        // Requests people wait on (anything that changes something) make background work give way.
-        var foreground = app.Services.GetRequiredService<ForegroundWork>();
-        app.Use(async (context, next) =>
-        {
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-            {
-                await next(context);
-                return;
-            }
-
-            using var _ = foreground.Enter();
-            await next(context);
-        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (app.Services.GetRequiredService<JwtOptions>().Enabled)
@@ -236,9 +206,6 @@ public static class SignOffHosting
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     });
-
-    private static WorkQueue<T> Queue<T>(IServiceProvider sp, Azure.Storage.Queues.QueueClient queue) =>
-        new(queue, sp.GetRequiredService<StorageClients>().PoisonOf(queue), sp.GetRequiredService<ILoggerFactory>().CreateLogger($"SignOff.Queues.{queue.Name}"));
 
     private static BankHolidays LoadHolidays(string? refreshedFile) =>
         refreshedFile is not null && File.Exists(refreshedFile)

@@ -15,16 +15,9 @@ public sealed record SignOffOptions
     /// <summary>How long an officer's link stays valid.</summary>
     public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
 
-    /// <summary>Which engine runs rounds: SignOff's own tables and queues (the default while the move is under way), or Durable Task.</summary>
-    public Durable.EngineKind Engine { get; init; } = Durable.EngineKind.Durable;
-
-    /// <summary>Run the queue pollers and sweepers in-process (off under the Functions host).</summary>
+    /// <summary>Run the webhook worker in-process (off under the Functions host, whose timer trigger sweeps instead).</summary>
     public bool RunWorkers { get; init; } = true;
 
-    /// <summary>How often the sweepers look for due timers, stranded outbox rows and due webhook retries.</summary>
-    /// <remarks>Reminders fall at 09:00 and digests at 08:00: a few minutes late is nothing, and each sweep costs transactions.</remarks>
+    /// <summary>How often the webhook worker looks for due retries (it also wakes for the earliest it scheduled).</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The longest an idle worker waits between polls of the effects queue (it is woken at once by local sends).</summary>
-    public TimeSpan IdlePollMax { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -34,7 +34,7 @@ public sealed record OutgoingEmail(
 /// <summary>Delivers emails: SMTP, SendGrid or GOV.UK Notify, chosen by <see cref="MailOptions.Transport"/>.</summary>
 /// <remarks>
 /// A transport throws on failure (the effect is retried) and throws
-/// <see cref="SignOff.Storage.Execution.RetryLaterException"/> when the provider asks us to slow down.
+/// <see cref="RetryLaterException"/> when the provider asks us to slow down.
 /// </remarks>
 public interface IMailTransport
 {

@@ -5,7 +5,7 @@ using SignOff.Host.Hosting;
 using SignOff.Host.Respond;
 using SignOff.Storage.Blobs;
 using SignOff.Storage;
-using SignOff.Storage.Execution;
+using SignOff.Host.Effects;
 using SignOff.Storage.Rounds;
 
 namespace SignOff.Host.Mail;
@@ -27,7 +27,7 @@ public sealed class NotificationMailer(
     IMailTransport transport,
     ResponseLinks links,
     EmailRenderer renderer,
-    TableRoundStore rounds,
+    EffectLedger ledger,
     BlobDocumentStore documents,
     TimeProvider time,
     WallClock wall,
@@ -54,9 +54,9 @@ public sealed class NotificationMailer(
 
         // Digests and alerts describe the round as it stands when they are sent.
         RoundDigest? digest = describesRound && round is not null
-            ? RoundDigest.Of(round.State, LondonTime.DateOf(time.GetUtcNow()))
+            ? RoundDigest.Of(round, LondonTime.DateOf(time.GetUtcNow()))
             : null;
-        var attachments = await AttachmentsAsync(notification, round?.State, cancellationToken);
+        var attachments = await AttachmentsAsync(notification, round, cancellationToken);
         var sent = 0;
         foreach (var (recipient, index) in notification.To.Select((r, i) => (r, i)))
         {
@@ -83,7 +83,7 @@ public sealed class NotificationMailer(
                 new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
             if (index < notification.To.Count - 1)
             {
-                await rounds.CompleteEffectAsync(roundId, sendId, wall.UtcNow, cancellationToken);
+                await ledger.CompleteEffectAsync(roundId, sendId, wall.UtcNow, cancellationToken);
             }
 
             sent++;

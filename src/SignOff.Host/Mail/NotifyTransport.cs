@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Host.Mail;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using SendGrid;
 using SendGrid.Helpers.Mail;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Host.Mail;
 

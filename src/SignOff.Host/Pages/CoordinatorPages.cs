@@ -30,7 +30,7 @@ public static class CoordinatorPages
     };
 
     /// <summary>The services the pages use.</summary>
-    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
 
     public static void MapCoordinatorPages(this IEndpointRouteBuilder app)
     {
@@ -58,7 +58,7 @@ public static class CoordinatorPages
     }
 
     /// <summary>Every round, loaded: for the digest pages. (A round's headline row lacks its partners.)</summary>
-    public static async Task<IReadOnlyList<RoundState>> LoadAllAsync(TableRoundStore store, CancellationToken ct) =>
+    public static async Task<IReadOnlyList<RoundState>> LoadAllAsync(RoundReadModel store, CancellationToken ct) =>
         [.. (await store.LoadAllAsync(ct)).OrderBy(s => s.Deadline).ThenBy(s => s.Agreement.Title, StringComparer.Ordinal)];
 
     private static async Task<IResult> ListAsync(string? status, HttpContext http, Deps d, CancellationToken ct)
@@ -123,7 +123,7 @@ public static class CoordinatorPages
     }
 
     /// <summary>The latest entries of a round's (or one partner's) timeline, newest first.</summary>
-    private static async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(TableRoundStore store, RoundState state, string? partnerId, CancellationToken ct)
+    private static async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(RoundReadModel store, RoundState state, string? partnerId, CancellationToken ct)
     {
         const int window = 1000;
         await store.CatchUpAsync(state.RoundId, state.EventCount, TimeSpan.FromSeconds(5), ct);

@@ -15,7 +15,7 @@ namespace SignOff.Host.Respond;
 public static class RespondEndpoints
 {
     /// <summary>The services the officer's page uses.</summary>
-    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, IRoundEngine Engine, TableRoundStore Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
 
     public static void MapRespond(this IEndpointRouteBuilder app)
     {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
 using SignOff.Host.Mail;
-using SignOff.Storage.Execution;
+using SignOff.Host.Effects;
 using SignOff.Storage.Rounds;
 using SignOff.Storage;
 using SignOff.Storage.Webhooks;
@@ -29,12 +29,11 @@ public sealed class WebhookDispatcher(
     WebhookSender sender,
     SecretSealer sealer,
     WebhookOptions options,
-    TableRoundStore rounds,
+    RoundReadModel rounds,
     IMailTransport mail,
     EmailRenderer renderer,
     TimeProvider time,
     WallClock wall,
-    ForegroundWork foreground,
     ILogger<WebhookDispatcher> logger)
 {
     private readonly Lock earliestGate = new();
@@ -239,12 +238,10 @@ public sealed class WebhookDispatcher(
         immediate = channel;
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(lane => Task.Run(async () =>
+            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(_ => Task.Run(async () =>
             {
                 while (await channel.Reader.WaitToReadAsync(stoppingToken))
                 {
-                    // During a burst of people's requests only lane 0 keeps attempting (see ForegroundWork).
-                    await foreground.GiveWayAsync(lane, stoppingToken);
                     if (!channel.Reader.TryRead(out var item))
                     {
                         continue;
@@ -408,13 +405,13 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var coordinator = round.State.Coordinator;
+        var coordinator = round.Coordinator;
         var content = new EmailContent(
             $"Webhooks to {new Uri(s.Url).Host} have stopped",
             $"Dear {coordinator.Name},",
             "A webhook subscription has been disabled",
             [
-                $"SignOff could not deliver a {failed.Type} event for {round.State.Agreement.Title} to {s.Url}. {reason}",
+                $"SignOff could not deliver a {failed.Type} event for {round.Agreement.Title} to {s.Url}. {reason}",
                 "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
             ],
             [new("Subscription", $"{s.Id}{(s.Description is { Length: > 0 } d ? $" ({d})" : "")}"), new("Address", s.Url), new("Event", $"{failed.Type} ({failed.MessageId})")],

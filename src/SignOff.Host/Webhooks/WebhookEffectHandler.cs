@@ -1,5 +1,5 @@
 using SignOff.Core.Rounds;
-using SignOff.Storage.Execution;
+using SignOff.Host.Effects;
 
 namespace SignOff.Host.Webhooks;
 

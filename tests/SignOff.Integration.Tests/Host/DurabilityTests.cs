@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SignOff.Core.Rounds;
 using SignOff.Host.Durable;
 using SignOff.Storage;
-using SignOff.Storage.Execution;
 using SignOff.Storage.Rounds;
 using SignOff.Workflow;
 using SignOff.Workflow.Effects;
@@ -90,12 +89,12 @@ public sealed partial class DurabilityTests
         await using var _ = host;
         using var __ = api;
         await host.DrainAsync(Ct);
-        var store = host.Services.GetRequiredService<TableRoundStore>();
+        var ledger = host.Services.GetRequiredService<EffectLedger>();
         var (triggerId, invitation) = await InvitationAsync(host, roundId);
         var effect = invitation with { EffectId = "in-flight.0001" };
 
         // Another worker is sending an invitation (its claim is on real time)...
-        var claim = await store.ClaimEffectAsync(roundId, effect.EffectId, WallClock.System.UtcNow, EffectDispatcher.Lease, Ct);
+        var claim = await ledger.ClaimEffectAsync(roundId, effect.EffectId, WallClock.System.UtcNow, EffectLedger.Lease, Ct);
         Assert.Equal(EffectClaimState.Claimed, claim.State);
 
         // ...when someone moves the round clock on six hours: the claim still holds, so nothing is sent twice.

@@ -201,7 +201,7 @@ public sealed class DurableEngineTests
 
         Assert.DoesNotContain(state.Timers, t => t.DueAt == due);
         await second.DrainAsync(Ct);
-        var events = await second.Services.GetRequiredService<SignOff.Storage.Rounds.TableRoundStore>().ReadEventsAsync(roundId, 1, 1000, Ct);
+        var events = await second.Services.GetRequiredService<SignOff.Storage.Rounds.RoundReadModel>().ReadEventsAsync(roundId, 1, 1000, Ct);
         Assert.Single(events, e => e.Event is ReminderSent r && r.On == on);
     }
 

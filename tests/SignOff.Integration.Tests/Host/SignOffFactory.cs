@@ -6,14 +6,13 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SignOff.Host.Api;
 using SignOff.Storage;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Integration.Tests.Host;
 
 /// <summary>
 /// The real host, in-process, against the Azurite and MailDev that <c>./signoff test</c> started.
 /// Each factory has its own storage prefix (pass one in to "restart" over the same data).
-/// Background workers are off: tests drive them, so every pass is deterministic.
+/// The webhook worker is off (tests drive deliveries); rounds run on the Durable Task worker in the host.
 /// </summary>
 public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<string, string?>? extra = null) : WebApplicationFactory<Program>
 {
@@ -69,27 +68,10 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
 
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
-    public Workers Workers => Services.GetRequiredService<Workers>();
-
-    /// <summary>Runs the background work until nothing is left to do.</summary>
-    public async Task DrainAsync(CancellationToken ct)
-    {
-        if (Services.GetService<SignOff.Host.Durable.DurableRoundEngine>() is { } durable)
-        {
-            // The Durable Task worker runs in the host: wait for every transition's effects.
-            Assert.True(await durable.SettleAsync(TimeSpan.FromMinutes(2), ct), "The rounds' effects did not settle within two minutes.");
-            return;
-        }
-
-        for (var i = 0; i < 50; i++)
-        {
-            var handled = await Workers.PollTriggersAsync(32, ct) + await Workers.PollEffectsAsync(32, ct);
-            if (handled == 0)
-            {
-                return;
-            }
-        }
-    }
+    /// <summary>Waits until every transition's effects have run (the Durable Task worker runs in the host).</summary>
+    public async Task DrainAsync(CancellationToken ct) =>
+        Assert.True(await Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>().SettleAsync(TimeSpan.FromMinutes(2), ct),
+            "The rounds' effects did not settle within two minutes.");
 
     public async Task SetClockAsync(string iso, CancellationToken ct)
     {

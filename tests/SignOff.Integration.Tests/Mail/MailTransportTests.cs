@@ -6,7 +6,6 @@ using Microsoft.IdentityModel.Tokens;
 using SignOff.Core.Definitions;
 using SignOff.Host.Mail;
 using SignOff.Integration.Tests.Support;
-using SignOff.Storage.Execution;
 
 namespace SignOff.Integration.Tests.Mail;
 

@@ -1,4 +1,4 @@
-namespace SignOff.Host.Hosting;
+namespace SignOff.Host.Webhooks;
 
 /// <summary>
 /// Lets a background worker sleep until it is woken or a wait runs out. Any number of wakes

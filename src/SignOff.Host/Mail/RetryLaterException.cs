@@ -1,4 +1,4 @@
-namespace SignOff.Storage.Execution;
+namespace SignOff.Host.Mail;
 
 /// <summary>
 /// Thrown by an effect handler when the far side asked us to come back later (HTTP 429 or 503
