@@ -18,8 +18,11 @@ namespace SignOff.Workflow.Rounds;
 /// <param name="Transitions">Accepted transitions so far; numbers each transition's effects orchestration.</param>
 /// <param name="Refusals">The latest triggers the entity refused, newest last.</param>
 /// <param name="AlarmAt">The real instant of the earliest alarm armed and not yet rung, if any.</param>
-public sealed record RoundRecord(RoundState Round, long Transitions, ImmutableList<TriggerRefusal> Refusals, DateTimeOffset? AlarmAt)
+public sealed record RoundRecord(RoundState Round, long Transitions, ImmutableList<TriggerRefusal>? Refusals = null, DateTimeOffset? AlarmAt = null)
 {
+    /// <summary>The latest refusals (never null: a record written before refusals were kept has none).</summary>
+    public ImmutableList<TriggerRefusal> Refusals { get; init; } = Refusals ?? [];
+
     /// <summary>How many refusals are kept.</summary>
     public const int RefusalsKept = 64;
 
