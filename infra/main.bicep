@@ -1,6 +1,6 @@
 // SignOff on Azure: one ASP.NET Core binary (SignOff.Host) run by Azure Functions Flex Consumption
 // (Linux) as a custom handler. The Functions host owns the triggers (HTTP forwarded to the app,
-// queue triggers on `round-triggers` and `effects`, timer triggers); the app reaches Storage,
+// timer triggers); the app reaches Storage,
 // Key Vault and Application Insights with one user-assigned managed identity and no keys.
 //
 // Deploy into an existing resource group (see infra/README.md):
@@ -119,22 +119,16 @@ var functionAppName = 'func-${baseName}-${take(resourceToken, 6)}'
 var deploymentContainerName = 'app-package'
 
 // What SignOff creates at start-up (StorageClients.EnsureCreatedAsync). Created here too, so a
-// fresh environment is complete before the first start. The queue triggers' function.json files
-// name `round-triggers` and `effects` literally, so Storage__Prefix stays empty on Azure.
+// fresh environment is complete before the first start. The Durable task hub (its control and
+// work-item queues, instance and history tables, lease and large-message blobs) is created by the
+// Durable Task Framework itself, under the identity's data roles below.
 var documentsContainerName = 'documents'
 var tableNames = [
   'rounds'
-  'timers'
-  'outbox'
+  'settings'
   'links'
   'webhooks'
   'webhookdue'
-]
-var queueNames = [
-  'round-triggers'
-  'round-triggers-poison'
-  'effects'
-  'effects-poison'
 ]
 
 var allTags = union(tags, {
@@ -157,7 +151,7 @@ var roles = {
 // ---------------------------------------------------------------------------------------------
 
 // One user-assigned identity for everything the app and the Functions host do: host storage,
-// queue triggers, the deployment package, SignOff's own tables/queues/blobs, Key Vault
+// the deployment package, SignOff's own tables and blobs and the task hub, Key Vault
 // references and telemetry. User-assigned (not system-assigned) so the roles exist before the
 // app does and survive re-creating it.
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
@@ -238,18 +232,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-
   for tableName in tableNames: {
     parent: tableService
     name: tableName
-  }
-]
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = [
-  for queueName in queueNames: {
-    parent: queueService
-    name: queueName
   }
 ]
 
@@ -351,10 +333,9 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Storage Queue Data Contributor on the account. The queue triggers (connection SignOffStorage)
-// peek, read and delete messages and write `<queue>-poison` on failure; SignOff enqueues round
-// triggers and effects, and creates its queues if missing. Message Processor + Sender would not
-// let the app create queues, so Contributor it is.
+// Storage Queue Data Contributor on the account. The Durable task hub's control and work-item
+// queues are created, read, written and deleted by the Durable Task Framework in the app. Message
+// Processor + Sender would not let it create its queues, so Contributor it is.
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
   scope: storage
@@ -362,7 +343,7 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    description: 'SignOff: queue triggers and the app\'s own queues'
+    description: 'SignOff: the Durable task hub\'s queues'
   }
 }
 
@@ -452,11 +433,6 @@ var baseAppSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storage.name }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-
-  // The queue triggers' connection (function.json "connection": "SignOffStorage").
-  { name: 'SignOffStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
-  { name: 'SignOffStorage__credential', value: 'managedidentity' }
-  { name: 'SignOffStorage__clientId', value: identity.properties.clientId }
 
   // DefaultAzureCredential picks the user-assigned identity by this client id.
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }

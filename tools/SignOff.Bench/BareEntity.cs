@@ -32,19 +32,7 @@ public sealed class BareEntity : IAsyncDisposable
 
     public static async Task<BareEntity> StartAsync(string connection, string hub)
     {
-        var options = new DurableOptions();
-        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-        {
-            TaskHubName = hub,
-            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
-            WorkerId = $"bench-{Environment.ProcessId}",
-            PartitionCount = options.PartitionCount,
-            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
-            UseAppLease = false,
-            ControlQueueVisibilityTimeout = options.VisibilityTimeout,
-            WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
-            UseSeparateQueueForEntityWorkItems = true,
-        });
+        var service = new AzureStorageOrchestrationService(new DurableOptions().ServiceSettings(new SignOff.Storage.StorageOptions { ConnectionString = connection }, hub, NullLoggerFactory.Instance));
         await service.CreateIfNotExistsAsync();
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { EnableEntitySupport = true }, NullLoggerFactory.Instance);
         var worker = new TaskHubWorker(service, NullLoggerFactory.Instance);

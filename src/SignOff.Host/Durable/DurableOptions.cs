@@ -1,3 +1,7 @@
+using Azure.Identity;
+using DurableTask.AzureStorage;
+using SignOff.Storage;
+
 namespace SignOff.Host.Durable;
 
 /// <summary>
@@ -41,6 +45,27 @@ public sealed record DurableOptions
 
     /// <summary>The waits between attempts of an effect (an email, a webhook fan-out); null for <c>EffectRetryPolicy.Default</c> (about eight hours).</summary>
     public TimeSpan[]? EffectRetryDelays { get; init; }
+
+    /// <summary>The backend's settings for a task hub on this storage, as every host and tool of ours uses them.</summary>
+    public AzureStorageOrchestrationServiceSettings ServiceSettings(StorageOptions storage, string taskHub, ILoggerFactory loggers) => new()
+    {
+        TaskHubName = taskHub,
+        StorageAccountClientProvider = !string.IsNullOrWhiteSpace(storage.ConnectionString)
+            ? new StorageAccountClientProvider(storage.ConnectionString)
+            : new StorageAccountClientProvider(storage.AccountName ?? throw new InvalidOperationException("Storage is not configured."), new DefaultAzureCredential()),
+
+        // Unique per runtime, not per process: partition leases are balanced between worker ids,
+        // and two runtimes in one process (tests) must not pass for one worker.
+        WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}",
+        PartitionCount = PartitionCount,
+        MaxQueuePollingInterval = MaxQueuePollingInterval,
+        UseAppLease = false,
+        ControlQueueVisibilityTimeout = VisibilityTimeout,
+        WorkItemQueueVisibilityTimeout = VisibilityTimeout,
+        UseSeparateQueueForEntityWorkItems = true,
+        MaxConcurrentTaskActivityWorkItems = MaxConcurrentActivities,
+        LoggerFactory = loggers,
+    };
 
     /// <summary>The task hub name for a storage prefix.</summary>
     public string TaskHubFor(string prefix)

@@ -1,4 +1,3 @@
-using Azure.Identity;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.Entities;
@@ -42,24 +41,7 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
         this.loggers = loggers;
         this.options = options;
         TaskHub = options.TaskHubFor(storage.Prefix);
-        Service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-        {
-            TaskHubName = TaskHub,
-            StorageAccountClientProvider = !string.IsNullOrWhiteSpace(storage.ConnectionString)
-                ? new StorageAccountClientProvider(storage.ConnectionString)
-                : new StorageAccountClientProvider(storage.AccountName ?? throw new InvalidOperationException("Storage is not configured."), new DefaultAzureCredential()),
-            // Unique per runtime, not per process: partition leases are balanced between worker ids,
-            // and two runtimes in one process (tests) must not pass for one worker.
-            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))}",
-            PartitionCount = options.PartitionCount,
-            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
-            UseAppLease = false,
-            ControlQueueVisibilityTimeout = options.VisibilityTimeout,
-            WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
-            UseSeparateQueueForEntityWorkItems = true,
-            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
-            LoggerFactory = loggers,
-        });
+        Service = new AzureStorageOrchestrationService(options.ServiceSettings(storage, TaskHub, loggers));
         Queries = ((IEntityOrchestrationService)Service).EntityBackendQueries
             ?? throw new InvalidOperationException("The Azure Storage backend offers no entity queries.");
         worker = new TaskHubWorker(Service, loggers);
