@@ -334,6 +334,7 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         await host.SetClockAsync(Launch);
         var (roundId, partners) = await host.LaunchAsync($"IDLE-{Guid.NewGuid():N}"[..12], 2, ct);
         await host.SettleAsync(TimeSpan.FromMinutes(2), ct);
+        await host.SetClockAsync(DecisionDay);
         await Task.Delay(TimeSpan.FromSeconds(60), ct);
         var clock = Stopwatch.StartNew();
         await host.DecideAsync(roundId, partners[0], ct);
