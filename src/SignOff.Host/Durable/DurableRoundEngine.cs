@@ -53,7 +53,9 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
             {
                 if (trigger is StartRound)
                 {
-                    await AwaitListedAsync(roundId, cancellationToken);
+                    // Listed before answering, so the coordinator sent back to the list finds it there.
+                    // Later transitions are not waited for: the round's own page reads the entity.
+                    await readModel.CatchUpAsync(roundId, now.Round.EventCount, ListedWithin, cancellationToken);
                 }
 
                 return accepted with { State = now.Round };
@@ -69,20 +71,6 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
                 logger.LogWarning("Round {RoundId} did not confirm {TriggerId} within {Timeout}", roundId, trigger.TriggerId, options.ConfirmTimeout);
                 throw new RoundBusyException(roundId, trigger.TriggerId, options.ConfirmTimeout);
             }
-        }
-    }
-
-    /// <summary>
-    /// Waits (briefly, bounded) until a new round is on the read side, so the coordinator who
-    /// launched it finds it in the list they are sent back to. Later transitions are not waited
-    /// for: the round's own page reads the entity, and a list a moment behind is no surprise.
-    /// </summary>
-    private async Task AwaitListedAsync(string roundId, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        while (await readModel.LoadAsync(roundId, cancellationToken) is null && time.GetElapsedTime(started) < ListedWithin)
-        {
-            await Task.Delay(LongestPoll / 2, cancellationToken);
         }
     }
 

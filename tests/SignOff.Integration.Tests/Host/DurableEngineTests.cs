@@ -52,24 +52,20 @@ public sealed class DurableEngineTests
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
-    private static SignOffFactory Durable(string? prefix = null, IReadOnlyDictionary<string, string?>? extra = null)
+    /// <summary>Starts the host on 1 June 2021 and launches a round of <paramref name="partners"/> full councils through its API.</summary>
+    private static async Task<(HttpClient Api, JsonElement Round)> LaunchOnAsync(SignOffFactory host, int partners)
     {
-        var settings = new Dictionary<string, string?> { ["SignOff:Engine"] = "Durable" };
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
-
-        return new SignOffFactory(prefix, settings);
+        var api = host.Api();
+        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
+        return (api, await LaunchAsync(api, Definition(partners)));
     }
 
     [Fact]
     public async Task Twenty_officers_deciding_in_the_same_instant_are_all_recorded_and_all_answered()
     {
-        await using var host = Durable();
-        using var api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var round = await LaunchAsync(api, Definition(20));
+        await using var host = new SignOffFactory();
+        var (api, round) = await LaunchOnAsync(host, partners: 20);
+        using var _ = api;
         var roundId = round.GetProperty("roundId").GetString()!;
         var partners = round.GetProperty("partners").EnumerateArray().Select(p => p.GetProperty("partnerId").GetString()!).ToList();
         Assert.Equal(20, partners.Count);
@@ -102,10 +98,9 @@ public sealed class DurableEngineTests
     [Fact]
     public async Task A_trigger_delivered_twice_to_the_entity_changes_nothing_the_second_time()
     {
-        await using var host = Durable();
-        using var api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var round = await LaunchAsync(api, Definition(2));
+        await using var host = new SignOffFactory();
+        var (api, round) = await LaunchOnAsync(host, partners: 2);
+        using var _ = api;
         var roundId = round.GetProperty("roundId").GetString()!;
         var partnerId = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
         var engine = host.Services.GetRequiredService<DurableRoundEngine>();
@@ -134,7 +129,7 @@ public sealed class DurableEngineTests
     [Fact]
     public async Task A_trigger_for_a_round_that_does_not_exist_is_refused_and_leaves_nothing_behind()
     {
-        await using var host = Durable();
+        await using var host = new SignOffFactory();
         using var api = host.Api();
         var engine = host.Services.GetRequiredService<DurableRoundEngine>();
 
@@ -172,7 +167,7 @@ public sealed class DurableEngineTests
         string roundId;
         DateTimeOffset due;
         DateOnly on;
-        await using (var first = Durable(prefix, settings))
+        await using (var first = new SignOffFactory(prefix, settings))
         {
             // The test round's first reminder falls at 09:00 (London) on 16 July 2021; launch 8 s
             // before it, so its alarm is 8 s of real time away (four timers of 2 s).
@@ -187,7 +182,7 @@ public sealed class DurableEngineTests
             on = timer.On;
         }
 
-        await using var second = Durable(prefix, settings);
+        await using var second = new SignOffFactory(prefix, settings);
         var restarted = second.Services.GetRequiredService<DurableRoundEngine>();
         _ = second.Api(); // starts the host, and with it the worker
         var until = DateTime.UtcNow.AddSeconds(90);
@@ -209,8 +204,8 @@ public sealed class DurableEngineTests
     public async Task Two_hosts_on_one_task_hub_share_the_partitions_and_both_serve_rounds()
     {
         var prefix = "p" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
-        await using var a = Durable(prefix);
-        await using var b = Durable(prefix);
+        await using var a = new SignOffFactory(prefix);
+        await using var b = new SignOffFactory(prefix);
         using var apiA = a.Api();
         using var apiB = b.Api();
         await a.SetClockAsync("2021-06-01T09:00:00Z", Ct);
@@ -263,15 +258,15 @@ public sealed class DurableEngineTests
     public async Task An_effect_that_keeps_failing_is_retried_on_its_policy_then_reported_as_failed()
     {
         // SMTP pointed at a port nobody listens on: every send fails.
-        await using var host = Durable(extra: new Dictionary<string, string?>
+        await using var host = new SignOffFactory(extra: new Dictionary<string, string?>
         {
             ["Mail:SmtpPort"] = "9",
             ["Durable:EffectRetryDelays:0"] = "00:00:01",
             ["Durable:EffectRetryDelays:1"] = "00:00:01",
         });
-        using var api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        var roundId = (await LaunchAsync(api, Definition(1))).GetProperty("roundId").GetString()!;
+        var (api, round) = await LaunchOnAsync(host, partners: 1);
+        using var _ = api;
+        var roundId = round.GetProperty("roundId").GetString()!;
 
         await host.DrainAsync(Ct);
         var runtime = host.Services.GetRequiredService<LocalDurableRuntime>();
