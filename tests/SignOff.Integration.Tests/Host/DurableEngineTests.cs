@@ -127,6 +127,45 @@ public sealed class DurableEngineTests
     }
 
     [Fact]
+    public async Task A_round_that_does_not_confirm_in_time_gets_503_round_busy_and_loses_nothing()
+    {
+        await using var launcher = new SignOffFactory();
+        var (launchApi, round) = await LaunchOnAsync(launcher, partners: 2);
+        launchApi.Dispose();
+
+        // A second host on the same task hub that waits no time at all for the round: every
+        // answer comes before the entity has recorded it.
+        await using var host = new SignOffFactory(launcher.Prefix, new Dictionary<string, string?> { ["Durable:ConfirmTimeout"] = "00:00:00" });
+        using var api = host.Api();
+        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
+        var roundId = round.GetProperty("roundId").GetString()!;
+        var partnerId = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rounds/{roundId}/partners/{partnerId}/decision")
+        {
+            Content = JsonContent.Create(new { outcome = "approve", evidence = "Minutes" }),
+        };
+        request.Headers.Add("Idempotency-Key", "busy-1");
+
+        var response = await api.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("https://signoff.example/problems/round-busy", problem.GetProperty("type").GetString());
+
+        // The decision was sent all the same, and the round records it once.
+        var engine = host.Services.GetRequiredService<DurableRoundEngine>();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while ((await engine.LoadAsync(roundId, Ct))!.Partners[0].Decision is null && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.NotNull((await engine.LoadAsync(roundId, Ct))!.Partners[0].Decision);
+    }
+
+    [Fact]
     public async Task A_trigger_for_a_round_that_does_not_exist_is_refused_and_leaves_nothing_behind()
     {
         await using var host = new SignOffFactory();
