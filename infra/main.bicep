@@ -128,7 +128,6 @@ var tableNames = [
   'settings'
   'links'
   'webhooks'
-  'webhookdue'
 ]
 
 var allTags = union(tags, {

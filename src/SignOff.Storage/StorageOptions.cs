@@ -72,9 +72,6 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Webhook subscriptions, deliveries and their attempt log.</summary>
     public TableClient Webhooks => Tables.GetTableClient(Prefix + "webhooks");
 
-    /// <summary>The index of due webhook attempts: a hint for the sweeper.</summary>
-    public TableClient WebhookDue => Tables.GetTableClient(Prefix + "webhookdue");
-
     /// <summary>The host's data-protection key ring (session cookies, anti-forgery tokens), shared by every instance.</summary>
     public BlobContainerClient DataProtectionKeys => Blobs.GetBlobContainerClient(Prefix + "dataprotection");
 
@@ -88,7 +85,6 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
         await Settings.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);
-        await WebhookDue.CreateIfNotExistsAsync(cancellationToken);
         await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

@@ -24,6 +24,19 @@ public static class WorkflowNames
     /// <summary>Performs one effect (an email, a webhook fan-out).</summary>
     public const string PerformEffect = "PerformEffect";
 
+    /// <summary>Delivers one webhook event to one subscription, retrying on durable timers.</summary>
+    public const string WebhookDelivery = "WebhookDelivery";
+
+    /// <summary>Attempts a webhook delivery if it is due.</summary>
+    public const string AttemptWebhook = "AttemptWebhook";
+
+    /// <summary>Events raised to orchestrations.</summary>
+    public static class Events
+    {
+        /// <summary>The development clock moved: whatever waits for a round-clock instant looks again.</summary>
+        public const string ClockMoved = "clock-moved";
+    }
+
     /// <summary>The round entity's operations.</summary>
     public static class Operations
     {
@@ -50,4 +63,18 @@ public static class WorkflowNames
     /// <summary>The alarm orchestration that wakes a round at an instant (same instant, same alarm).</summary>
     public static string AlarmInstanceId(string roundId, DateTimeOffset wakeAt) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"alarm:{roundId}:{wakeAt.UtcTicks}");
+
+    /// <summary>The orchestration that runs a webhook delivery: its first run, or a numbered replay.</summary>
+    /// <remarks>
+    /// The first run's id is deterministic, so the fan-out started twice (its activity retried)
+    /// starts it once. A replay is a new instance (<paramref name="replay"/> 1, 2, …), and the
+    /// delivery's record names the instance that now runs it, so an older one still waiting stops.
+    /// </remarks>
+    public static string WebhookInstanceId(string subscriptionId, string deliveryId, int replay = 0) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"webhook:{subscriptionId}:{deliveryId}{(replay == 0 ? "" : $":replay-{replay}")}");
+
+    /// <summary>The trigger id reporting a delivery failure to its round: the same failure reported twice is one trigger.</summary>
+    /// <remarks>Hashed: the reference (an effect id, a webhook id) may be longer than a trigger id may be.</remarks>
+    public static string FailureTriggerId(string reference) =>
+        "failed:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(reference)))[..40];
 }

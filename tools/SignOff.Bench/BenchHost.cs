@@ -44,7 +44,6 @@ public sealed class BenchHost : IAsyncDisposable
             ["SignOff:PublicBaseUrl"] = "http://127.0.0.1",
             ["SignOff:WorkflowsFolder"] = Path.Combine(settings.Root, "workflows"),
             // Production's cadence, not Development's demo cadence: the idle figure must be the real one.
-            ["SignOff:SweepInterval"] = "00:05:00",
             ["Clock:Manual"] = "true",
             ["Webhooks:AllowHttp"] = "true",
             ["Webhooks:AllowedHosts:0"] = "localhost",
@@ -79,7 +78,7 @@ public sealed class BenchHost : IAsyncDisposable
         var webhooks = Services.GetRequiredService<SignOff.Storage.Webhooks.WebhookStore>();
         while (clock.Elapsed < limit)
         {
-            if (await engine.SettleAsync(limit - clock.Elapsed, ct) && (await webhooks.DueAsync(DateTimeOffset.MaxValue, 1, ct)).Count == 0)
+            if (await engine.SettleAsync(limit - clock.Elapsed, ct) && !(await webhooks.PendingDeliveriesAsync(ct)).Any(d => d.NextAttemptAt is not null))
             {
                 return;
             }

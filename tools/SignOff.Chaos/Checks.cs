@@ -84,7 +84,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         {
             var effectsSettled = await Hub.SettleAsync(TimeSpan.FromSeconds(5), ct);
             var pending = 0;
-            var webhooks = new WebhookStore(storage.Webhooks, storage.WebhookDue);
+            var webhooks = new WebhookStore(storage.Webhooks);
             foreach (var subscription in await webhooks.ListSubscriptionsAsync(ct))
             {
                 pending += (await webhooks.ListDeliveriesAsync(subscription.Id, ct)).Count(d => d.Delivery.Status == DeliveryStatus.Pending);
@@ -426,7 +426,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             }
         }
 
-        var webhooks = new WebhookStore(storage.Webhooks, storage.WebhookDue);
+        var webhooks = new WebhookStore(storage.Webhooks);
         var unsettled = 0;
         foreach (var subscription in await webhooks.ListSubscriptionsAsync(ct))
         {
@@ -435,17 +435,8 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 if (delivery.Status != DeliveryStatus.Delivered)
                 {
                     unsettled++;
-                    var due = new List<string>();
-                    await foreach (var row in storage.WebhookDue.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: ct))
-                    {
-                        if (row.RowKey.EndsWith($"|{subscription.Id}|{delivery.DeliveryId}", StringComparison.Ordinal))
-                        {
-                            due.Add(new DateTimeOffset(long.Parse(row.RowKey.Split('|')[0], CultureInfo.InvariantCulture), TimeSpan.Zero).ToString("u", CultureInfo.InvariantCulture));
-                        }
-                    }
-
                     violations.Add($"delivery {delivery.DeliveryId} of {delivery.RoundId} ({delivery.Type}, {delivery.MessageId}) is {delivery.Status} after {attempts.Count} attempt(s)"
-                        + $" (created {delivery.CreatedAt:u}, next attempt {delivery.NextAttemptAt:u}, lease until {delivery.LeaseUntil:u}, due-index entries: {(due.Count == 0 ? "none" : string.Join(", ", due))})"
+                        + $" (created {delivery.CreatedAt:u}, next attempt {delivery.NextAttemptAt:u}, run by {delivery.Runner})"
                         + (delivery.LastError is { } error ? $": {error}" : ""));
                 }
             }

@@ -45,6 +45,7 @@ public enum NotificationKind
     Cancellation,
     EffectiveNotice,
     ChairDigest,
+    WebhookStopped,
 }
 
 /// <summary>Why someone receives a message.</summary>
@@ -89,7 +90,8 @@ public sealed record Notification(
     string? ResponseLinkFor = null,
     bool AttachDraft = false,
     bool AttachCompletionPack = false,
-    bool AttachCalendar = false);
+    bool AttachCalendar = false,
+    DeliveryFailure? Failure = null);
 
 /// <summary>
 /// An event for other systems, in the catalogue published with the webhooks.

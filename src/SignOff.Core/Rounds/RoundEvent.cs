@@ -37,6 +37,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(RoundCancelled), "round-cancelled")]
 [JsonDerivedType(typeof(TimerScheduled), "timer-scheduled")]
 [JsonDerivedType(typeof(TimerCleared), "timer-cleared")]
+[JsonDerivedType(typeof(DeliveryFailed), "delivery-failed")]
 public abstract record RoundEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -107,3 +108,22 @@ public sealed record RoundCancelled(string Reason, Actor By) : RoundEvent;
 public sealed record TimerScheduled(PendingTimer Timer) : RoundEvent;
 
 public sealed record TimerCleared(string TimerId) : RoundEvent;
+
+/// <summary>An email or webhook of the round was given up after every retry.</summary>
+public sealed record DeliveryFailed(DeliveryFailure Failure) : RoundEvent;
+
+/// <summary>How a message leaves SignOff.</summary>
+public enum DeliveryChannel
+{
+    Email,
+    Webhook,
+}
+
+/// <summary>What could not be delivered, and why.</summary>
+/// <param name="Channel">Email or webhook.</param>
+/// <param name="Reference">The effect id of an email; the <c>webhook-id</c> of a webhook event.</param>
+/// <param name="What">What it was, in words ("invitation", "round.started event").</param>
+/// <param name="Destination">Where it was going: the recipients, or the webhook URL.</param>
+/// <param name="Reason">The last failure, in words.</param>
+/// <param name="StoppedSubscription">For a webhook: the subscription SignOff disabled because of it (its id and description), else null.</param>
+public sealed record DeliveryFailure(DeliveryChannel Channel, string Reference, string What, string Destination, string Reason, string? StoppedSubscription = null);

@@ -123,6 +123,7 @@ public static class RoundEvolver
         RoundCancelled x => s with { Status = RoundStatus.Cancelled, CancelReason = x.Reason },
         TimerScheduled x => s with { Timers = s.Timers.Add(x.Timer) },
         TimerCleared x => s with { Timers = s.Timers.RemoveAll(t => t.TimerId == x.TimerId) },
+        DeliveryFailed => s, // a fact for the audit log; the round itself does not move
         _ => throw new InvalidOperationException($"No evolution is defined for {e.GetType().Name}."),
     };
 

@@ -45,6 +45,13 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.RoundAlreadyExists, $"Round '{state.RoundId}' already exists.");
         }
 
+        if (trigger is ReportDeliveryFailure failure)
+        {
+            // Before the closed-round checks: see ReportDeliveryFailure's remarks.
+            var change = new Change(state, trigger.TriggerId, now);
+            return Report(change, failure) ?? (RoundDecision)Finish(change);
+        }
+
         if (state.Status == RoundStatus.Cancelled)
         {
             return Reject(RejectionCode.RoundCancelled, "The round has been cancelled; nothing more can be recorded.");
@@ -520,6 +527,25 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         {
             Note = $"You have handed this to {t.NewOfficer.Name}; your links no longer work.",
         });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? Report(Change change, ReportDeliveryFailure t)
+    {
+        var f = t.Failure;
+        if (Clean(f.Reference) is null || Clean(f.What) is null || Clean(f.Destination) is null || Clean(f.Reason) is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "A delivery failure names what failed, where it was going and why.");
+        }
+
+        change.Emit(new DeliveryFailed(f));
+        if (f.StoppedSubscription is not null)
+        {
+            // Told through the round's own notifications: the same templates, ledger and retries as every other email.
+            // Not for a failed email: telling someone by email that email is failing would fail the same way, and fail again.
+            change.Notify(NotificationKind.WebhookStopped, null, [Coordinator(change.State)], n => n with { Failure = f });
+        }
+
         return null;
     }
 

@@ -42,6 +42,7 @@ public static class RoundTimeline
             RoundResumed => ("Round circulating again.", null),
             RoundBecameEffective f => ($"The agreement took effect on {Day(f.EffectiveOn)}: every partner has signed.", null),
             RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
+            DeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
             _ => null,
         };
     }

@@ -28,6 +28,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
+[JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
 public abstract record RoundTrigger(string TriggerId);
 
 /// <summary>A trigger a person asked for (or SignOff on their behalf), and who: for the audit log and the logs.</summary>
@@ -104,3 +105,15 @@ public sealed record FireTimer(string TriggerId, string TimerId) : RoundTrigger(
     /// <summary>The conventional trigger for a timer: firing it twice is the same trigger.</summary>
     public static FireTimer For(string timerId) => new($"timer:{timerId}", timerId);
 }
+
+/// <summary>
+/// SignOff itself reports that an email or a webhook of the round could not be delivered after
+/// every retry, so the failure is in the round's audit log and (for a webhook subscription that
+/// was disabled) the coordinator is told the ordinary way.
+/// </summary>
+/// <remarks>
+/// Accepted on a closed round too: the last emails of an agreement that took effect can fail
+/// like any other, and the log must say so. Raised with id <c>failed:{reference}</c>, so a
+/// failure reported twice is recorded once.
+/// </remarks>
+public sealed record ReportDeliveryFailure(string TriggerId, DeliveryFailure Failure) : RoundTrigger(TriggerId);

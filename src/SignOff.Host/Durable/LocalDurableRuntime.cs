@@ -10,6 +10,7 @@ using SignOff.Workflow;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
+using SignOff.Workflow.Webhooks;
 
 namespace SignOff.Host.Durable;
 
@@ -71,12 +72,15 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
         var retry = services.GetRequiredService<EffectRetryPolicy>();
         worker.AddTaskOrchestrations(
             new Named<TaskOrchestration>(WorkflowNames.RoundEffects, () => shims.CreateOrchestration(WorkflowNames.RoundEffects, new RoundEffectsOrchestrator(retry))),
-            new Named<TaskOrchestration>(WorkflowNames.RoundAlarm, () => shims.CreateOrchestration(WorkflowNames.RoundAlarm, new RoundAlarmOrchestrator())));
+            new Named<TaskOrchestration>(WorkflowNames.RoundAlarm, () => shims.CreateOrchestration(WorkflowNames.RoundAlarm, new RoundAlarmOrchestrator())),
+            new Named<TaskOrchestration>(WorkflowNames.WebhookDelivery, () => shims.CreateOrchestration(WorkflowNames.WebhookDelivery, new WebhookDeliveryOrchestrator())));
         worker.AddTaskActivities(
             new Named<DurableTask.Core.TaskActivity>(WorkflowNames.RecordTransition,
                 () => shims.CreateActivity(WorkflowNames.RecordTransition, new RecordTransitionActivity(services.GetRequiredService<IRoundProjection>()))),
             new Named<DurableTask.Core.TaskActivity>(WorkflowNames.PerformEffect,
-                () => shims.CreateActivity(WorkflowNames.PerformEffect, new PerformEffectActivity(services.GetRequiredService<IEffectPerformer>()))));
+                () => shims.CreateActivity(WorkflowNames.PerformEffect, new PerformEffectActivity(services.GetRequiredService<IEffectPerformer>()))),
+            new Named<DurableTask.Core.TaskActivity>(WorkflowNames.AttemptWebhook,
+                () => shims.CreateActivity(WorkflowNames.AttemptWebhook, new AttemptWebhookActivity(services.GetRequiredService<IWebhookAttempts>()))));
         var entityLogger = loggers.CreateLogger<RoundEntity>();
         worker.AddEntityDispatcherMiddleware(async (context, next) =>
         {

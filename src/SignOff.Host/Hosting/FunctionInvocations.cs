@@ -31,37 +31,16 @@ public static class FunctionInvocations
         [property: JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
         [property: JsonPropertyName("ReturnValue")] object? ReturnValue);
 
-    /// <summary>How long a timer invocation keeps draining before it leaves the rest to the next one.</summary>
-    public static readonly TimeSpan DrainBudget = TimeSpan.FromMinutes(4);
 
     public static bool Enabled(IConfiguration config) => SignOffHosting.UnderFunctionsHost || config.GetValue<bool>("Functions:Invocations");
 
     public static void MapFunctionInvocations(this IEndpointRouteBuilder app)
     {
         var functions = app.MapGroup("").ExcludeFromDescription().DisableAntiforgery();
-        functions.MapPost("/Sweep", async (IRoundEngine rounds, WebhookDispatcher webhooks, CancellationToken ct) =>
-        {
-            var timers = await rounds.FireDueTimersAsync(clockMoved: false, ct);
-            var deliveries = await DrainAsync(() => webhooks.SweepAsync(100, ct), 100);
-            return Done($"Sweep: {timers} timer(s) fired, {deliveries} webhook delivery(ies) attempted.");
-        });
+        functions.MapPost("/Sweep", async (IRoundEngine rounds, CancellationToken ct) =>
+            Done($"Sweep: {await rounds.FireDueTimersAsync(clockMoved: false, ct)} timer(s) fired."));
         functions.MapPost("/Digests", async (IRoundEngine rounds, CancellationToken ct) =>
             Done($"Digests: {await rounds.FireDueTimersAsync(clockMoved: false, ct)} due timer(s) fired."));
-    }
-
-    private static async Task<int> DrainAsync(Func<Task<int>> pass, int batch)
-    {
-        var started = TimeProvider.System.GetTimestamp();
-        var total = 0;
-        int handled;
-        do
-        {
-            handled = await pass();
-            total += handled;
-        }
-        while (handled >= batch && TimeProvider.System.GetElapsedTime(started) < DrainBudget);
-
-        return total;
     }
 
     private static IResult Done(string log) => Results.Json(new InvocationResult([], [log], null));

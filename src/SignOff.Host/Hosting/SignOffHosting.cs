@@ -35,7 +35,6 @@ public static class SignOffHosting
         var options = config.GetSection("SignOff").Get<SignOffOptions>() ?? new SignOffOptions();
         if (UnderFunctionsHost)
         {
-            options = options with { RunWorkers = false };
             builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")}");
         }
 
@@ -86,12 +85,14 @@ public static class SignOffHosting
 
         var webhooks = config.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(webhooks);
-        services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<StorageClients>().Webhooks, sp.GetRequiredService<StorageClients>().WebhookDue));
+        services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<StorageClients>().Webhooks));
         services.AddSingleton<WebhookTargetGuard>();
         services.AddSingleton<SecretSealer>();
         services.AddSingleton(sp => new WebhookSender(
             new HttpClient(sp.GetRequiredService<WebhookTargetGuard>().CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, webhooks));
         services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
         // Rounds run on the Durable Task Framework's worker in this process, over the same storage.
@@ -118,11 +119,6 @@ public static class SignOffHosting
         services.AddSingleton<RespondEndpoints.Deps>();
         services.AddCoordinatorSession();
         services.AddSingleton<ApiKeyFilter>();
-        if (options.RunWorkers)
-        {
-            services.AddHostedService<WebhookWorker>();
-        }
-
         var jwt = config.GetSection("Auth:Jwt").Get<JwtOptions>() ?? new JwtOptions();
         services.AddSingleton(jwt);
         if (jwt.Enabled)

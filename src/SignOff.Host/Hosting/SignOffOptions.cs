@@ -14,10 +14,4 @@ public sealed record SignOffOptions
 
     /// <summary>How long an officer's link stays valid.</summary>
     public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
-
-    /// <summary>Run the webhook worker in-process (off under the Functions host, whose timer trigger sweeps instead).</summary>
-    public bool RunWorkers { get; init; } = true;
-
-    /// <summary>How often the webhook worker looks for due retries (it also wakes for the earliest it scheduled).</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

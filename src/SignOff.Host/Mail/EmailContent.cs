@@ -146,6 +146,14 @@ public static class EmailContentBuilder
                 $"{agreement} took effect on {Date(n.EffectiveOn)}",
                 "The agreement has taken effect",
                 new[] { $"Every partner has signed. {agreement} took effect on {Date(n.EffectiveOn)}, the date the last counterpart arrived.", "The completion pack records every partner's decision and counterpart with their SHA-256 fingerprints: keep it with the signed agreement." }),
+            NotificationKind.WebhookStopped when n.Failure is { } f => (
+                $"Webhooks to {HostOf(f.Destination)} have stopped",
+                "A webhook subscription has been disabled",
+                new[]
+                {
+                    $"SignOff could not deliver the {f.What} for {agreement} to {f.Destination}. {f.Reason}",
+                    "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
+                }),
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",
@@ -154,6 +162,14 @@ public static class EmailContentBuilder
         };
 
         var footnotes = new List<string>();
+        if (n.Kind == NotificationKind.WebhookStopped && n.Failure is { } stopped)
+        {
+            facts.Add(new("Subscription", stopped.StoppedSubscription ?? ""));
+            facts.Add(new("Address", stopped.Destination));
+            facts.Add(new("Event", $"{stopped.What} ({stopped.Reference})"));
+            footnotes.Add("Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay.");
+        }
+
         if (link is not null)
         {
             footnotes.Add("This link is for you alone. Opening it changes nothing until you press a button on the page.");
@@ -177,6 +193,8 @@ public static class EmailContentBuilder
         facts.Add(new("Conditions awaiting the coordinator", d.ConditionsPending.IsEmpty ? "None" : string.Join("; ", d.ConditionsPending.Select(l => $"{l.Name}: {l.Detail}"))));
         facts.Add(new("Deadline", Date(d.Deadline)));
     }
+
+    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url;
 
     private static string ActionLabel(Notification n) => n.Kind switch
     {

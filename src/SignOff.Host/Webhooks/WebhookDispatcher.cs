@@ -1,61 +1,35 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
-using SignOff.Host.Mail;
-using SignOff.Host.Effects;
-using SignOff.Storage.Rounds;
-using SignOff.Storage;
 using SignOff.Storage.Webhooks;
+using SignOff.Workflow;
+using SignOff.Workflow.Webhooks;
 
 namespace SignOff.Host.Webhooks;
 
 /// <summary>
-/// Delivers webhook events: records one delivery per (event, subscription), attempts it at once,
-/// and retries on the <see cref="RetrySchedule"/> until the receiver answers 2xx or the attempts
-/// run out.
+/// Webhook deliveries: records one per (event, subscription) and starts the orchestration that
+/// delivers it; makes each attempt that orchestration asks for; replays; sends test events.
 /// </summary>
 /// <remarks>
-/// <para>Durable like the rest: a delivery row and its due-index entry are written before any
-/// attempt, so a crash at any point leaves an entry the sweeper picks up. An attempt first takes
-/// a short lease on the row (an ETag-conditioned write), so two workers never post the same
-/// delivery at once; the <c>webhook-id</c> is the same on every attempt, so a receiver can still
-/// deduplicate the rare repeat a crash after sending makes.</para>
+/// <para>The delivery row is the truth (status, attempts, when the next is due, the delivery log)
+/// and names the orchestration instance that runs it (<see cref="WebhookDelivery.Runner"/>):
+/// every write is conditioned on the row's ETag, and an instance that finds another named stops.
+/// The waiting between attempts is the orchestration's durable timers: no leases, sweeps or
+/// index of due attempts.</para>
 /// <para>Time: schedules follow the host's <see cref="TimeProvider"/> (the round clock, which
-/// development and the tests move); signatures carry real time (see <see cref="WebhookSender"/>),
-/// and so do leases and the age of a due entry (<see cref="WallClock"/>).</para>
+/// development and the tests move; see <see cref="WakeWaitingAsync"/>); signatures carry real
+/// time (see <see cref="WebhookSender"/>).</para>
 /// </remarks>
 public sealed class WebhookDispatcher(
     WebhookStore store,
     WebhookSender sender,
     SecretSealer sealer,
-    WebhookOptions options,
-    RoundReadModel rounds,
-    IMailTransport mail,
-    EmailRenderer renderer,
+    IWebhookRuns runs,
     TimeProvider time,
-    WallClock wall,
-    ILogger<WebhookDispatcher> logger)
+    ILogger<WebhookDispatcher> logger) : IWebhookAttempts
 {
-    private readonly Lock earliestGate = new();
-    private DateTimeOffset? earliest;
-
-    /// <summary>Signalled when new deliveries are due now, so an in-process worker can sweep at once.</summary>
-    public event Action? DeliveriesDue;
-
-    /// <summary>The earliest retry this process has scheduled since it last asked (a hint for when to sweep next).</summary>
-    public DateTimeOffset? TakeEarliestScheduled()
-    {
-        lock (earliestGate)
-        {
-            var next = earliest;
-            earliest = null;
-            return next;
-        }
-    }
-
-    /// <summary>How old a due entry with no delivery row must be before it is taken for debris (a crash between the two writes).</summary>
-    public static readonly TimeSpan OrphanAfter = TimeSpan.FromMinutes(2);
-
     /// <summary>How long the list of subscriptions is reused: every round event is fanned out, and most find the same few subscriptions.</summary>
     public static readonly TimeSpan SubscriptionsCacheFor = TimeSpan.FromSeconds(5);
 
@@ -64,49 +38,59 @@ public sealed class WebhookDispatcher(
     /// <summary>Forgets the cached list of subscriptions (after one is created, changed or deleted here).</summary>
     public void SubscriptionsChanged() => subscriptions = null;
 
-    /// <summary>Records a round event's deliveries, one per interested subscription (again: nothing new).</summary>
+    /// <summary>Records a round event's deliveries, one per interested subscription, and starts each (again: nothing new).</summary>
+    /// <remarks>
+    /// A paused subscription's delivery is recorded and started too: its first attempt finds the
+    /// subscription paused and holds it, and resuming replays it. Deciding that here, from a list
+    /// cached for seconds, could strand an event recorded just after a resume.
+    /// </remarks>
     public async Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
     {
         var body = WebhookPayload.For(effect.Event);
-        var recorded = 0;
+        var started = 0;
         if (subscriptions is not { } cached || System.Diagnostics.Stopwatch.GetElapsedTime(cached.At) > SubscriptionsCacheFor)
         {
             cached = (await store.ListSubscriptionsAsync(cancellationToken), System.Diagnostics.Stopwatch.GetTimestamp());
             subscriptions = cached;
         }
 
-        foreach (var subscription in cached.List)
+        foreach (var subscription in cached.List.Where(s => s.Status != SubscriptionStatus.Disabled && s.Wants(effect.Event.Type)))
         {
-            if (subscription.Status == SubscriptionStatus.Disabled || !subscription.Wants(effect.Event.Type))
-            {
-                continue;
-            }
+            var deliveryId = WebhookPayload.DeliveryId(roundId, effect.EffectId);
+            var runner = WorkflowNames.WebhookInstanceId(subscription.Id, deliveryId);
+            var now = time.GetUtcNow();
+            await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, effect.Event.Type, WebhookPayload.MessageId(deliveryId), body,
+                DeliveryStatus.Pending, 0, 0, now, null, null, now, null, runner), cancellationToken);
 
-            if (await RecordAsync(subscription, WebhookPayload.DeliveryId(roundId, effect.EffectId), roundId, effect.Event.Type, body, attemptAtOnce: true, cancellationToken))
-            {
-                recorded++;
-            }
+            // Started whether the row was new or not: a retried fan-out may have crashed between
+            // the two. The instance id is the delivery's, so a second start is refused by the backend.
+            await runs.StartAsync(new WebhookDeliveryRef(subscription.Id, deliveryId), runner, cancellationToken);
+            started++;
         }
 
-        if (recorded > 0 && immediate is null)
-        {
-            DeliveriesDue?.Invoke();
-        }
-
-        return recorded;
+        return started;
     }
 
-    /// <summary>Sends a test event to one subscription now and answers with how it went.</summary>
+    /// <summary>Sends a test event to one subscription now, once, and answers with how it went (a test is not retried).</summary>
     public async Task<WebhookDelivery> SendTestAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
     {
         var deliveryId = $"test:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
         var e = new WebhookEvent(WebhookCatalogue.TestEvent, "", null, time.GetUtcNow(),
             System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add("message", "This is a test event from SignOff."));
-        await RecordAsync(subscription with { Status = SubscriptionStatus.Active }, deliveryId, "", e.Type, WebhookPayload.For(e), attemptAtOnce: false, cancellationToken);
-        return await AttemptAsync(subscription.Id, deliveryId, force: true, cancellationToken) ?? throw new InvalidOperationException("The test delivery vanished.");
+        var now = time.GetUtcNow();
+        var delivery = new WebhookDelivery(subscription.Id, deliveryId, "", e.Type, WebhookPayload.MessageId(deliveryId), WebhookPayload.For(e),
+            DeliveryStatus.Pending, 0, 0, now, null, null, now, null, deliveryId);
+        var etag = await store.TryAddDeliveryAsync(delivery, cancellationToken) ?? throw new InvalidOperationException("A fresh test delivery id was taken.");
+        var (after, _) = await SendAndRecordAsync(subscription, delivery with { ETag = etag }, retry: false, cancellationToken);
+        return after;
     }
 
-    /// <summary>Starts a delivery's attempts afresh (a replay): same body, same webhook-id.</summary>
+    /// <summary>Starts a delivery's attempts afresh (a replay): same body, same webhook-id, a new run that supersedes any before it.</summary>
+    /// <remarks>
+    /// The row names the new run before the run starts, so the old run, if still waiting, stops at
+    /// its next step. A crash between the two leaves the delivery pending with no run; replaying
+    /// again (or resuming the subscription) starts one.
+    /// </remarks>
     public async Task<WebhookDelivery?> ReplayAsync(string subscriptionId, string deliveryId, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 5; i++)
@@ -116,11 +100,12 @@ public sealed class WebhookDispatcher(
                 return null;
             }
 
-            var now = time.GetUtcNow();
-            await store.AddDueAsync(now, subscriptionId, deliveryId, cancellationToken);
-            if (await store.TryUpdateDeliveryAsync(d with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = now, LeaseUntil = null }, cancellationToken) is not null)
+            var replays = d.Replays + 1;
+            var runner = WorkflowNames.WebhookInstanceId(subscriptionId, deliveryId, replays);
+            var replayed = d with { Status = DeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.GetUtcNow(), Runner = runner, Replays = replays };
+            if (await store.TryUpdateDeliveryAsync(replayed, cancellationToken) is not null)
             {
-                DeliveriesDue?.Invoke();
+                await runs.StartAsync(new WebhookDeliveryRef(subscriptionId, deliveryId), runner, cancellationToken);
                 return await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
             }
         }
@@ -129,199 +114,106 @@ public sealed class WebhookDispatcher(
     }
 
     /// <summary>
-    /// Attempts every due delivery the index knows of, a few at a time; returns how many entries
-    /// it settled (attempted or cleared) — entries left for later (in flight elsewhere, or just
-    /// written) do not count, so "sweep until nothing is done" cannot spin on them.
+    /// After the development clock moved: wakes every delivery waiting for a retry, so one now due
+    /// by the round clock goes at once (the orchestration's timer counts real time).
     /// </summary>
-    public async Task<int> SweepAsync(int max, CancellationToken cancellationToken)
+    /// <returns>How many were woken.</returns>
+    public async Task<int> WakeWaitingAsync(CancellationToken cancellationToken)
     {
-        var due = await store.DueAsync(time.GetUtcNow(), max, cancellationToken);
-        var settled = 0;
-        using var gate = new SemaphoreSlim(Math.Max(1, options.Parallelism));
-        await Task.WhenAll(due.Select(async entry =>
+        var woken = 0;
+        foreach (var d in await store.PendingDeliveriesAsync(cancellationToken))
         {
-            await gate.WaitAsync(cancellationToken);
-            try
+            if (d.NextAttemptAt is not null && d.Runner is { } runner && !d.DeliveryId.StartsWith("test:", StringComparison.Ordinal))
             {
-                if (await HandleDueAsync(entry, cancellationToken))
-                {
-                    Interlocked.Increment(ref settled);
-                }
+                await runs.WakeAsync(runner, cancellationToken);
+                woken++;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The entry stays: the next sweep tries again.
-                logger.LogError(ex, "Webhook delivery {DeliveryId} to {SubscriptionId} could not be attempted", entry.DeliveryId, entry.SubscriptionId);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        return settled;
+        }
+
+        if (woken > 0)
+        {
+            logger.LogInformation("The clock moved: woke {Count} webhook deliveries waiting for a retry", woken);
+        }
+
+        return woken;
     }
 
-    private async Task<bool> HandleDueAsync(DueDelivery entry, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<WebhookStep> AttemptAsync(WebhookDeliveryRef delivery, string runner, CancellationToken cancellationToken)
     {
-        var delivery = await store.GetDeliveryAsync(entry.SubscriptionId, entry.DeliveryId, cancellationToken);
-        if (delivery is null && wall.UtcNow - entry.IndexedAt < OrphanAfter)
+        ArgumentNullException.ThrowIfNull(delivery);
+        var row = await store.GetDeliveryAsync(delivery.SubscriptionId, delivery.DeliveryId, cancellationToken);
+        if (row is null || row.Runner != runner)
         {
-            // The entry is written just before its row: a sweep between the two must not take the
-            // entry away, or the row, written a moment later, is never sent. Leave it for a later sweep.
-            return false;
+            logger.LogInformation("Webhook delivery {DeliveryId} to {SubscriptionId}: run {Runner} stops ({Why})", delivery.DeliveryId, delivery.SubscriptionId, runner,
+                row is null ? "the delivery is gone" : $"{row.Runner} runs it now");
+            return WebhookStep.Done;
         }
 
-        var subscription = delivery is null ? null : await store.GetSubscriptionAsync(entry.SubscriptionId, cancellationToken);
-        // Tables keep times to the millisecond and the index key to the tick: an entry is stale only
-        // when the delivery was rescheduled (retries are seconds apart), not when the two differ by rounding.
-        var stale = delivery is null || subscription is null || delivery.Status != DeliveryStatus.Pending
-            || delivery.NextAttemptAt is not { } next || next > entry.DueAt + TimeSpan.FromSeconds(1)
-            || subscription.Status != SubscriptionStatus.Active;
-        if (!stale)
+        var subscription = await store.GetSubscriptionAsync(delivery.SubscriptionId, cancellationToken);
+        switch (row.Status)
         {
-            if (delivery!.LeaseUntil is { } lease && lease > wall.UtcNow)
+            case DeliveryStatus.Delivered:
+                return WebhookStep.Done;
+            case DeliveryStatus.Failed:
+                // Given up by this run before (its answer lost in a crash): give the same answer again.
+                return GiveUp(row, subscription, subscription?.DisabledReason ?? row.LastError ?? "", stopped: subscription?.Status == SubscriptionStatus.Disabled);
+        }
+
+        if (subscription is not { Status: SubscriptionStatus.Active })
+        {
+            // Held: resuming the subscription replays it. No next attempt, so a clock move does not wake it.
+            if (row.NextAttemptAt is not null)
             {
-                return false; // another worker is on it; the entry stays for the next sweep
+                await store.TryUpdateDeliveryAsync(row with { NextAttemptAt = null }, cancellationToken);
             }
 
-            await AttemptAsync(entry.SubscriptionId, entry.DeliveryId, force: false, cancellationToken);
-        }
-
-        await store.RemoveDueAsync(entry, cancellationToken);
-        return true;
-    }
-
-    private async Task<bool> RecordAsync(WebhookSubscription subscription, string deliveryId, string roundId, string type, string body, bool attemptAtOnce, CancellationToken cancellationToken)
-    {
-        // Always due now, whatever the (possibly cached) status says: the sweep looks at the
-        // subscription as it is then, and holds the delivery if it is paused (resuming replays it).
-        // The hint first: a crash between the two leaves a hint with no row (harmless), never a row nobody will find.
-        var now = time.GetUtcNow();
-        var channel = immediate;
-        attemptAtOnce &= channel is not null && subscription.Status == SubscriptionStatus.Active;
-        await store.AddDueAsync(now, subscription.Id, deliveryId, cancellationToken);
-
-        // Handed to this process's attempters, the row is written already leased: the sweep leaves
-        // it alone unless this process dies first, when the lease runs out and the sweep takes over.
-        var delivery = new WebhookDelivery(subscription.Id, deliveryId, roundId, type, WebhookPayload.MessageId(deliveryId), body,
-            DeliveryStatus.Pending, 0, 0, now, null, null, now, null, attemptAtOnce ? AttemptLease() : null);
-        if (await store.TryAddDeliveryAsync(delivery, cancellationToken) is not { } etag)
-        {
-            return false;
-        }
-
-        if (attemptAtOnce)
-        {
-            channel!.Writer.TryWrite(new ImmediateAttempt(subscription, delivery with { ETag = etag }, now));
-        }
-
-        return true;
-    }
-
-    /// <summary>A lease for one attempt, on real time: a developer moving the round clock must not expire an attempt in flight.</summary>
-    private DateTimeOffset AttemptLease() => wall.UtcNow + options.Timeout + TimeSpan.FromSeconds(30);
-
-    /// <summary>A delivery just recorded, leased to this process for its first attempt.</summary>
-    private sealed record ImmediateAttempt(WebhookSubscription Subscription, WebhookDelivery Delivery, DateTimeOffset DueAt);
-
-    private System.Threading.Channels.Channel<ImmediateAttempt>? immediate;
-
-    /// <summary>
-    /// Makes first attempts straight from the fan-out, <see cref="WebhookOptions.Parallelism"/> at a
-    /// time, until stopped — instead of through the due index, which costs a query and three reads
-    /// per delivery. Run by the in-process worker; under the Functions host nothing runs it, and
-    /// deliveries wait for the sweep.
-    /// </summary>
-    public async Task RunImmediateAttemptsAsync(CancellationToken stoppingToken)
-    {
-        var channel = System.Threading.Channels.Channel.CreateUnbounded<ImmediateAttempt>();
-        immediate = channel;
-        try
-        {
-            await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(_ => Task.Run(async () =>
-            {
-                while (await channel.Reader.WaitToReadAsync(stoppingToken))
-                {
-                    if (!channel.Reader.TryRead(out var item))
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        // Waited long in the queue (a slow receiver holding up the rest)? Renew the
-                        // lease first, or the sweep may take the delivery too and it goes twice.
-                        var delivery = item.Delivery;
-                        if (delivery.LeaseUntil - wall.UtcNow < options.Timeout + TimeSpan.FromSeconds(5))
-                        {
-                            var renewed = delivery with { LeaseUntil = AttemptLease() };
-                            if (await store.TryUpdateDeliveryAsync(renewed, stoppingToken) is not { } etag)
-                            {
-                                continue; // the sweep has it
-                            }
-
-                            delivery = renewed with { ETag = etag };
-                        }
-
-                        await SendAndRecordAsync(item.Subscription, delivery, stoppingToken);
-                        await store.RemoveDueAsync(new DueDelivery(item.DueAt, item.Subscription.Id, item.Delivery.DeliveryId), stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // The row stays leased and its due entry stays: the sweep takes it once the lease runs out.
-                        logger.LogError(ex, "First attempt of webhook delivery {DeliveryId} to {SubscriptionId} failed; the sweep will retry it",
-                            item.Delivery.DeliveryId, item.Subscription.Id);
-                    }
-                }
-            }, CancellationToken.None)));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: anything still queued is leased, and the sweep takes it once the lease runs out.
-        }
-        finally
-        {
-            immediate = null;
-            channel.Writer.TryComplete();
-        }
-    }
-
-    /// <summary>One attempt, under a lease. Null when the delivery is gone or another worker holds it.</summary>
-    private async Task<WebhookDelivery?> AttemptAsync(string subscriptionId, string deliveryId, bool force, CancellationToken cancellationToken)
-    {
-        var subscription = await store.GetSubscriptionAsync(subscriptionId, cancellationToken);
-        var delivery = await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
-        if (subscription is null || delivery is null || delivery.Status != DeliveryStatus.Pending)
-        {
-            return delivery;
+            logger.LogInformation("Webhook delivery {DeliveryId} held: subscription {SubscriptionId} is {Status}", row.DeliveryId, row.SubscriptionId,
+                subscription?.Status.ToString().ToLowerInvariant() ?? "deleted");
+            return WebhookStep.Done;
         }
 
         var now = time.GetUtcNow();
-        if (!force && delivery.LeaseUntil is { } held && held > wall.UtcNow)
+        if (row.NextAttemptAt is { } due && due > now)
         {
-            return null;
+            return WebhookStep.After(due - now);
         }
 
-        var leased = delivery with { LeaseUntil = AttemptLease() };
-        if (await store.TryUpdateDeliveryAsync(leased, cancellationToken) is not { } etag)
+        var (after, disabled) = await SendAndRecordAsync(subscription, row, retry: true, cancellationToken);
+        if (after.Runner != runner)
         {
-            return null;
+            return WebhookStep.Done; // replayed while it was being attempted: the new run carries on
         }
 
-        return await SendAndRecordAsync(subscription, leased with { ETag = etag }, cancellationToken);
+        switch (after.Status)
+        {
+            case DeliveryStatus.Pending when after.NextAttemptAt is { } next:
+                return WebhookStep.After(next - time.GetUtcNow());
+            case DeliveryStatus.Failed:
+                var stoppedNow = await store.GetSubscriptionAsync(row.SubscriptionId, cancellationToken);
+                return GiveUp(after, stoppedNow, (disabled ? stoppedNow?.DisabledReason : null) ?? after.LastError ?? "", stopped: disabled);
+            default:
+                return WebhookStep.Done;
+        }
     }
 
-    /// <summary>Posts a leased delivery, logs the attempt and records the outcome (and the next attempt, if any).</summary>
-    private async Task<WebhookDelivery?> SendAndRecordAsync(WebhookSubscription subscription, WebhookDelivery leased, CancellationToken cancellationToken)
+    /// <summary>A delivery given up, as its round records it; <paramref name="stopped"/> when giving it up disabled the subscription (the coordinator is then told).</summary>
+    private static WebhookStep GiveUp(WebhookDelivery d, WebhookSubscription? subscription, string reason, bool stopped) =>
+        new(WebhookNext.GiveUp, null, d.RoundId, new DeliveryFailure(DeliveryChannel.Webhook, d.MessageId, $"{d.Type} event",
+            subscription?.Url ?? d.SubscriptionId, reason.Length > 0 ? reason : "It could not be delivered.",
+            stopped ? $"{d.SubscriptionId}{(subscription?.Description is { Length: > 0 } about ? $" ({about})" : "")}" : null));
+
+    /// <summary>Posts a delivery, logs the attempt and records the outcome (and the next attempt, if any); disables the subscription when it is given up.</summary>
+    /// <returns>The delivery as recorded, and whether this attempt disabled the subscription.</returns>
+    private async Task<(WebhookDelivery After, bool Disabled)> SendAndRecordAsync(WebhookSubscription subscription, WebhookDelivery delivery, bool retry, CancellationToken cancellationToken)
     {
-        var (subscriptionId, deliveryId, delivery) = (subscription.Id, leased.DeliveryId, leased);
         var now = time.GetUtcNow();
         using var activity = Storage.Telemetry.Source.StartActivity("webhook.attempt");
         activity?.SetTag("signoff.round_id", delivery.RoundId);
         activity?.SetTag("signoff.webhook_id", delivery.MessageId);
-        activity?.SetTag("signoff.subscription_id", subscriptionId);
+        activity?.SetTag("signoff.subscription_id", subscription.Id);
         var result = await sender.SendAsync(subscription.Url, delivery.MessageId, delivery.Body, Secrets(subscription, now), cancellationToken);
-        var resultTag = result.Delivered ? "delivered" : result.StatusCode is { } answered ? answered.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no-answer";
+        var resultTag = result.Delivered ? "delivered" : result.StatusCode is { } answered ? answered.ToString(CultureInfo.InvariantCulture) : "no-answer";
         activity?.SetTag("signoff.result", resultTag);
         Storage.Telemetry.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("type", delivery.Type), new KeyValuePair<string, object?>("result", resultTag));
         Storage.Telemetry.WebhookLatency.Record(result.LatencyMs, new KeyValuePair<string, object?>("type", delivery.Type));
@@ -329,18 +221,9 @@ public sealed class WebhookDispatcher(
         var tries = delivery.Tries + 1;
         var attempt = new WebhookAttempt(tries, now, result.StatusCode, result.LatencyMs, result.Snippet, result.Error);
 
-        var next = result.Delivered || result.Gone ? null : RetrySchedule.Next(attempts, time.GetUtcNow(), Random.Shared.NextDouble(), result.RetryAfter);
+        var next = result.Delivered || result.Gone || !retry ? null : RetrySchedule.Next(attempts, time.GetUtcNow(), Random.Shared.NextDouble(), result.RetryAfter);
         var status = result.Delivered ? DeliveryStatus.Delivered : next is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
-        if (next is { } at)
-        {
-            await store.AddDueAsync(at, subscriptionId, deliveryId, cancellationToken);
-            lock (earliestGate)
-            {
-                earliest = earliest is { } e && e < at ? e : at;
-            }
-        }
-
-        var after = leased with
+        var after = delivery with
         {
             Status = status,
             Attempts = attempts,
@@ -349,26 +232,27 @@ public sealed class WebhookDispatcher(
             LastStatusCode = result.StatusCode,
             LastError = result.Error,
             DeliveredAt = result.Delivered ? time.GetUtcNow() : null,
-            LeaseUntil = null,
         };
         if (await store.TryRecordAttemptAsync(after, attempt, cancellationToken) is not { } saved)
         {
-            logger.LogWarning("Webhook delivery {DeliveryId} to {SubscriptionId} changed during its attempt; its outcome is in the attempt log only", deliveryId, subscriptionId);
-            return await store.GetDeliveryAsync(subscriptionId, deliveryId, cancellationToken);
+            logger.LogWarning("Webhook delivery {DeliveryId} to {SubscriptionId} changed during its attempt (replayed?); its outcome is in the attempt log only",
+                delivery.DeliveryId, subscription.Id);
+            return ((await store.GetDeliveryAsync(subscription.Id, delivery.DeliveryId, cancellationToken))!, false);
         }
 
         logger.LogInformation("Webhook {Type} {MessageId} to {SubscriptionId}: attempt {Attempt} answered {Status} in {LatencyMs} ms{Error}; now {DeliveryStatus}",
-            delivery.Type, delivery.MessageId, subscriptionId, attempts, result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing",
+            delivery.Type, delivery.MessageId, subscription.Id, attempts, result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "nothing",
             result.LatencyMs, result.Error is null ? "" : $" ({result.Error})", status);
-        if (status == DeliveryStatus.Failed)
+        var disabled = false;
+        if (status == DeliveryStatus.Failed && retry)
         {
             var reason = result.Gone
                 ? "The receiver answered 410 Gone."
                 : $"{attempts} attempts over about three days failed; the last {(result.StatusCode is { } code ? $"answered {code}" : $"failed: {result.Error}")}.";
-            await DisableAsync(subscriptionId, delivery, reason, cancellationToken);
+            disabled = await DisableAsync(subscription.Id, reason, cancellationToken);
         }
 
-        return after with { ETag = saved };
+        return (after with { ETag = saved }, disabled);
     }
 
     private IReadOnlyList<string> Secrets(WebhookSubscription s, DateTimeOffset now) =>
@@ -376,49 +260,34 @@ public sealed class WebhookDispatcher(
             ? [sealer.Open(s.SealedSecret), sealer.Open(previous)]
             : [sealer.Open(s.SealedSecret)];
 
-    /// <summary>Disables a subscription; the worker that makes the change tells the round's coordinator, once.</summary>
-    private async Task DisableAsync(string subscriptionId, WebhookDelivery failed, string reason, CancellationToken cancellationToken)
+    /// <summary>Disables a subscription; true when this call made the change (and so the round is told, once).</summary>
+    private async Task<bool> DisableAsync(string subscriptionId, string reason, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 5; i++)
         {
             if (await store.GetSubscriptionAsync(subscriptionId, cancellationToken) is not { } s || s.Status == SubscriptionStatus.Disabled)
             {
-                return;
+                return false;
             }
 
             if (await store.TryUpdateSubscriptionAsync(s with { Status = SubscriptionStatus.Disabled, DisabledReason = reason }, cancellationToken))
             {
                 SubscriptionsChanged();
                 logger.LogWarning("Webhook subscription {SubscriptionId} ({Url}) disabled: {Reason}", subscriptionId, s.Url, reason);
-                await TellCoordinatorAsync(s, failed, reason, cancellationToken);
-                return;
+                return true;
             }
         }
-    }
 
-    private async Task TellCoordinatorAsync(WebhookSubscription s, WebhookDelivery failed, string reason, CancellationToken cancellationToken)
-    {
-        var round = failed.RoundId.Length > 0 ? await rounds.LoadAsync(failed.RoundId, cancellationToken) : null;
-        if (round is null)
-        {
-            logger.LogWarning("Nobody to tell that webhook subscription {SubscriptionId} was disabled: delivery {DeliveryId} belongs to no round", s.Id, failed.DeliveryId);
-            return;
-        }
-
-        var coordinator = round.Coordinator;
-        var content = new EmailContent(
-            $"Webhooks to {new Uri(s.Url).Host} have stopped",
-            $"Dear {coordinator.Name},",
-            "A webhook subscription has been disabled",
-            [
-                $"SignOff could not deliver a {failed.Type} event for {round.Agreement.Title} to {s.Url}. {reason}",
-                "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
-            ],
-            [new("Subscription", $"{s.Id}{(s.Description is { Length: > 0 } d ? $" ({d})" : "")}"), new("Address", s.Url), new("Event", $"{failed.Type} ({failed.MessageId})")],
-            null,
-            ["Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay."]);
-        var email = await renderer.RenderAsync(content);
-        await mail.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(failed.RoundId, $"webhook-disabled:{s.Id}:{failed.DeliveryId}"), coordinator, email.Subject, email.Html, email.Text, [],
-            new Dictionary<string, string> { ["Round"] = failed.RoundId, ["Kind"] = "webhook-disabled", ["Effect"] = failed.DeliveryId }), cancellationToken);
+        return false;
     }
+}
+
+/// <summary>Starts and wakes webhook delivery orchestrations: the host's task hub client.</summary>
+public interface IWebhookRuns
+{
+    /// <summary>Starts the delivery's orchestration as <paramref name="instanceId"/>; nothing happens if that instance exists already (running or finished).</summary>
+    Task StartAsync(WebhookDeliveryRef delivery, string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Tells a waiting delivery the development clock moved (nothing happens if it is not waiting).</summary>
+    Task WakeAsync(string instanceId, CancellationToken cancellationToken);
 }

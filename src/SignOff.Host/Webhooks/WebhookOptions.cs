@@ -20,7 +20,4 @@ public sealed record WebhookOptions
 
     /// <summary>Development only: hosts that may resolve to loopback or private addresses (a local receiver).</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
-
-    /// <summary>How many attempts run at once in a sweep.</summary>
-    public int Parallelism { get; init; } = 8;
 }

@@ -74,7 +74,8 @@ public enum DeliveryStatus
 /// <param name="LastError">What went wrong last, without an answer.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
 /// <param name="DeliveredAt">When a 2xx came back.</param>
-/// <param name="LeaseUntil">While an attempt is in flight: until when the worker holds it.</param>
+/// <param name="Runner">The orchestration instance that runs the delivery now; any other instance that finds the row stops (a replay supersedes the run before it).</param>
+/// <param name="Replays">How many times it was replayed (numbers the replay's instance).</param>
 /// <param name="ETag">For conditional updates.</param>
 public sealed record WebhookDelivery(
     string SubscriptionId,
@@ -91,38 +92,29 @@ public sealed record WebhookDelivery(
     string? LastError,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt,
-    DateTimeOffset? LeaseUntil,
+    string? Runner,
+    int Replays = 0,
     ETag ETag = default);
 
 /// <summary>One attempt to deliver, as the delivery log shows it.</summary>
 public sealed record WebhookAttempt(int Number, DateTimeOffset At, int? StatusCode, long LatencyMs, string? ResponseSnippet, string? Error);
 
-/// <summary>A due attempt, as the index knows it.</summary>
-/// <param name="DueAt">When the attempt is due, on the round clock.</param>
-/// <param name="SubscriptionId">The subscription.</param>
-/// <param name="DeliveryId">The delivery.</param>
-/// <param name="IndexedAt">When storage wrote the entry, in real time (its own timestamp).</param>
-public sealed record DueDelivery(DateTimeOffset DueAt, string SubscriptionId, string DeliveryId, DateTimeOffset IndexedAt = default);
-
 /// <summary>
-/// Webhook subscriptions, deliveries and their attempt log in Azure Tables, and an index of due
-/// attempts for the sweeper.
+/// Webhook subscriptions, deliveries and their attempt log in Azure Tables.
 /// </summary>
 /// <remarks>
 /// <para>A delivery is keyed by (subscription, effect id), so performing the same webhook effect
 /// twice records one delivery: the second insert meets a conflict and changes nothing.</para>
-/// <para>As with round timers, the delivery row is the truth and the due index only a hint: a
-/// stale entry (already delivered, or rescheduled) is found, checked against the row, and removed.</para>
+/// <para>When the next attempt is due is in the row, and the waiting is a durable timer in the
+/// delivery's orchestration: there is no index of due attempts to sweep.</para>
 /// </remarks>
-public sealed class WebhookStore(TableClient webhooks, TableClient due)
+public sealed class WebhookStore(TableClient webhooks)
 {
     private const string SubscriptionPartition = "sub";
-    private const string DuePartition = "due";
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await webhooks.CreateIfNotExistsAsync(cancellationToken);
-        await due.CreateIfNotExistsAsync(cancellationToken);
     }
 
     public async Task AddSubscriptionAsync(WebhookSubscription s, CancellationToken cancellationToken = default) =>
@@ -269,33 +261,16 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
             .Select(d => (d, (IReadOnlyList<WebhookAttempt>)(attempts.TryGetValue(d.DeliveryId, out var a) ? [.. a.OrderBy(x => x.Number)] : [])))];
     }
 
-    public async Task AddDueAsync(DateTimeOffset at, string subscriptionId, string deliveryId, CancellationToken cancellationToken = default) =>
-        await due.UpsertEntityAsync(new TableEntity(DuePartition, DueKey(at, subscriptionId, deliveryId)), TableUpdateMode.Replace, cancellationToken);
-
-    public async Task RemoveDueAsync(DueDelivery entry, CancellationToken cancellationToken = default)
+    /// <summary>Every delivery still to be delivered, across subscriptions (a scan: for the development clock and checks, not for requests).</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> PendingDeliveriesAsync(CancellationToken cancellationToken = default)
     {
-        try
+        var list = new List<WebhookDelivery>();
+        var pending = DeliveryStatus.Pending.ToString();
+        await foreach (var e in webhooks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"status eq {pending}"), cancellationToken: cancellationToken))
         {
-            await due.DeleteEntityAsync(DuePartition, DueKey(entry.DueAt, entry.SubscriptionId, entry.DeliveryId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // Another worker removed it first.
-        }
-    }
-
-    /// <summary>Due attempts, earliest first.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
-    {
-        var upTo = now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "~";
-        var list = new List<DueDelivery>();
-        await foreach (var e in due.QueryAsync<TableEntity>(x => x.PartitionKey == DuePartition && x.RowKey.CompareTo(upTo) < 0, maxPerPage: max, cancellationToken: cancellationToken))
-        {
-            var parts = e.RowKey.Split('|', 3);
-            list.Add(new DueDelivery(new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero), parts[1], parts[2], e.Timestamp ?? DateTimeOffset.MinValue));
-            if (list.Count >= max)
+            if (e.PartitionKey.StartsWith("d:", StringComparison.Ordinal) && !e.RowKey.Contains("|a", StringComparison.Ordinal))
             {
-                break;
+                list.Add(DeliveryFrom(e));
             }
         }
 
@@ -303,9 +278,6 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
     }
 
     private static string DeliveryPartition(string subscriptionId) => $"d:{subscriptionId}";
-
-    private static string DueKey(DateTimeOffset at, string subscriptionId, string deliveryId) =>
-        $"{at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}|{subscriptionId}|{deliveryId}";
 
     private static TableEntity ToEntity(WebhookSubscription s) => new(SubscriptionPartition, s.Id)
     {
@@ -347,7 +319,8 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
         ["lastError"] = d.LastError,
         ["createdAt"] = d.CreatedAt,
         ["deliveredAt"] = d.DeliveredAt,
-        ["leaseUntil"] = d.LeaseUntil,
+        ["runner"] = d.Runner,
+        ["replays"] = d.Replays,
     };
 
     private static WebhookDelivery DeliveryFrom(TableEntity e) => new(
@@ -365,6 +338,7 @@ public sealed class WebhookStore(TableClient webhooks, TableClient due)
         e.GetString("lastError"),
         e.GetDateTimeOffset("createdAt") ?? default,
         e.GetDateTimeOffset("deliveredAt"),
-        e.GetDateTimeOffset("leaseUntil"),
+        e.GetString("runner"),
+        e.GetInt32("replays") ?? 0,
         e.ETag);
 }

@@ -64,11 +64,25 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
                 failed.Add(effect.EffectId);
                 logger.LogError("Round {RoundId}: effect {EffectId} ({Kind}) of trigger {TriggerId} failed after every retry: {Failure}",
                     input.RoundId, effect.EffectId, PerformEffectActivity.Describe(effect), input.TriggerId, ex.FailureDetails.ErrorMessage);
+
+                // Visible where the coordinator looks, not only in the logs: the round records it.
+                var failure = FailureOf(effect, ex.FailureDetails.ErrorMessage);
+                await context.Entities.SignalEntityAsync(WorkflowNames.RoundEntityId(input.RoundId), WorkflowNames.Operations.Apply,
+                    new ReportDeliveryFailure(WorkflowNames.FailureTriggerId($"{context.InstanceId}:{effect.EffectId}"), failure));
             }
         }
 
         return new EffectsOutcome(work.Count - failed.Count, failed);
     }
+
+    /// <summary>An effect given up, as the round's audit log records it.</summary>
+    public static DeliveryFailure FailureOf(RoundEffect effect, string reason) => effect switch
+    {
+        SendNotification n => new(DeliveryChannel.Email, effect.EffectId, $"{PerformEffectActivity.Describe(effect).Replace('-', ' ')} email",
+            string.Join(", ", n.Notification.To.Select(r => r.Person.Email)), reason),
+        PublishWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Event.Type} event", "its webhook subscribers", reason),
+        _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
+    };
 
     /// <summary>One call's retries: its own count of failures, apart from waits for another worker.</summary>
     /// <remarks>

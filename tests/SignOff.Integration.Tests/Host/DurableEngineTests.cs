@@ -319,5 +319,29 @@ public sealed class DurableEngineTests
         // The read side recorded the transition all the same: the audit log does not depend on mail.
         var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
         Assert.Contains(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == nameof(RoundStarted));
+
+        // And the round itself records what was given up, where the coordinator looks (its audit log and page).
+        var failed = await WaitForEventAsync(api, roundId, nameof(DeliveryFailed));
+        var failure = failed.GetProperty("data").GetProperty("failure");
+        Assert.Contains("@", failure.GetProperty("destination").GetString(), StringComparison.Ordinal); // the recipients of the email given up
+        Assert.EndsWith("email", failure.GetProperty("what").GetString(), StringComparison.Ordinal);
+        var record = await host.Services.GetRequiredService<DurableRoundEngine>().LoadAsync(roundId, Ct);
+        Assert.Single(record!.ProcessedTriggers, t => t.StartsWith("failed:", StringComparison.Ordinal));
+    }
+
+    private static async Task<JsonElement> WaitForEventAsync(HttpClient api, string roundId, string type)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
+            if (events.GetProperty("events").EnumerateArray().FirstOrDefault(e => e.GetProperty("type").GetString() == type) is { ValueKind: JsonValueKind.Object } found)
+            {
+                return found.Clone();
+            }
+
+            await Task.Delay(200, Ct);
+        }
+
+        throw new TimeoutException($"Round {roundId} recorded no {type} event.");
     }
 }

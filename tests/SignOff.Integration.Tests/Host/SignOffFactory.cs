@@ -43,7 +43,6 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
             ["Storage:Prefix"] = Prefix,
             ["Mail:SmtpPort"] = Environment.GetEnvironmentVariable("SIGNOFF_TEST_SMTP_PORT") ?? "1025",
             ["SignOff:ApiKeyHashes:0"] = ApiKeyFilter.HashOf(ApiKey),
-            ["SignOff:RunWorkers"] = "false",
             ["SignOff:MaxDocumentBytes"] = "65536",
             ["SignOff:PublicBaseUrl"] = "http://localhost",
             ["Clock:Manual"] = "true",

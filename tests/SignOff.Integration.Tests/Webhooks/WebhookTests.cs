@@ -81,54 +81,44 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_attempt_goes_straight_from_the_fan_out_with_no_sweep_and_leaves_no_due_entry()
+    public async Task A_first_attempt_goes_straight_from_the_fan_out_in_the_deliverys_own_orchestration()
     {
-        // What the in-process worker runs; nothing here sweeps the due index (workers are off).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var attempters = Dispatcher.RunImmediateAttemptsAsync(stop.Token);
         var (id, _) = await SubscribeAsync(RoundStartedOnly);
-        await LaunchAsync();
-        await host.DrainAsync(Ct); // the effects: the fan-out records the delivery and hands it over
+        var roundId = await LaunchAsync();
+        await DeliverAllAsync();
 
-        var waited = System.Diagnostics.Stopwatch.StartNew();
         var (delivery, attempts) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
-        while ((delivery.Status != DeliveryStatus.Delivered || (await Store.DueAsync(DateTimeOffset.MaxValue, 10, Ct)).Count > 0) && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50, Ct);
-            (delivery, attempts) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
-        }
-
-        await stop.CancelAsync();
-        await attempters;
         Assert.Single(Hooks());
         Assert.Equal(DeliveryStatus.Delivered, delivery.Status);
-        Assert.Null(delivery.LeaseUntil);
         Assert.Equal(200, Assert.Single(attempts).StatusCode);
-        Assert.Empty(await Store.DueAsync(DateTimeOffset.MaxValue, 10, Ct));
+
+        // Run by the instance named for the delivery, which finished once it was delivered.
+        Assert.Equal(SignOff.Workflow.WorkflowNames.WebhookInstanceId(id, delivery.DeliveryId), delivery.Runner);
+        Assert.StartsWith(roundId + ":", delivery.DeliveryId, StringComparison.Ordinal);
+        var run = await WaitForInstanceAsync(delivery.Runner!);
+        Assert.Equal(DurableTask.Core.OrchestrationStatus.Completed, run.OrchestrationStatus);
     }
 
     [Fact]
-    public async Task A_delivery_leased_to_a_process_that_died_is_attempted_by_the_sweep_once_its_lease_runs_out()
+    public async Task A_replay_supersedes_a_run_still_waiting_for_its_retry_so_the_event_goes_once_more_not_twice()
     {
-        // Attempters running when the delivery is recorded, then gone before they get to it.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var attempters = Dispatcher.RunImmediateAttemptsAsync(stop.Token);
-        await stop.CancelAsync();
         var (id, _) = await SubscribeAsync(RoundStartedOnly);
-        await LaunchAsync();
-        await host.DrainAsync(Ct);
-        await attempters;
+        receiver.Then(500, "boom");
+        await LaunchAsync(partners: 1);
+        await DeliverAllAsync();
+        var first = (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery;
+        Assert.Equal(DeliveryStatus.Pending, first.Status); // the first run waits about 5 s for its retry
 
-        // The recorded row may or may not have been leased (the attempters stopped first or not), so lease it as they would have.
-        var (delivery, _) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
-        Assert.NotNull(await Store.TryUpdateDeliveryAsync(delivery with { LeaseUntil = DateTimeOffset.UtcNow.AddMinutes(1) }, Ct));
-        Assert.Equal(0, await Dispatcher.SweepAsync(100, Ct)); // leased: left alone
-        Assert.Empty(Hooks());
+        var replayed = await Dispatcher.ReplayAsync(id, first.DeliveryId, Ct);
+        Assert.NotEqual(first.Runner, replayed!.Runner);
+        await DeliverAllAsync();
+        Assert.Equal(2, Hooks().Count);
 
-        var later = ActivatorUtilities.CreateInstance<WebhookDispatcher>(host.Services, new SignOff.Storage.WallClock(
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(2))));
-        Assert.Equal(1, await later.SweepAsync(100, Ct));
-        Assert.Single(Hooks());
+        // The first run wakes for its retry, finds the replay runs the delivery now, and stops without sending.
+        var superseded = await WaitForInstanceAsync(first.Runner!, TimeSpan.FromSeconds(30));
+        Assert.Equal(DurableTask.Core.OrchestrationStatus.Completed, superseded.OrchestrationStatus);
+        Assert.Equal(2, Hooks().Count);
+        Assert.Single(Hooks().Select(r => r.Headers["webhook-id"]).Distinct());
         Assert.Equal(DeliveryStatus.Delivered, (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery.Status);
     }
 
@@ -147,18 +137,18 @@ public sealed class WebhookTests : IAsyncLifetime
         var pending = (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery;
         Assert.True(pending.NextAttemptAt >= host.Services.GetRequiredService<TimeProvider>().GetUtcNow() + TimeSpan.FromMinutes(59), "Retry-After: 3600 was not honoured");
         await host.AdvanceClockAsync("PT10M", Ct);
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
         Assert.Single(Hooks());
 
         // After the hour, the second attempt (500); 5 min (±20%) later the third (502); 30 min (±20%) later the fourth.
         await host.AdvanceClockAsync("PT55M", Ct);
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
         Assert.Equal(2, Hooks().Count);
         await host.AdvanceClockAsync("PT7M", Ct);
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
         Assert.Equal(3, Hooks().Count);
         await host.AdvanceClockAsync("PT40M", Ct);
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
 
         var received = Hooks();
         Assert.Equal(4, received.Count);
@@ -185,6 +175,11 @@ public sealed class WebhookTests : IAsyncLifetime
         var mail = await WaitForMailAsync(roundId, m => m.Subject.StartsWith("Webhooks to localhost have stopped", StringComparison.Ordinal));
         Assert.Equal("office@alliance.example", mail.To);
 
+        // Told through the round: the failure is in its audit log, and the email is one of its effects.
+        var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
+        var failed = Assert.Single(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "DeliveryFailed");
+        Assert.Contains("410", failed.GetProperty("data").GetProperty("failure").GetProperty("reason").GetString(), StringComparison.Ordinal);
+
         // Disabled: later events are not even recorded for it.
         await host.AdvanceClockAsync("P1D", Ct);
         await LaunchAsync();
@@ -202,7 +197,7 @@ public sealed class WebhookTests : IAsyncLifetime
         for (var i = 0; i < 12; i++)
         {
             await host.AdvanceClockAsync("PT30H", Ct);
-            await Dispatcher.SweepAsync(100, Ct);
+            await DeliverAllAsync();
         }
 
         Assert.Equal(10, Hooks().Count);
@@ -217,7 +212,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/webhooks/{id}/resume", null, Ct)).StatusCode);
         var replay = await api.PostAsJsonAsync($"/api/webhooks/{id}/replay", new { since = "2021-01-01T00:00:00Z" }, Ct);
         Assert.Equal(1, (await replay.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("replayed").GetInt32());
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
         Assert.Equal(11, Hooks().Count);
         Assert.Single(Hooks().Select(r => r.Headers["webhook-id"]).Distinct());
         Assert.Equal(DeliveryStatus.Delivered, (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery.Status);
@@ -358,7 +353,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Pending, (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery.Status);
 
         await api.PostAsync($"/api/webhooks/{id}/resume", null, Ct);
-        await Dispatcher.SweepAsync(100, Ct);
+        await DeliverAllAsync();
 
         Assert.Single(Hooks());
     }
@@ -418,11 +413,40 @@ public sealed class WebhookTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
     }
 
+    /// <summary>Waits until every round's effects have run and no delivery is due by the round clock and not yet attempted.</summary>
     private async Task DeliverAllAsync()
     {
         await host.DrainAsync(Ct);
-        while (await Dispatcher.SweepAsync(100, Ct) > 0)
+        var clock = host.Services.GetRequiredService<TimeProvider>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var engine = host.Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>();
+        while ((await Store.PendingDeliveriesAsync(Ct)).FirstOrDefault(d => d.NextAttemptAt is { } due && due <= clock.GetUtcNow()) is { } late)
         {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                var run = await engine.InstanceAsync(late.Runner!);
+                Assert.Fail($"Delivery {late.DeliveryId} was due at {late.NextAttemptAt:O} and not attempted within 30 s; its run {late.Runner} is {run?.OrchestrationStatus}"
+                    + $" {run?.FailureDetails?.ErrorType} {run?.FailureDetails?.ErrorMessage} {run?.Output}");
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    /// <summary>An orchestration instance once it has finished.</summary>
+    private async Task<DurableTask.Core.OrchestrationState> WaitForInstanceAsync(string instanceId, TimeSpan? within = null)
+    {
+        var engine = host.Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (await engine.InstanceAsync(instanceId) is { OrchestrationStatus: not (DurableTask.Core.OrchestrationStatus.Running or DurableTask.Core.OrchestrationStatus.Pending) } done)
+            {
+                return done;
+            }
+
+            Assert.True(waited.Elapsed < (within ?? TimeSpan.FromSeconds(10)), $"Instance {instanceId} did not finish.");
+            await Task.Delay(100, Ct);
         }
     }
 
