@@ -146,12 +146,12 @@ public static class EmailContentBuilder
                 $"{agreement} took effect on {Date(n.EffectiveOn)}",
                 "The agreement has taken effect",
                 new[] { $"Every partner has signed. {agreement} took effect on {Date(n.EffectiveOn)}, the date the last counterpart arrived.", "The completion pack records every partner's decision and counterpart with their SHA-256 fingerprints: keep it with the signed agreement." }),
-            NotificationKind.WebhookStopped when n.Failure is { } f => (
-                $"Webhooks to {HostOf(f.Destination)} have stopped",
+            NotificationKind.WebhookStopped => (
+                $"Webhooks to {HostOf(n.Failure?.Destination ?? "a receiving system")} have stopped",
                 "A webhook subscription has been disabled",
                 new[]
                 {
-                    $"SignOff could not deliver the {f.What} for {agreement} to {f.Destination}. {f.Reason}",
+                    $"SignOff could not deliver the {n.Failure?.What ?? "event"} for {agreement} to {n.Failure?.Destination ?? "its address"}. {n.Failure?.Reason}",
                     "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
                 }),
             NotificationKind.ChairDigest => (

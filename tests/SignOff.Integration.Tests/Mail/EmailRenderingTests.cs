@@ -33,7 +33,10 @@ public sealed class EmailRenderingTests
         Conditions: "Annex 6 data-sharing terms agreed",
         Reason: kind == NotificationKind.RevisionNotice ? "minor" : "Trustees asked for legal advice",
         Note: "Updated Annex 6",
-        WorkingDaysLeft: 5);
+        WorkingDaysLeft: 5,
+        Failure: kind == NotificationKind.WebhookStopped
+            ? new DeliveryFailure(DeliveryChannel.Webhook, "msg_1", "round.started event", "https://dashboard.example/hook", "The receiver answered 410 Gone.", $"wh_1 ({organisation})")
+            : null);
 
     public static TheoryData<NotificationKind> Kinds() => [.. Enum.GetValues<NotificationKind>()];
 
