@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 [assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
@@ -10,31 +6,42 @@ using System.Text.Json;
 namespace SignOff.Deployment.Tests;
 
 /// <summary>
-/// The zip <c>./signoff package</c> builds for Azure Functions, unpacked and checked as the
-/// Functions host would read it — and its executable started as the host starts a custom
-/// handler, with every function's invocation answered by the app inside.
+/// The zip <c>./signoff package</c> builds for Azure Functions, unpacked and read as the Functions
+/// host reads it: the isolated worker's files, <c>host.json</c>, and every function in
+/// <c>functions.metadata</c> with its trigger and bindings.
 /// </summary>
+/// <remarks>
+/// The Functions host cannot be installed on this machine, so what is proved here is the
+/// package; that each function reaches the same code as the local host is proved in-process by
+/// the integration tests (<c>Functions/</c>).
+/// </remarks>
 public sealed class PackageTests : IAsyncLifetime
 {
-    /// <summary>A path each HTTP function forwards, to ask the packaged app for. A new HTTP function needs one here.</summary>
-    private static readonly Dictionary<string, string> SamplePaths = new(StringComparer.Ordinal)
-    {
-        ["HttpApi"] = "/api/rounds",
-        ["HttpRounds"] = "/rounds",
-        ["HttpRespond"] = "/respond/" + new string('A', 43),
-        ["HttpChair"] = "/chair/" + new string('A', 43),
-        ["HttpDigest"] = "/digest",
-        ["HttpSignIn"] = "/sign-in",
-        ["HttpSignOut"] = "/sign-out",
-        ["HttpAssets"] = "/assets/signoff.css",
-        ["HttpDocs"] = "/docs",
-        ["HttpOpenApi"] = "/openapi/v1.json",
-        ["HttpHealth"] = "/health/ready",
-    };
+    /// <summary>Every function the app must expose: its trigger, and for HTTP its route and methods (for a timer, its schedule).</summary>
+    private static readonly (string Name, string Trigger, string? Route, string[] Methods)[] Expected =
+    [
+        ("HttpApi", "httpTrigger", "api/{*path}", ["get", "head", "post", "delete"]),
+        ("HttpRounds", "httpTrigger", "rounds/{*path}", ["get", "head", "post"]),
+        ("HttpRespond", "httpTrigger", "respond/{*path}", ["get", "head", "post"]),
+        ("HttpChair", "httpTrigger", "chair/{*path}", ["get", "head"]),
+        ("HttpDigest", "httpTrigger", "digest", ["get", "head"]),
+        ("HttpSignIn", "httpTrigger", "sign-in", ["get", "head", "post"]),
+        ("HttpSignOut", "httpTrigger", "sign-out", ["post"]),
+        ("HttpAssets", "httpTrigger", "assets/{*path}", ["get", "head"]),
+        ("HttpDocs", "httpTrigger", "docs/{*path}", ["get", "head"]),
+        ("HttpOpenApi", "httpTrigger", "openapi/{*path}", ["get", "head"]),
+        ("HttpHealth", "httpTrigger", "health/{*path}", ["get", "head"]),
+        ("round", "entityTrigger", null, []),
+        ("RoundEffects", "orchestrationTrigger", null, []),
+        ("RoundAlarm", "orchestrationTrigger", null, []),
+        ("WebhookDelivery", "orchestrationTrigger", null, []),
+        ("RecordTransition", "activityTrigger", null, []),
+        ("PerformEffect", "activityTrigger", null, []),
+        ("AttemptWebhook", "activityTrigger", null, []),
+        ("Sweep", "timerTrigger", "0 */10 * * * *", []),
+    ];
 
     private string root = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync()
     {
@@ -53,141 +60,78 @@ public sealed class PackageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Host_json_names_the_executable_and_forwards_http()
+    public void The_zip_is_an_isolated_worker_app_for_the_dotnet_isolated_runtime()
+    {
+        using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "worker.config.json")));
+        var description = worker.RootElement.GetProperty("description");
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal("SignOff.Functions.dll", description.GetProperty("defaultWorkerPath").GetString());
+        Assert.True(File.Exists(Path.Combine(root, "SignOff.Functions.dll")));
+
+        // The Durable extension the host loads for the worker, from the package's own .azurefunctions folder.
+        using var extensions = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "extensions.json")));
+        var durable = Assert.Single(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "DurableTask");
+        var hint = durable.GetProperty("hintPath").GetString()!;
+        Assert.StartsWith("./.azurefunctions/", hint, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(root, hint)), $"{hint} is not in the package");
+        Assert.True(File.Exists(Path.Combine(root, "workflows", "governance", "cabinet.yaml")), "the governance routes are not in the package");
+        Assert.False(Directory.Exists(Path.Combine(root, "HttpApi")), "no custom-handler function.json folders remain");
+    }
+
+    [Fact]
+    public void Host_json_configures_durable_functions_on_azure_storage_and_keeps_todays_urls()
     {
         using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "host.json")));
         var host = hostJson.RootElement;
         Assert.Equal("2.0", host.GetProperty("version").GetString());
-        var handler = host.GetProperty("customHandler");
-        var executable = Path.Combine(root, handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString()!);
-        Assert.True(File.Exists(executable), $"{executable} is not in the package");
-        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the custom handler is not executable");
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.Equal("", host.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.False(host.GetProperty("extensions").TryGetProperty("queues", out _), "no queue triggers of ours remain: rounds run on Durable Task");
-        Assert.True(File.Exists(Path.Combine(root, "workflows", "governance", "cabinet.yaml")), "the governance routes are not in the package");
+        Assert.False(host.TryGetProperty("customHandler", out _), "the custom handler is gone");
+        Assert.False(host.TryGetProperty("extensionBundle", out _), "an isolated worker brings its extensions in the package, not a bundle");
+        var extensions = host.GetProperty("extensions");
+        Assert.Equal("", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        var durable = extensions.GetProperty("durableTask");
+        Assert.Equal("signoff", durable.GetProperty("hubName").GetString());
+        var provider = durable.GetProperty("storageProvider");
+        Assert.Equal("AzureStorage", provider.GetProperty("type").GetString());
+        Assert.Equal("AzureWebJobsStorage", provider.GetProperty("connectionName").GetString()); // identity-based: AzureWebJobsStorage__accountName, no key
+        var polling = TimeSpan.Parse(provider.GetProperty("maxQueuePollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(polling, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(29)); // below the 30 s a person's request waits for its round
+        Assert.True(host.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings").GetProperty("isEnabled").GetBoolean());
     }
 
     [Fact]
-    public void Every_function_json_is_valid_and_binds_what_the_app_uses()
+    public void Functions_metadata_lists_every_function_with_its_trigger_and_bindings()
     {
-        var functions = Functions();
-        Assert.Contains("Sweep", functions.Keys);
-        Assert.Contains("Digests", functions.Keys);
-        foreach (var (name, bindings) in functions)
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "functions.metadata")));
+        var functions = metadata.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone());
+        Assert.Equal(Expected.Select(e => e.Name).Order(StringComparer.Ordinal), functions.Keys.Order(StringComparer.Ordinal));
+
+        foreach (var (name, triggerType, route, methods) in Expected)
         {
-            var trigger = bindings.Single(b => b.GetProperty("direction").GetString() == "in");
-            switch (trigger.GetProperty("type").GetString())
+            var function = functions[name];
+            Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
+            Assert.Equal("SignOff.Functions.dll", function.GetProperty("scriptFile").GetString());
+            var bindings = function.GetProperty("bindings").EnumerateArray().ToList();
+            var trigger = Assert.Single(bindings, b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+            Assert.Equal(triggerType, trigger.GetProperty("type").GetString());
+            Assert.Equal("In", trigger.GetProperty("direction").GetString());
+            switch (triggerType)
             {
                 case "httpTrigger":
-                    Assert.StartsWith("Http", name, StringComparison.Ordinal);
-                    Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
-                    Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "out");
-                    Assert.DoesNotContain("{*", trigger.GetProperty("route").GetString()!.Split('/')[0], StringComparison.Ordinal);
+                    Assert.Equal(route, trigger.GetProperty("route").GetString());
+                    Assert.Equal(methods, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+                    Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString()); // the app authenticates: API key or Entra token, session, link token
+                    Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "durableClient");
+                    Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "http" && b.GetProperty("direction").GetString() == "Out");
                     break;
                 case "timerTrigger":
-                    Assert.Equal(6, trigger.GetProperty("schedule").GetString()!.Split(' ').Length);
-                    break;
-                default:
-                    Assert.Fail($"{name} has an unexpected trigger {trigger}");
+                    Assert.Equal(route, trigger.GetProperty("schedule").GetString());
+                    Assert.Contains(bindings, b => b.GetProperty("type").GetString() == "durableClient");
                     break;
             }
         }
-    }
 
-    [Fact]
-    public async Task The_packaged_executable_answers_every_function_as_the_functions_host_calls_it()
-    {
-        var storage = Environment.GetEnvironmentVariable("SIGNOFF_TEST_STORAGE")
-            ?? throw new InvalidOperationException("SIGNOFF_TEST_STORAGE is not set: run the tests with ./signoff test.");
-        var port = FreePort();
-        var start = new ProcessStartInfo(Path.Combine(root, "SignOff.Host")) { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage__ConnectionString"] = storage;
-        start.Environment["Storage__Prefix"] = "pkg";
-        start.Environment["Mail__SmtpPort"] = Environment.GetEnvironmentVariable("SIGNOFF_TEST_SMTP_PORT") ?? "1025";
-        start.Environment["Webhooks__SecretKey"] = Convert.ToBase64String(new byte[32]);
-        using var app = Process.Start(start)!;
-        var output = new StringBuilder();
-        app.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
-        app.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
-        app.BeginOutputReadLine();
-        app.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitForReadyAsync(http, app, output);
-
-            foreach (var (name, bindings) in Functions())
-            {
-                var trigger = bindings.Single(b => b.GetProperty("direction").GetString() == "in");
-                var type = trigger.GetProperty("type").GetString();
-                if (type == "httpTrigger")
-                {
-                    Assert.True(SamplePaths.TryGetValue(name, out var path), $"{name} has no sample path in this test");
-                    var route = trigger.GetProperty("route").GetString()!.Replace("{*rest}", "", StringComparison.Ordinal).TrimEnd('/');
-                    Assert.StartsWith("/" + route, path, StringComparison.Ordinal);
-                    using var response = await http.GetAsync(path, Ct);
-                    var page = await response.Content.ReadAsStringAsync(Ct);
-
-                    // A routing miss is an empty 404; the app's own refusals (a forged link) are pages.
-                    Assert.False(response.StatusCode == HttpStatusCode.NotFound && page.Length == 0, $"{name}: GET {path} reached no endpoint in the app");
-                    continue;
-                }
-
-                var invocation = type == "timerTrigger"
-                    ? """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"IsPastDue":false}},"Metadata":{}}"""
-                    : """{"Data":{"message":"{}"},"Metadata":{"DequeueCount":1}}""";
-                using var answer = await http.PostAsync($"/{name}", new StringContent(invocation, Encoding.UTF8, "application/json"), Ct);
-                Assert.True(answer.StatusCode != HttpStatusCode.NotFound, $"{name}: the app has no invocation handler at /{name}");
-                using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct));
-                Assert.True(body.RootElement.TryGetProperty("Logs", out var logs) && logs.GetArrayLength() > 0, $"{name}: the answer is not an invocation result");
-                Assert.True(type == "queueTrigger" || answer.IsSuccessStatusCode, $"{name}: {(int)answer.StatusCode} {logs}");
-            }
-        }
-        finally
-        {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync(Ct);
-        }
-    }
-
-    private Dictionary<string, IReadOnlyList<JsonElement>> Functions() =>
-        Directory.EnumerateFiles(root, "function.json", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetFileName(Path.GetDirectoryName(f)!), f =>
-            {
-                using var json = JsonDocument.Parse(File.ReadAllText(f));
-                return (IReadOnlyList<JsonElement>)[.. json.RootElement.GetProperty("bindings").EnumerateArray().Select(b => b.Clone())];
-            });
-
-    private static async Task WaitForReadyAsync(HttpClient http, Process app, StringBuilder output)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            Assert.False(app.HasExited, $"the packaged host exited: {output}");
-            try
-            {
-                if ((await http.GetAsync("/health/ready", Ct)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(200, Ct);
-        }
-
-        Assert.Fail($"the packaged host did not become ready: {output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // Only the public paths are reachable: nothing routes to the development clock.
+        Assert.DoesNotContain(functions.Values, f => f.GetProperty("bindings").EnumerateArray()
+            .Any(b => b.TryGetProperty("route", out var r) && r.GetString()!.StartsWith("dev", StringComparison.Ordinal)));
     }
 }

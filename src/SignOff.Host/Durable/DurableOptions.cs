@@ -50,6 +50,10 @@ public sealed record DurableOptions
     /// <summary>The waits between attempts of an effect (an email, a webhook fan-out); null for <c>EffectRetryPolicy.Default</c> (about eight hours).</summary>
     public TimeSpan[]? EffectRetryDelays { get; init; }
 
+    /// <summary>The effects' retry policy these settings describe.</summary>
+    public SignOff.Workflow.Effects.EffectRetryPolicy RetryPolicy =>
+        EffectRetryDelays is { Length: > 0 } delays ? new(delays) : SignOff.Workflow.Effects.EffectRetryPolicy.Default;
+
     /// <summary>The backend's settings for a task hub on this storage, as every host and tool of ours uses them.</summary>
     public AzureStorageOrchestrationServiceSettings ServiceSettings(StorageOptions storage, string taskHub, ILoggerFactory loggers) => new()
     {

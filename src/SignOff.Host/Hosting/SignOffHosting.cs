@@ -26,18 +26,18 @@ namespace SignOff.Host.Hosting;
 /// <summary>Composition: configuration to services, and the request pipeline.</summary>
 public static class SignOffHosting
 {
-    /// <summary>True when running under the Azure Functions host as a custom handler.</summary>
-    public static bool UnderFunctionsHost => Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 };
-
-    public static void AddSignOff(this WebApplicationBuilder builder)
+    /// <summary>Registers SignOff's services.</summary>
+    /// <param name="builder">The application being composed.</param>
+    /// <param name="runtime">
+    /// Where the round entities and orchestrations run: <see cref="DurableRuntime.Local"/> starts the
+    /// Durable Task Framework's worker in this process; <see cref="DurableRuntime.External"/> leaves
+    /// that to a host that has its own (the Functions app), which then registers the
+    /// <see cref="IRoundEngine"/> and <see cref="IWebhookRuns"/> it reaches them through.
+    /// </param>
+    public static void AddSignOff(this WebApplicationBuilder builder, DurableRuntime runtime = DurableRuntime.Local)
     {
         var config = builder.Configuration;
         var options = config.GetSection("SignOff").Get<SignOffOptions>() ?? new SignOffOptions();
-        if (UnderFunctionsHost)
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")}");
-        }
-
         builder.AddSignOffTelemetry();
         var mail = config.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
         var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
@@ -92,22 +92,19 @@ public static class SignOffHosting
             new HttpClient(sp.GetRequiredService<WebhookTargetGuard>().CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, webhooks));
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
-        services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
-        // Rounds run on the Durable Task Framework's worker in this process, over the same storage.
+        // The workflow's ports, whichever runtime runs the workflow classes.
+        services.AddSingleton(storage);
+        var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
+        services.AddSingleton(durable);
+        services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), TimeProvider.System));
+        services.AddSingleton(durable.RetryPolicy);
+        services.AddSingleton<IRoundProjection, TableRoundProjection>();
+        services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
+        if (runtime == DurableRuntime.Local)
         {
-            services.AddSingleton(storage);
-            var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
-            services.AddSingleton(durable);
-            services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), TimeProvider.System));
-            services.AddSingleton(durable.EffectRetryDelays is { Length: > 0 } delays ? new EffectRetryPolicy(delays) : EffectRetryPolicy.Default);
-            services.AddSingleton<IRoundProjection, TableRoundProjection>();
-            services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
-            services.AddSingleton<LocalDurableRuntime>();
-            services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
-            services.AddSingleton<DurableRoundEngine>();
-            services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+            services.AddLocalDurableRuntime();
         }
 
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
@@ -159,6 +156,17 @@ public static class SignOffHosting
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + (2 * 1024 * 1024));
     }
 
+    /// <summary>Rounds run on the Durable Task Framework's worker in this process, over SignOff's storage.</summary>
+    public static IServiceCollection AddLocalDurableRuntime(this IServiceCollection services)
+    {
+        services.AddSingleton<LocalDurableRuntime>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
+        services.AddSingleton<DurableRoundEngine>();
+        services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+        services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
+        return services;
+    }
+
     public static async Task UseSignOffAsync(this WebApplication app)
     {
         var pdfLicence = Documents.CompletionPack.UseLicense(app.Configuration["Pdf:LicenseKey"]);
@@ -189,10 +197,6 @@ public static class SignOffHosting
         app.MapCoordinatorPages();
         app.MapRespond();
         app.MapDevClock();
-        if (FunctionInvocations.Enabled(app.Configuration))
-        {
-            app.MapFunctionInvocations();
-        }
     }
 
     private static readonly Lazy<string> Stylesheet = new(() =>
@@ -212,4 +216,14 @@ public static class SignOffHosting
         GovernanceRouteCatalog.Parse(Directory.EnumerateFiles(Path.Combine(workflows, "governance"), "*.yaml")
             .Order(StringComparer.Ordinal)
             .Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllText(f))));
+}
+
+/// <summary>Where SignOff's round entities and orchestrations run.</summary>
+public enum DurableRuntime
+{
+    /// <summary>On the Durable Task Framework's worker in this process (the local host, the tests).</summary>
+    Local,
+
+    /// <summary>On a runtime the host brings (Durable Functions in the Functions app).</summary>
+    External,
 }

@@ -1,0 +1,116 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SignOff.Core.Rounds;
+using SignOff.Functions.Http;
+using SignOff.Host.Commands;
+using SignOff.Workflow;
+using SignOff.Workflow.Effects;
+using SignOff.Workflow.Rounds;
+using SignOff.Workflow.Time;
+using SignOff.Workflow.Webhooks;
+
+namespace SignOff.Functions.Durable;
+
+/// <summary>
+/// The workflow classes behind Durable Functions triggers: the round entity, the orchestrators
+/// and the activities, each a thin wrapper (the Durable source generator is not served here, and
+/// the classes live in another assembly, where it would not see them anyway).
+/// </summary>
+/// <remarks>
+/// <para>Names come from <see cref="WorkflowNames"/>, the names the local host registers, so a
+/// task hub written by one host is read by the other.</para>
+/// <para>Orchestrators await nothing but the Durable context: their only dependency, the retry
+/// policy, is built from configuration when this class is, never fetched on the way in. The
+/// entity and the activities do their work through SignOff's services (<see cref="SignOffWebHost"/>).</para>
+/// </remarks>
+public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients, EffectRetryPolicy retry)
+{
+    [Function(WorkflowNames.RoundEntity)]
+    public async Task Round([EntityTrigger] TaskEntityDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        await dispatcher.DispatchAsync(await NewRoundEntityAsync());
+    }
+
+    /// <summary>The round entity as the trigger runs it, with SignOff's decider and clock.</summary>
+    public async Task<RoundEntity> NewRoundEntityAsync()
+    {
+        var services = (await web.ReadyAsync()).Services;
+        return new RoundEntity(services.GetRequiredService<RoundProcess>(), services.GetRequiredService<WorkflowClock>(),
+            services.GetRequiredService<ILogger<RoundEntity>>());
+    }
+
+    [Function(WorkflowNames.RoundEffects)]
+    public Task<EffectsOutcome> RoundEffects([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RoundEffectsOrchestrator(retry).RunAsync(context, Input<TransitionEffects>(context));
+
+    [Function(WorkflowNames.RoundAlarm)]
+    public static Task<bool> RoundAlarm([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new RoundAlarmOrchestrator().RunAsync(context, Input<AlarmRequest>(context));
+
+    [Function(WorkflowNames.WebhookDelivery)]
+    public static Task<WebhookNext> WebhookDelivery([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new WebhookDeliveryOrchestrator().RunAsync(context, Input<WebhookDeliveryRef>(context));
+
+    [Function(WorkflowNames.RecordTransition)]
+    public async Task<bool> RecordTransition([ActivityTrigger] TransitionRecord input, FunctionContext context)
+    {
+        var services = (await web.ReadyAsync()).Services;
+        return await new RecordTransitionActivity(services.GetRequiredService<IRoundProjection>())
+            .RunAsync(new FunctionActivityContext(WorkflowNames.RecordTransition, context), input);
+    }
+
+    [Function(WorkflowNames.PerformEffect)]
+    public async Task<bool> PerformEffect([ActivityTrigger] EffectWork input, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        // A webhook effect starts delivery orchestrations: through this invocation's client.
+        var services = (await web.ReadyAsync()).Services;
+        using (clients.Use(client))
+        {
+            return await new PerformEffectActivity(services.GetRequiredService<IEffectPerformer>())
+                .RunAsync(new FunctionActivityContext(WorkflowNames.PerformEffect, context), input);
+        }
+    }
+
+    [Function(WorkflowNames.AttemptWebhook)]
+    public async Task<WebhookStep> AttemptWebhook([ActivityTrigger] WebhookAttemptRequest input, FunctionContext context)
+    {
+        var services = (await web.ReadyAsync()).Services;
+        return await new AttemptWebhookActivity(services.GetRequiredService<IWebhookAttempts>())
+            .RunAsync(new FunctionActivityContext(WorkflowNames.AttemptWebhook, context), input);
+    }
+
+    /// <summary>
+    /// A safety net, every ten minutes: wakes any round with a timer due. Each round's durable
+    /// alarm does that on its own; this catches one that was lost (say, a task hub restored from
+    /// a backup without its queues).
+    /// </summary>
+    [Function("Sweep")]
+    public async Task Sweep([TimerTrigger("0 */10 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var services = (await web.ReadyAsync()).Services;
+        using (clients.Use(client))
+        {
+            var fired = await services.GetRequiredService<IRoundEngine>().FireDueTimersAsync(clockMoved: false, context.CancellationToken);
+            context.GetLogger<WorkflowFunctions>().LogInformation("Sweep: {Fired} timer(s) were due and fired", fired);
+        }
+    }
+
+    private static T Input<T>(TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.GetInput<T>() ?? throw new InvalidOperationException($"Orchestration {context.InstanceId} has no {typeof(T).Name} input.");
+    }
+
+    /// <summary>What an activity knows of its call under the Functions worker.</summary>
+    private sealed class FunctionActivityContext(string name, FunctionContext context) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = name;
+
+        public override string InstanceId { get; } = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) && id is string s ? s : "";
+    }
+}
