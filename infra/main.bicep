@@ -1,7 +1,9 @@
-// SignOff on Azure: one ASP.NET Core binary (SignOff.Host) run by Azure Functions Flex Consumption
-// (Linux) as a custom handler. The Functions host owns the triggers (HTTP forwarded to the app,
-// timer triggers); the app reaches Storage,
-// Key Vault and Application Insights with one user-assigned managed identity and no keys.
+// SignOff on Azure: an Azure Functions isolated app (SignOff.Functions, .NET 10) on Flex
+// Consumption (Linux), its workflow on Durable Functions over Azure Storage. HTTP functions
+// serve the API, pages and links; the round entity, its orchestrations and activities run on the
+// Durable extension's task hub in the same storage account; a timer sweeps as a safety net. The
+// app reaches Storage, Key Vault and Application Insights with one user-assigned managed identity
+// and no keys.
 //
 // Deploy into an existing resource group (see infra/README.md):
 //   az deployment group create -g <rg> -f infra/main.bicep -p @infra/main.parameters.json
@@ -119,9 +121,10 @@ var functionAppName = 'func-${baseName}-${take(resourceToken, 6)}'
 var deploymentContainerName = 'app-package'
 
 // What SignOff creates at start-up (StorageClients.EnsureCreatedAsync). Created here too, so a
-// fresh environment is complete before the first start. The Durable task hub (its control and
-// work-item queues, instance and history tables, lease and large-message blobs) is created by the
-// Durable Task Framework itself, under the identity's data roles below.
+// fresh environment is complete before the first start. The Durable task hub `signoff` (host.json:
+// its control and work-item queues, instance and history tables, lease and large-message blobs)
+// is created by the Durable extension itself, through AzureWebJobsStorage, under the identity's
+// data roles below.
 var documentsContainerName = 'documents'
 var tableNames = [
   'rounds'
@@ -333,8 +336,8 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Storage Queue Data Contributor on the account. The Durable task hub's control and work-item
-// queues are created, read, written and deleted by the Durable Task Framework in the app. Message
-// Processor + Sender would not let it create its queues, so Contributor it is.
+// queues are created, read, written and deleted by the Durable extension in the Functions host.
+// Message Processor + Sender would not let it create its queues, so Contributor it is.
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
   scope: storage
@@ -346,10 +349,10 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-// Storage Table Data Contributor on the account. SignOff keeps every round (snapshot, events,
-// outbox), timers, links and webhooks in tables, writes them in entity-group transactions and
-// creates the tables if missing. The Functions host also uses tables for its diagnostic events
-// when it can.
+// Storage Table Data Contributor on the account. The Durable task hub keeps its instances and
+// history in tables; SignOff keeps its read side (snapshots, audit log), effect ledger, links,
+// webhooks and settings in tables, writes them in entity-group transactions and creates them if
+// missing. The Functions host also uses tables for its diagnostic events when it can.
 resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageTableDataContributor)
   scope: storage
@@ -357,7 +360,7 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    description: 'SignOff: rounds, timers, outbox, links and webhooks tables'
+    description: 'SignOff: the Durable task hub\'s instances and history; read side, ledger, links, webhooks, settings'
   }
 }
 
@@ -505,8 +508,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
     siteConfig: {

@@ -26,7 +26,7 @@ namespace SignOff.Functions.Durable;
 /// policy, is built from configuration when this class is, never fetched on the way in. The
 /// entity and the activities do their work through SignOff's services (<see cref="SignOffWebHost"/>).</para>
 /// </remarks>
-public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients, EffectRetryPolicy retry)
+public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients, EffectRetryPolicy retry, ILogger<WorkflowFunctions> logger)
 {
     [Function(WorkflowNames.RoundEntity)]
     public async Task Round([EntityTrigger] TaskEntityDispatcher dispatcher)
@@ -56,31 +56,31 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
         new WebhookDeliveryOrchestrator().RunAsync(context, Input<WebhookDeliveryRef>(context));
 
     [Function(WorkflowNames.RecordTransition)]
-    public async Task<bool> RecordTransition([ActivityTrigger] TransitionRecord input, FunctionContext context)
+    public async Task<bool> RecordTransition([ActivityTrigger] TransitionRecord input, string instanceId)
     {
         var services = (await web.ReadyAsync()).Services;
         return await new RecordTransitionActivity(services.GetRequiredService<IRoundProjection>())
-            .RunAsync(new FunctionActivityContext(WorkflowNames.RecordTransition, context), input);
+            .RunAsync(new FunctionActivityContext(WorkflowNames.RecordTransition, instanceId), input);
     }
 
     [Function(WorkflowNames.PerformEffect)]
-    public async Task<bool> PerformEffect([ActivityTrigger] EffectWork input, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task<bool> PerformEffect([ActivityTrigger] EffectWork input, string instanceId, [DurableClient] DurableTaskClient client)
     {
         // A webhook effect starts delivery orchestrations: through this invocation's client.
         var services = (await web.ReadyAsync()).Services;
         using (clients.Use(client))
         {
             return await new PerformEffectActivity(services.GetRequiredService<IEffectPerformer>())
-                .RunAsync(new FunctionActivityContext(WorkflowNames.PerformEffect, context), input);
+                .RunAsync(new FunctionActivityContext(WorkflowNames.PerformEffect, instanceId), input);
         }
     }
 
     [Function(WorkflowNames.AttemptWebhook)]
-    public async Task<WebhookStep> AttemptWebhook([ActivityTrigger] WebhookAttemptRequest input, FunctionContext context)
+    public async Task<WebhookStep> AttemptWebhook([ActivityTrigger] WebhookAttemptRequest input, string instanceId)
     {
         var services = (await web.ReadyAsync()).Services;
         return await new AttemptWebhookActivity(services.GetRequiredService<IWebhookAttempts>())
-            .RunAsync(new FunctionActivityContext(WorkflowNames.AttemptWebhook, context), input);
+            .RunAsync(new FunctionActivityContext(WorkflowNames.AttemptWebhook, instanceId), input);
     }
 
     /// <summary>
@@ -89,14 +89,20 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
     /// a backup without its queues).
     /// </summary>
     [Function("Sweep")]
-    public async Task Sweep([TimerTrigger("0 */10 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task<int> Sweep([TimerTrigger("0 */10 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(timer);
         var services = (await web.ReadyAsync()).Services;
         using (clients.Use(client))
         {
-            var fired = await services.GetRequiredService<IRoundEngine>().FireDueTimersAsync(clockMoved: false, context.CancellationToken);
-            context.GetLogger<WorkflowFunctions>().LogInformation("Sweep: {Fired} timer(s) were due and fired", fired);
+            var fired = await services.GetRequiredService<IRoundEngine>().FireDueTimersAsync(clockMoved: false, cancellationToken);
+            if (fired > 0 || timer.IsPastDue)
+            {
+                logger.LogWarning("Sweep: {Fired} timer(s) were due and fired by the safety net, not by their rounds' alarms{Late}", fired,
+                    timer.IsPastDue ? " (this sweep itself ran late)" : "");
+            }
+
+            return fired;
         }
     }
 
@@ -106,11 +112,11 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
         return context.GetInput<T>() ?? throw new InvalidOperationException($"Orchestration {context.InstanceId} has no {typeof(T).Name} input.");
     }
 
-    /// <summary>What an activity knows of its call under the Functions worker.</summary>
-    private sealed class FunctionActivityContext(string name, FunctionContext context) : TaskActivityContext
+    /// <summary>What an activity knows of its call: its name, and the orchestration that called it (bound from the trigger's <c>instanceId</c>).</summary>
+    private sealed class FunctionActivityContext(string name, string instanceId) : TaskActivityContext
     {
         public override TaskName Name { get; } = name;
 
-        public override string InstanceId { get; } = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) && id is string s ? s : "";
+        public override string InstanceId { get; } = instanceId;
     }
 }

@@ -41,6 +41,7 @@ internal static class FunctionsTestApp
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = "Development", ApplicationName = "SignOff.Functions", ContentRootPath = AppContext.BaseDirectory });
+        services.AddLogging();
         FunctionsProgram.AddSignOffFunctions(services, configuration);
         if (durable is not null)
         {
