@@ -12,12 +12,22 @@ public static class Problems
 {
     private const string TypeBase = "https://signoff.example/problems/";
 
-    /// <summary>A refused trigger: 404 for something that does not exist, 409 for the wrong moment, 422 for bad detail.</summary>
-    public static ProblemHttpResult Rejected(RoundDecision.Rejected rejected) => From(CommandFailure.From(rejected));
+    /// <summary>A command that was not carried out, as problem details (status, type and title from <see cref="FailureAnswers"/>).</summary>
+    /// <remarks>The detail names the multipart part at fault, as an API client knows it.</remarks>
+    public static ProblemHttpResult From(CommandFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        if (failure is CommandFailure.DefinitionInvalid invalid)
+        {
+            return InvalidDefinition(invalid.Result);
+        }
 
-    /// <summary>A command that was not carried out, as problem details.</summary>
-    public static ProblemHttpResult From(CommandFailure failure) =>
-        failure.Definition is { } definition ? InvalidDefinition(definition) : Problem(failure.Status, failure.Type, failure.Title, failure.Detail);
+        var answer = FailureAnswers.For(failure);
+        var detail = failure is CommandFailure.DocumentRefused or CommandFailure.Invalid { Problem: InputProblem.FileTooLarge } && failure.Field is { } part
+            ? $"'{part}': {failure.Detail}"
+            : failure.Detail;
+        return Problem(answer.Status, answer.Type, answer.Title, detail);
+    }
 
     /// <summary>An invalid round definition or roster: every problem, with line, column and field.</summary>
     public static ProblemHttpResult InvalidDefinition(DefinitionResult result) =>

@@ -5,44 +5,6 @@ using SignOff.Storage.Blobs;
 
 namespace SignOff.Host.Commands;
 
-/// <summary>
-/// Why a command was not carried out, in terms both the API (problem+json) and the pages (an
-/// error beside the field) can show.
-/// </summary>
-/// <param name="Status">The HTTP status that fits.</param>
-/// <param name="Type">A stable kebab-case cause, e.g. <c>unsupported-document</c>.</param>
-/// <param name="Title">A short summary.</param>
-/// <param name="Detail">A sentence for people.</param>
-/// <param name="Field">The form field at fault, when there is one.</param>
-/// <param name="Definition">For an invalid definition or roster: every problem, with line and field.</param>
-public sealed record CommandFailure(int Status, string Type, string Title, string Detail, string? Field = null, DefinitionResult? Definition = null)
-{
-    public static CommandFailure From(RoundDecision.Rejected rejected) => new(
-        rejected.Code switch
-        {
-            RejectionCode.RoundNotFound or RejectionCode.UnknownPartner => StatusCodes.Status404NotFound,
-            RejectionCode.InvalidTrigger or RejectionCode.MissingDetail or RejectionCode.InvalidDate or RejectionCode.DuplicatePartner
-                or RejectionCode.DuplicateOfficer or RejectionCode.SameDocument or RejectionCode.CalendarOutOfRange => StatusCodes.Status422UnprocessableEntity,
-            _ => StatusCodes.Status409Conflict,
-        },
-        RoundProcess.Kebab(rejected.Code),
-        rejected.Code switch
-        {
-            RejectionCode.RoundNotFound => "No such round",
-            RejectionCode.UnknownPartner => "No such partner",
-            RejectionCode.RoundCancelled => "The round has been cancelled",
-            RejectionCode.RoundEffective => "The agreement has already taken effect",
-            RejectionCode.PartnerWithdrawn => "The partner has withdrawn",
-            RejectionCode.PartnerRemoved => "The partner has been removed",
-            RejectionCode.StaleVersion => "That version is no longer current",
-            _ => "The request cannot be carried out",
-        },
-        rejected.Message);
-
-    public static CommandFailure BadRequest(string type, string detail, string? field = null) =>
-        new(StatusCodes.Status400BadRequest, type, "The request is not valid", detail, field);
-}
-
 /// <summary>A command's outcome: the round as it now stands, or why nothing changed.</summary>
 public sealed record CommandResult(RoundState? State, CommandFailure? Failure)
 {
@@ -84,12 +46,12 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     {
         if (definition is null)
         {
-            return CommandFailure.BadRequest("missing-file", "Choose the round definition (a YAML or JSON file).", "definition");
+            return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the round definition (a YAML or JSON file).", "definition");
         }
 
         if (draft is null)
         {
-            return CommandFailure.BadRequest("missing-file", "Choose the draft agreement (a PDF or Word file).", "draft");
+            return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the draft agreement (a PDF or Word file).", "draft");
         }
 
         var definitionText = await ReadTextAsync(definition, "definition", ct);
@@ -109,8 +71,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         if (!parsed.IsValid)
         {
             var field = parsed.Errors.All(p => p.Field.StartsWith("roster", StringComparison.Ordinal)) && roster is not null ? "roster" : "definition";
-            return new CommandFailure(StatusCodes.Status422UnprocessableEntity, "invalid-definition", "The round definition has problems",
-                string.Join("; ", parsed.Errors.Select(p => p.ToString())), field, parsed);
+            return new CommandFailure.DefinitionInvalid(parsed, field);
         }
 
         var (check, content) = await ReadDocumentAsync(draft, ct);
@@ -136,13 +97,13 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     {
         if (file is null)
         {
-            return CommandFailure.BadRequest("missing-file", "Choose a PDF or Word file.", field);
+            return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose a PDF or Word file.", field);
         }
 
         var round = await engine.LoadAsync(roundId, ct);
         if (round is null)
         {
-            return CommandFailure.From(new RoundDecision.Rejected(RejectionCode.RoundNotFound, $"There is no round '{roundId}'."));
+            return new CommandFailure.Refused(RejectionCode.RoundNotFound, $"There is no round '{roundId}'.");
         }
 
         var (check, content) = await ReadDocumentAsync(file, ct);
@@ -155,7 +116,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         var trigger = make(doc, round);
         if (process.Decide(round, trigger, time.GetUtcNow()) is RoundDecision.Rejected refused)
         {
-            return CommandFailure.From(refused) with { Field = field };
+            return new CommandFailure.Refused(refused.Code, refused.Message, field);
         }
 
         await documents.PutAsync(check, content, doc.FileName, ct);
@@ -195,23 +156,22 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid", "Enter the organisation's name.", "name"));
+            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the organisation's name.", "name"));
         }
 
         if (string.IsNullOrWhiteSpace(officerName))
         {
-            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid", "Enter the officer's name.", "officerName"));
+            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's name.", "officerName"));
         }
 
         if (!RoundDefinitionParser.IsEmail(officerEmail ?? ""))
         {
-            return (null, new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid",
-                "Enter the officer's email address, like name@council.gov.uk.", "officerEmail"));
+            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's email address, like name@council.gov.uk.", "officerEmail"));
         }
 
         if (!routes.TryGet(route ?? "", out var found))
         {
-            return (null, new(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route",
+            return (null, new CommandFailure.Invalid(InputProblem.UnknownRoute,
                 $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route"));
         }
 
@@ -224,17 +184,15 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         return await documents.ReadAsync(stream, ct);
     }
 
-    private static CommandFailure? DocumentFailure(DocumentCheck check, string field) => check.IsAccepted
+    private static CommandFailure.DocumentRefused? DocumentFailure(DocumentCheck check, string field) => check.IsAccepted
         ? null
-        : check.Problem == DocumentProblem.TooLarge
-            ? new(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", $"'{field}': {check.Message}", field)
-            : new(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file", $"'{field}': {check.Message}", field);
+        : new CommandFailure.DocumentRefused(check.Problem!.Value, check.Message ?? "", field);
 
     private static async Task<(string? Text, CommandFailure? Failure)> ReadTextAsync(Upload file, string field, CancellationToken ct)
     {
         if (file.Length > MaxDefinitionBytes)
         {
-            return (null, new(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large", $"'{field}' is larger than 1 MB.", field));
+            return (null, new CommandFailure.Invalid(InputProblem.FileTooLarge, "The file is larger than 1 MB.", field));
         }
 
         using var reader = new StreamReader(file.Open());

@@ -87,14 +87,15 @@ public static class CoordinatorPages
         }
 
         var failure = result.Failure!;
-        if (failure.Definition is { } definition)
+        var status = FailureAnswers.For(failure).Status;
+        if (failure is CommandFailure.DefinitionInvalid { Result: var definition })
         {
             var count = definition.Errors.Count();
             var message = count == 1 ? "The round definition has a problem" : $"The round definition has {count} problems";
-            return await LaunchPageAsync(http, d, FormErrors.Of(failure.Field ?? "definition", message), [.. definition.Errors], failure.Status);
+            return await LaunchPageAsync(http, d, FormErrors.Of(failure.Field ?? "definition", message), [.. definition.Errors], status);
         }
 
-        return await LaunchPageAsync(http, d, Forms.From(failure), [], failure.Status);
+        return await LaunchPageAsync(http, d, Forms.From(failure), [], status);
     }
 
     private static async Task<IResult> RoundPageAsync(HttpContext http, Deps d, string roundId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
@@ -186,7 +187,7 @@ public static class CoordinatorPages
             (doc, _) => new ReviseDraft(Forms.TriggerId("page", roundId, form), doc, kind!.Value, Forms.Text(form, "note"), CoordinatorSession.Actor(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=revised")
-            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "revise", result.Failure!.Status, ct);
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "revise", FailureAnswers.For(result.Failure!).Status, ct);
     }
 
     private static async Task<IResult> AddPartnerAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
@@ -204,7 +205,7 @@ public static class CoordinatorPages
         var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner!, CoordinatorSession.Actor(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=partner-added")
-            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!, "dueBy"), FormValues.From(form), "add-partner", result.Failure!.Status, ct);
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!, "dueBy"), FormValues.From(form), "add-partner", FailureAnswers.For(result.Failure!).Status, ct);
     }
 
     private static async Task<IResult> CancelAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
@@ -219,7 +220,7 @@ public static class CoordinatorPages
         var result = await d.Commands.RunAsync(roundId, new CancelRound(Forms.TriggerId("page", roundId, form), reason, CoordinatorSession.Actor(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=cancelled")
-            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "cancel", result.Failure!.Status, ct);
+            : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "cancel", FailureAnswers.For(result.Failure!).Status, ct);
     }
 
     private static async Task<IResult> PartnerActionAsync(string roundId, string partnerId, string action, HttpContext http, Deps d, CancellationToken ct)
@@ -280,7 +281,7 @@ public static class CoordinatorPages
                 var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make, ct);
                 return uploaded.Succeeded
                     ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done=counterpart")
-                    : await Again(Forms.From(uploaded.Failure!, "signedOn"), uploaded.Failure!.Status);
+                    : await Again(Forms.From(uploaded.Failure!, "signedOn"), FailureAnswers.For(uploaded.Failure!).Status);
             default:
                 return await NotFoundAsync(http, d);
         }
@@ -293,7 +294,7 @@ public static class CoordinatorPages
         var result = await d.Commands.RunAsync(roundId, read.Trigger, ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done={read.Done}")
-            : await Again(Forms.From(result.Failure!, read.DateField), result.Failure!.Status);
+            : await Again(Forms.From(result.Failure!, read.DateField), FailureAnswers.For(result.Failure!).Status);
     }
 
     private static Task<IResult> NotFoundAsync(HttpContext http, Deps d) =>

@@ -150,11 +150,9 @@ public static class Forms
     /// </summary>
     public static FormErrors From(CommandFailure failure, string? dateField = null)
     {
-        var field = failure.Field ?? (failure.Type == "invalid-date" ? dateField : null);
-        var message = failure.Detail.StartsWith('\'') && failure.Detail.IndexOf("': ", StringComparison.Ordinal) is var i and > 0
-            ? failure.Detail[(i + 3)..]
-            : failure.Detail;
-        return FormErrors.Of(field, message.TrimEnd('.'));
+        ArgumentNullException.ThrowIfNull(failure);
+        var field = failure.Field ?? (failure is CommandFailure.Refused { Code: RejectionCode.InvalidDate } ? dateField : null);
+        return FormErrors.Of(field, failure.Detail.TrimEnd('.'));
     }
 
     /// <summary>A trimmed text field, or null when empty.</summary>

@@ -109,9 +109,9 @@ public static class RespondEndpoints
 
                 result = await d.Commands.RunAsync(link!.RoundId, new DelegateOfficer(triggerId, partner.PartnerId, to, officer), ct);
                 dateField = "delegateEmail";
-                if (result.Failure is { Type: "duplicate-officer" } duplicate)
+                if (result.Failure is CommandFailure.Refused { Code: RejectionCode.DuplicateOfficer } duplicate)
                 {
-                    return await Again(FormErrors.Of("delegateEmail", duplicate.Detail.TrimEnd('.')), duplicate.Status);
+                    return await Again(FormErrors.Of("delegateEmail", duplicate.Detail.TrimEnd('.')), FailureAnswers.For(duplicate).Status);
                 }
 
                 break;
@@ -121,7 +121,7 @@ public static class RespondEndpoints
 
         if (result.Failure is { } failure)
         {
-            return await Again(Forms.From(failure, dateField), failure.Status);
+            return await Again(Forms.From(failure, dateField), FailureAnswers.For(failure).Status);
         }
 
         var now = result.State!.FindPartner(partner.PartnerId)!;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
+using SignOff.Storage;
 using SignOff.Storage.Webhooks;
 using SignOff.Workflow;
 using SignOff.Workflow.Webhooks;
@@ -9,8 +10,9 @@ using SignOff.Workflow.Webhooks;
 namespace SignOff.Host.Webhooks;
 
 /// <summary>
-/// Webhook deliveries: records one per (event, subscription) and starts the orchestration that
-/// delivers it; makes each attempt that orchestration asks for; replays; sends test events.
+/// Webhook deliveries: records one per (event, subscription), attempts it at once, and leaves
+/// retries to its orchestration; makes each attempt that orchestration asks for; replays; sends
+/// test events.
 /// </summary>
 /// <remarks>
 /// <para>The delivery row is the truth (status, attempts, when the next is due, the delivery log)
@@ -27,9 +29,14 @@ public sealed class WebhookDispatcher(
     WebhookSender sender,
     SecretSealer sealer,
     IWebhookRuns runs,
+    WebhookOptions options,
     TimeProvider time,
+    WallClock wall,
     ILogger<WebhookDispatcher> logger) : IWebhookAttempts
 {
+    /// <summary>Beyond the receiver's timeout, how long an attempt's claim lasts (real time): a claim left by a process that died runs out after this.</summary>
+    public static readonly TimeSpan AttemptGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the list of subscriptions is reused: every round event is fanned out, and most find the same few subscriptions.</summary>
     public static readonly TimeSpan SubscriptionsCacheFor = TimeSpan.FromSeconds(5);
 
@@ -38,37 +45,48 @@ public sealed class WebhookDispatcher(
     /// <summary>Forgets the cached list of subscriptions (after one is created, changed or deleted here).</summary>
     public void SubscriptionsChanged() => subscriptions = null;
 
-    /// <summary>Records a round event's deliveries, one per interested subscription, and starts each (again: nothing new).</summary>
+    /// <summary>
+    /// Records a round event's deliveries, one per interested subscription, attempts each at once,
+    /// and starts the delivery's orchestration for whatever is left: retries, or telling the round
+    /// it was given up. Done again (the activity retried), it records nothing new and sends
+    /// nothing delivered.
+    /// </summary>
     /// <remarks>
-    /// A paused subscription's delivery is recorded and started too: its first attempt finds the
-    /// subscription paused and holds it, and resuming replays it. Deciding that here, from a list
-    /// cached for seconds, could strand an event recorded just after a resume.
+    /// <para>The first attempt is made here, in the fan-out's own activity, because almost every
+    /// delivery succeeds first time: going through an orchestration first would put three more
+    /// queue hops (its start, its episode, its activity) between a decision and the receiver. The
+    /// attempt is the same one the orchestration makes (<see cref="AttemptAsync"/>, for the
+    /// instance named in the row), so a crash anywhere in between leaves a delivery the retried
+    /// fan-out, or the orchestration, carries on from.</para>
+    /// <para>A paused subscription's delivery is recorded and held (its attempt finds it paused);
+    /// resuming replays it. Deciding that here, from a list cached for seconds, could strand an
+    /// event recorded just after a resume.</para>
     /// </remarks>
     public async Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
     {
         var body = WebhookPayload.For(effect.Event);
-        var started = 0;
         if (subscriptions is not { } cached || System.Diagnostics.Stopwatch.GetElapsedTime(cached.At) > SubscriptionsCacheFor)
         {
             cached = (await store.ListSubscriptionsAsync(cancellationToken), System.Diagnostics.Stopwatch.GetTimestamp());
             subscriptions = cached;
         }
 
-        foreach (var subscription in cached.List.Where(s => s.Status != SubscriptionStatus.Disabled && s.Wants(effect.Event.Type)))
+        var wanted = cached.List.Where(s => s.Status != SubscriptionStatus.Disabled && s.Wants(effect.Event.Type)).ToList();
+        await Task.WhenAll(wanted.Select(async subscription =>
         {
             var deliveryId = WebhookPayload.DeliveryId(roundId, effect.EffectId);
+            var delivery = new WebhookDeliveryRef(subscription.Id, deliveryId);
             var runner = WorkflowNames.WebhookInstanceId(subscription.Id, deliveryId);
             var now = time.GetUtcNow();
             await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, effect.Event.Type, WebhookPayload.MessageId(deliveryId), body,
                 DeliveryStatus.Pending, 0, 0, now, null, null, now, null, runner), cancellationToken);
-
-            // Started whether the row was new or not: a retried fan-out may have crashed between
-            // the two. The instance id is the delivery's, so a second start is refused by the backend.
-            await runs.StartAsync(new WebhookDeliveryRef(subscription.Id, deliveryId), runner, cancellationToken);
-            started++;
-        }
-
-        return started;
+            if ((await AttemptAsync(delivery, runner, cancellationToken)).Next != WebhookNext.Stop)
+            {
+                // The instance id is the delivery's, so a second start (a retried fan-out) is refused by the backend.
+                await runs.StartAsync(delivery, runner, cancellationToken);
+            }
+        }));
+        return wanted.Count;
     }
 
     /// <summary>Sends a test event to one subscription now, once, and answers with how it went (a test is not retried).</summary>
@@ -179,7 +197,20 @@ public sealed class WebhookDispatcher(
             return WebhookStep.After(due - now);
         }
 
-        var (after, disabled) = await SendAndRecordAsync(subscription, row, retry: true, cancellationToken);
+        // Claimed before it is sent, so two attempters at the same moment (a fan-out retried while
+        // the first still runs) send it once: the second waits and finds it done.
+        if (row.AttemptingUntil is { } held && held > wall.UtcNow)
+        {
+            return WebhookStep.After(held - wall.UtcNow);
+        }
+
+        var claim = row with { AttemptingUntil = wall.UtcNow + options.Timeout + AttemptGrace };
+        if (await store.TryUpdateDeliveryAsync(claim, cancellationToken) is not { } claimed)
+        {
+            return WebhookStep.After(AttemptGrace); // changed under us: look again shortly
+        }
+
+        var (after, disabled) = await SendAndRecordAsync(subscription, claim with { ETag = claimed }, retry: true, cancellationToken);
         if (after.Runner != runner)
         {
             return WebhookStep.Done; // replayed while it was being attempted: the new run carries on
@@ -232,6 +263,7 @@ public sealed class WebhookDispatcher(
             LastStatusCode = result.StatusCode,
             LastError = result.Error,
             DeliveredAt = result.Delivered ? time.GetUtcNow() : null,
+            AttemptingUntil = null,
         };
         if (await store.TryRecordAttemptAsync(after, attempt, cancellationToken) is not { } saved)
         {

@@ -76,6 +76,7 @@ public enum DeliveryStatus
 /// <param name="DeliveredAt">When a 2xx came back.</param>
 /// <param name="Runner">The orchestration instance that runs the delivery now; any other instance that finds the row stops (a replay supersedes the run before it).</param>
 /// <param name="Replays">How many times it was replayed (numbers the replay's instance).</param>
+/// <param name="AttemptingUntil">While an attempt is in flight: until when (real time) its attempter holds it, so a second attempter at the same moment waits instead of sending too.</param>
 /// <param name="ETag">For conditional updates.</param>
 public sealed record WebhookDelivery(
     string SubscriptionId,
@@ -94,6 +95,7 @@ public sealed record WebhookDelivery(
     DateTimeOffset? DeliveredAt,
     string? Runner,
     int Replays = 0,
+    DateTimeOffset? AttemptingUntil = null,
     ETag ETag = default);
 
 /// <summary>One attempt to deliver, as the delivery log shows it.</summary>
@@ -321,6 +323,7 @@ public sealed class WebhookStore(TableClient webhooks)
         ["deliveredAt"] = d.DeliveredAt,
         ["runner"] = d.Runner,
         ["replays"] = d.Replays,
+        ["attemptingUntil"] = d.AttemptingUntil,
     };
 
     private static WebhookDelivery DeliveryFrom(TableEntity e) => new(
@@ -340,5 +343,6 @@ public sealed class WebhookStore(TableClient webhooks)
         e.GetDateTimeOffset("deliveredAt"),
         e.GetString("runner"),
         e.GetInt32("replays") ?? 0,
+        e.GetDateTimeOffset("attemptingUntil"),
         e.ETag);
 }

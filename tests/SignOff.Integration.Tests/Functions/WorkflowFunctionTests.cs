@@ -84,13 +84,14 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_effects_orchestration_records_the_transition_sends_the_emails_and_starts_each_webhook_delivery()
+    public async Task The_effects_orchestration_records_the_transition_sends_the_emails_and_a_failed_webhook_is_retried_by_its_own_orchestration()
     {
         var services = (await functionsApp.GetRequiredService<SignOffWebHost>().ReadyAsync()).Services;
         var store = services.GetRequiredService<WebhookStore>();
         await store.AddSubscriptionAsync(new WebhookSubscription("wh_functions", receiver.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/hook",
             ["round.started"], null, SubscriptionStatus.Active, null, services.GetRequiredService<SecretSealer>().Seal("whsec_" + Convert.ToBase64String(new byte[32])), null, null, DateTimeOffset.UtcNow), Ct);
         var launch = await LaunchAsync(services);
+        receiver.Then(503, "busy"); // the fan-out's own first attempt fails, so the delivery's orchestration takes the retry
 
         var instance = await durable.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.RoundEffects, launch,
             new StartOrchestrationOptions(WorkflowNames.EffectsInstanceId(launch.RoundId, 1)), Ct);
@@ -109,9 +110,10 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
         var run = await WaitAsync(delivery.Runner!);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, run.RuntimeStatus);
         Assert.Equal(WebhookNext.Stop, run.ReadOutputAs<WebhookNext>());
-        Assert.Equal(DeliveryStatus.Delivered, (await store.ListDeliveriesAsync("wh_functions", Ct)).Single().Delivery.Status);
-        var hook = Assert.Single(receiver.Requests, r => r.Path == "/hook");
-        Assert.Equal("round.started", JsonDocument.Parse(hook.Body).RootElement.GetProperty("type").GetString());
+        var (delivered, attempts) = (await store.ListDeliveriesAsync("wh_functions", Ct)).Single();
+        Assert.Equal(DeliveryStatus.Delivered, delivered.Status);
+        Assert.Equal([503, 200], attempts.Select(a => a.StatusCode ?? 0));
+        Assert.All(receiver.Requests.Where(r => r.Path == "/hook"), hook => Assert.Equal("round.started", JsonDocument.Parse(hook.Body).RootElement.GetProperty("type").GetString()));
     }
 
     [Fact]

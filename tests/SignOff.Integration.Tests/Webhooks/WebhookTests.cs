@@ -81,7 +81,7 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_attempt_goes_straight_from_the_fan_out_in_the_deliverys_own_orchestration()
+    public async Task A_first_attempt_goes_straight_from_the_fan_out_and_needs_no_orchestration_when_it_is_delivered()
     {
         var (id, _) = await SubscribeAsync(RoundStartedOnly);
         var roundId = await LaunchAsync();
@@ -92,11 +92,30 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Delivered, delivery.Status);
         Assert.Equal(200, Assert.Single(attempts).StatusCode);
 
-        // Run by the instance named for the delivery, which finished once it was delivered.
+        // Named for the instance that would have carried on had it failed, and that instance was never needed.
         Assert.Equal(SignOff.Workflow.WorkflowNames.WebhookInstanceId(id, delivery.DeliveryId), delivery.Runner);
         Assert.StartsWith(roundId + ":", delivery.DeliveryId, StringComparison.Ordinal);
-        var run = await WaitForInstanceAsync(delivery.Runner!);
+        Assert.Null(await host.Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>().InstanceAsync(delivery.Runner!));
+    }
+
+    [Fact]
+    public async Task A_failed_first_attempt_is_retried_by_the_deliverys_own_orchestration_on_a_durable_timer()
+    {
+        var (id, _) = await SubscribeAsync(RoundStartedOnly);
+        receiver.Then(500, "boom");
+        await LaunchAsync(partners: 1);
+        await DeliverAllAsync();
+        var delivery = (await Store.ListDeliveriesAsync(id, Ct)).Single().Delivery;
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+
+        // The retry is about 5 s away (±20%), in real time as well as on the round clock: the orchestration's timer takes it.
+        var run = await WaitForInstanceAsync(delivery.Runner!, TimeSpan.FromSeconds(30));
         Assert.Equal(DurableTask.Core.OrchestrationStatus.Completed, run.OrchestrationStatus);
+        var (after, attempts) = (await Store.ListDeliveriesAsync(id, Ct)).Single();
+        Assert.Equal(DeliveryStatus.Delivered, after.Status);
+        Assert.Equal([500, 200], attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(2, Hooks().Count);
+        Assert.Single(Hooks().Select(r => r.Headers["webhook-id"]).Distinct());
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Storage.Blobs;
+
+namespace SignOff.Host.Commands;
+
+/// <summary>
+/// Why a command was not carried out, typed from where it was decided to the edge that shows it:
+/// the API (problem+json, <c>Api/Problems</c>) and the pages (an error beside the field,
+/// <c>Pages/Forms</c>) read the case and its field, never a string.
+/// </summary>
+/// <param name="Detail">A sentence for people, without the field's name.</param>
+/// <param name="Field">The input at fault (a form field, a multipart part), when there is one.</param>
+public abstract record CommandFailure(string Detail, string? Field)
+{
+    /// <summary>The round refused the trigger: the core's code, unchanged.</summary>
+    public sealed record Refused(RejectionCode Code, string Detail, string? Field = null) : CommandFailure(Detail, Field);
+
+    /// <summary>The request could not be read into a command (a file missing or too large, a partner's details).</summary>
+    public sealed record Invalid(InputProblem Problem, string Detail, string? Field = null) : CommandFailure(Detail, Field);
+
+    /// <summary>An uploaded document refused for what it is (its size, its type by content).</summary>
+    public sealed record DocumentRefused(DocumentProblem Problem, string Detail, string Field) : CommandFailure(Detail, Field);
+
+    /// <summary>A round definition or roster with problems: every one, with its line and field.</summary>
+    public sealed record DefinitionInvalid(DefinitionResult Result, string Field)
+        : CommandFailure(string.Join("; ", Result.Errors.Select(p => p.ToString())), Field);
+
+    /// <summary>A refusal by the core, as a command failure.</summary>
+    public static CommandFailure From(RoundDecision.Rejected rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        return new Refused(rejected.Code, rejected.Message);
+    }
+}
+
+/// <summary>What was wrong with a request before it could become a command.</summary>
+public enum InputProblem
+{
+    /// <summary>A required file was not sent.</summary>
+    MissingFile,
+
+    /// <summary>A definition or roster over its size limit.</summary>
+    FileTooLarge,
+
+    /// <summary>A new partner's name, officer or email is missing or malformed.</summary>
+    BadPartner,
+
+    /// <summary>A governance route the catalogue does not have.</summary>
+    UnknownRoute,
+}
+
+/// <summary>How a failure is answered over HTTP: its status, its problem type and its title.</summary>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Type">The problem type's last segment (kebab-case, stable: clients match on it).</param>
+/// <param name="Title">A short summary.</param>
+public sealed record FailureAnswer(int Status, string Type, string Title);
+
+/// <summary>The one mapping from a failure to its HTTP answer, for the API and the pages alike.</summary>
+/// <remarks>
+/// Every case is named, with no fallback: a new <see cref="RejectionCode"/>, <see cref="InputProblem"/>
+/// or <see cref="DocumentProblem"/> without an answer here fails the build (CS8509), so a code
+/// can never reach a person as a generic 500 or an unexplained 409.
+/// </remarks>
+public static class FailureAnswers
+{
+    private const string CannotBeDone = "The request cannot be carried out";
+
+    public static FailureAnswer For(CommandFailure failure) => failure switch
+    {
+        CommandFailure.Refused r => For(r.Code),
+        CommandFailure.Invalid i => For(i.Problem),
+        CommandFailure.DocumentRefused d => For(d.Problem),
+        CommandFailure.DefinitionInvalid => new(StatusCodes.Status422UnprocessableEntity, "invalid-definition", "The round definition has problems"),
+        _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "No answer for this kind of failure."),
+    };
+
+#pragma warning disable CS8524 // every named value is answered; an unnamed one cannot be made by the core
+    public static FailureAnswer For(RejectionCode code) => code switch
+    {
+        RejectionCode.RoundNotFound => new(StatusCodes.Status404NotFound, Type(code), "No such round"),
+        RejectionCode.UnknownPartner => new(StatusCodes.Status404NotFound, Type(code), "No such partner"),
+        RejectionCode.InvalidTrigger or RejectionCode.MissingDetail or RejectionCode.InvalidDate or RejectionCode.DuplicatePartner
+            or RejectionCode.DuplicateOfficer or RejectionCode.SameDocument or RejectionCode.CalendarOutOfRange
+            => new(StatusCodes.Status422UnprocessableEntity, Type(code), CannotBeDone),
+        RejectionCode.RoundCancelled => new(StatusCodes.Status409Conflict, Type(code), "The round has been cancelled"),
+        RejectionCode.RoundEffective => new(StatusCodes.Status409Conflict, Type(code), "The agreement has already taken effect"),
+        RejectionCode.PartnerWithdrawn => new(StatusCodes.Status409Conflict, Type(code), "The partner has withdrawn"),
+        RejectionCode.PartnerRemoved => new(StatusCodes.Status409Conflict, Type(code), "The partner has been removed"),
+        RejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer current"),
+        RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NotAuthorised
+            or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
+            => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
+    };
+
+    public static FailureAnswer For(InputProblem problem) => problem switch
+    {
+        InputProblem.MissingFile => new(StatusCodes.Status400BadRequest, "missing-file", "The request is not valid"),
+        InputProblem.FileTooLarge => new(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large"),
+        InputProblem.BadPartner => new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid"),
+        InputProblem.UnknownRoute => new(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route"),
+    };
+
+    public static FailureAnswer For(DocumentProblem problem) => problem switch
+    {
+        DocumentProblem.TooLarge => new(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large"),
+        DocumentProblem.Empty or DocumentProblem.NotPdfOrDocx or DocumentProblem.CorruptDocx
+            => new(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file"),
+    };
+#pragma warning restore CS8524
+
+    private static string Type(RejectionCode code) => RoundProcess.Kebab(code);
+}
