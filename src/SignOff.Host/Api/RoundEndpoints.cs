@@ -16,28 +16,37 @@ public static class RoundEndpoints
     public static RouteGroupBuilder MapRoundApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/rounds").WithTags("Rounds").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
-        api.MapPost("/", CreateAsync).WithSummary("Launch a round from a definition (YAML or JSON), a draft (PDF or DOCX) and an optional CSV roster.");
+        api.MapPost("/", CreateAsync).WithSummary("Launch a round from a definition (YAML or JSON), a draft (PDF or DOCX) and an optional CSV roster.")
+            .Accepts<LaunchForm>("multipart/form-data");
         api.MapGet("/", ListAsync).WithSummary("List rounds, optionally by status.");
         api.MapGet("/{roundId}", GetAsync).WithSummary("A round's status, version, deadline and partners.");
         api.MapGet("/{roundId}/events", EventsAsync).WithSummary("The audit log, oldest first, paged.");
         api.MapGet("/{roundId}/documents/{sha256}", DocumentAsync).WithSummary("Download a draft or counterpart by its SHA-256.");
         api.MapGet("/{roundId}/completion-pack", CompletionPackAsync).WithSummary("The completion pack PDF: agreement, version and hash, effective date, every decision and counterpart.");
-        api.MapPost("/{roundId}/revisions", ReviseAsync).WithSummary("Circulate a revised draft (kind = minor | material).");
+        api.MapPost("/{roundId}/revisions", ReviseAsync).WithSummary("Circulate a revised draft (kind = minor | material).")
+            .Accepts<RevisionForm>("multipart/form-data");
         api.MapPost("/{roundId}/partners", AddPartnerAsync).WithSummary("Add a partner mid-round.");
         api.MapPost("/{roundId}/partners/{partnerId}/withdraw", (string roundId, string partnerId, WithdrawRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? Today(d), body.Reason, Coordinator(http)), ct));
+            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? Today(d), body.Reason, Coordinator(http)), ct))
+            .WithSummary("Record that a partner withdraws (on notice, before the agreement takes effect).");
         api.MapPost("/{roundId}/partners/{partnerId}/remove", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinator(http)), ct));
+            RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinator(http)), ct))
+            .WithSummary("Remove a partner that declined, so the round can go on without it.");
         api.MapPost("/{roundId}/partners/{partnerId}/conditions/accept", (string roundId, string partnerId, NoteRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new AcceptConditions(TriggerId(http), partnerId, body.Note, Coordinator(http)), ct));
+            RunAsync(d, roundId, new AcceptConditions(TriggerId(http), partnerId, body.Note, Coordinator(http)), ct))
+            .WithSummary("Accept the conditions a partner approved with.");
         api.MapPost("/{roundId}/partners/{partnerId}/conditions/reject", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinator(http)), ct));
+            RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinator(http)), ct))
+            .WithSummary("Refuse a partner's conditions, with the reason: the partner decides again.");
         api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
-        api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).");
+        api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
+            .Accepts<CounterpartForm>("multipart/form-data");
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinator(http)), ct));
+            RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinator(http)), ct))
+            .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");
         api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinator(http)), ct));
+            RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinator(http)), ct))
+            .WithSummary("Cancel the round, with the reason every partner is told.");
         return api;
     }
 
@@ -53,6 +62,26 @@ public static class RoundEndpoints
     public sealed record DelegateRequest(string Name, string Email);
 
     public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
+
+    /// <summary>The multipart body of a launch (for the OpenAPI description; the handler reads the form itself).</summary>
+    /// <param name="Definition">The round definition, YAML or JSON (up to 1 MB).</param>
+    /// <param name="Draft">The draft agreement, PDF or DOCX.</param>
+    /// <param name="Roster">Optional: partners as CSV (name, officer, email, route, meeting, dueBy).</param>
+    public sealed record LaunchForm(IFormFile Definition, IFormFile Draft, IFormFile? Roster);
+
+    /// <summary>The multipart body of a revision.</summary>
+    /// <param name="Draft">The revised draft, PDF or DOCX.</param>
+    /// <param name="Kind">minor (decisions stand; counterparts of this version are needed) or material (every partner decides again).</param>
+    /// <param name="Note">What changed, for the partners.</param>
+    public sealed record RevisionForm(IFormFile Draft, string Kind, string? Note);
+
+    /// <summary>The multipart body of a counterpart.</summary>
+    /// <param name="File">The signed counterpart, PDF or DOCX.</param>
+    /// <param name="SignatoryName">Who signed.</param>
+    /// <param name="SignatoryPosition">Their position in the organisation.</param>
+    /// <param name="SignedOn">The date of signing, YYYY-MM-DD.</param>
+    /// <param name="Version">The version signed (default: the current one).</param>
+    public sealed record CounterpartForm(IFormFile File, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, int? Version);
 
     public sealed record AddPartnerRequest(string Name, OfficerView Officer, string Route, DateOnly? Meeting, DateOnly? DueBy);
 

@@ -143,6 +143,8 @@ public static class SignOffHosting
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new BlobKeyRepository(sp.GetRequiredService<StorageClients>().DataProtectionKeys)));
         services.AddProblemDetails();
         services.AddExceptionHandler<RoundBusyHandler>();
+        services.AddSingleton<UploadLimit>();
+        services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<UploadLimit>());
         services.AddAntiforgery();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.AddOpenApi();
@@ -151,9 +153,9 @@ public static class SignOffHosting
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
         });
 
-        // Uploads: the document limit plus room for the form's other fields.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxDocumentBytes + (2 * 1024 * 1024));
-        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + (2 * 1024 * 1024));
+        // Uploads: the document limit plus room for the form's other fields (UploadLimit answers for all three).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxDocumentBytes + UploadLimit.FormAllowance);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + UploadLimit.FormAllowance);
     }
 
     /// <summary>Rounds run on the Durable Task Framework's worker in this process, over SignOff's storage.</summary>
@@ -175,6 +177,7 @@ public static class SignOffHosting
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<UploadLimit>();
         if (app.Services.GetRequiredService<JwtOptions>().Enabled)
         {
             app.UseAuthentication();

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace SignOff.Host.Hosting;
+
+/// <summary>
+/// Every upload over the limit gets the same answer — <c>413 document-too-large</c> as
+/// problem+json for the API, a plain page for people — whether the server, the form reader or
+/// SignOff's own check notices first, and nothing is stored.
+/// </summary>
+/// <remarks>
+/// <para>A request that says how long it is (<c>Content-Length</c>) is refused before its body
+/// is read. One that does not (chunked) is cut off by the server's body limit or the form
+/// reader's multipart limit as it streams in; both throw, and this handler answers for them —
+/// before it, those uploads got a 500.</para>
+/// <para>The limit is the largest document plus room for the form's other fields, the same as
+/// the server's and the form reader's limits (<see cref="SignOffHosting"/>).</para>
+/// </remarks>
+public sealed class UploadLimit(SignOffOptions options, IProblemDetailsService problems, Pages.PageRenderer pages) : IExceptionHandler, IMiddleware
+{
+    /// <summary>The form fields besides the document: the definition, the roster, the names and dates.</summary>
+    public const long FormAllowance = 2 * 1024 * 1024;
+
+    /// <summary>The largest request body accepted.</summary>
+    public long MaxRequestBytes => options.MaxDocumentBytes + FormAllowance;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.Request.ContentLength > MaxRequestBytes)
+        {
+            await AnswerAsync(context, null);
+            return;
+        }
+
+        await next(context);
+    }
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var tooLarge = exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+            // The form reader's own limit (FormOptions.MultipartBodyLengthLimit): it throws this type for nothing else while reading a multipart body.
+            || (exception is InvalidDataException && httpContext.Request.HasFormContentType && httpContext.Features.Get<IFormFeature>()?.Form is null);
+        if (!tooLarge)
+        {
+            return false;
+        }
+
+        await AnswerAsync(httpContext, exception);
+        return true;
+    }
+
+    private async Task AnswerAsync(HttpContext context, Exception? exception)
+    {
+        var detail = $"The upload is larger than the limit of {Megabytes(MaxRequestBytes)}: a document may be up to {Megabytes(options.MaxDocumentBytes)}.";
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            var page = await pages.MessageAsync(context, "The file is too large",
+                [detail, "Go back and choose a smaller file: nothing has been saved."], StatusCodes.Status413PayloadTooLarge);
+            await page.ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Type = "https://signoff.example/problems/document-too-large",
+                Title = "The document is too large",
+                Detail = detail,
+            },
+        });
+    }
+
+    private static string Megabytes(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024} KB");
+}
