@@ -46,6 +46,7 @@ public enum NotificationKind
     EffectiveNotice,
     ChairDigest,
     WebhookStopped,
+    CalendarExhausted,
 }
 
 /// <summary>Why someone receives a message.</summary>

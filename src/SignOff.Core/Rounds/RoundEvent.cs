@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 using SignOff.Core.Definitions;
 
@@ -38,6 +39,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(TimerScheduled), "timer-scheduled")]
 [JsonDerivedType(typeof(TimerCleared), "timer-cleared")]
 [JsonDerivedType(typeof(DeliveryFailed), "delivery-failed")]
+[JsonDerivedType(typeof(TimersBeyondCalendar), "timers-beyond-calendar")]
 public abstract record RoundEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -127,3 +129,11 @@ public enum DeliveryChannel
 /// <param name="Reason">The last failure, in words.</param>
 /// <param name="StoppedSubscription">For a webhook: the subscription SignOff disabled because of it (its id and description), else null.</param>
 public sealed record DeliveryFailure(DeliveryChannel Channel, string Reference, string What, string Destination, string Reason, string? StoppedSubscription = null);
+
+/// <summary>
+/// Timers the round needs could not be scheduled because their dates fall beyond the bank-holiday
+/// data (or, with <see cref="Timers"/> empty, every timer is scheduled again after a refresh).
+/// </summary>
+/// <param name="Calendar">The bank-holiday division the round counts working days in.</param>
+/// <param name="Timers">What could not be scheduled, in words ("the reminder to Maldon District Council").</param>
+public sealed record TimersBeyondCalendar(string Calendar, ImmutableList<string> Timers) : RoundEvent;

@@ -681,7 +681,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     /// <summary>Emits the difference between the timers the state needs and the timers it has.</summary>
     private void ReconcileTimers(Change change)
     {
-        var wanted = DesiredTimers(change.State, change.Now).ToDictionary(t => t.TimerId, StringComparer.Ordinal);
+        var (desired, unscheduled) = PlanTimers(change.State, change.Now);
+        var wanted = desired.ToDictionary(t => t.TimerId, StringComparer.Ordinal);
         foreach (var timer in change.State.Timers.Where(t => !wanted.ContainsKey(t.TimerId)).ToList())
         {
             change.Emit(new TimerCleared(timer.TimerId));
@@ -692,25 +693,50 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         {
             change.Emit(new TimerScheduled(timer));
         }
+
+        // A round that cannot schedule a timer must not go quiet without a word: record what is
+        // missing (once, until it changes) and tell the coordinator, who can refresh the data.
+        var s = change.State;
+        var before = s.Unscheduled ?? [];
+        if (!before.SequenceEqual(unscheduled, StringComparer.Ordinal))
+        {
+            change.Emit(new TimersBeyondCalendar(s.Calendar, unscheduled));
+            if (!unscheduled.IsEmpty)
+            {
+                change.Notify(NotificationKind.CalendarExhausted, null, [Coordinator(s)], n => n with { Note = string.Join("; ", unscheduled) });
+            }
+        }
     }
 
     /// <summary>The timers a round in this state needs from this instant on.</summary>
     /// <remarks>
     /// A timer whose date cannot be worked out within the bank-holiday data is left out rather
-    /// than guessed: once the data is refreshed, the next trigger on the round schedules it.
+    /// than guessed (see <see cref="PlanTimers"/>, which also says which were left out).
     /// </remarks>
-    public IReadOnlyList<PendingTimer> DesiredTimers(RoundState s, DateTimeOffset now)
+    public IReadOnlyList<PendingTimer> DesiredTimers(RoundState s, DateTimeOffset now) => PlanTimers(s, now).Timers;
+
+    /// <summary>
+    /// The timers a round in this state needs from this instant on, and, in words, those that
+    /// could not be worked out within the bank-holiday data: once the data is refreshed, the next
+    /// trigger on the round schedules them.
+    /// </summary>
+    public (IReadOnlyList<PendingTimer> Timers, ImmutableList<string> Unscheduled) PlanTimers(RoundState s, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(s);
         var timers = new List<PendingTimer>();
+        var unscheduled = ImmutableList.CreateBuilder<string>();
         if (s.IsClosed)
         {
-            return timers;
+            return (timers, unscheduled.ToImmutable());
         }
 
         var schedule = Schedule(s);
         foreach (var p in s.RemainingPartners)
         {
-            WithinCalendar(() =>
+            var what = p.AwaitsDecision ? $"the next reminder to {p.Name}"
+                : p.CallInRunning ? $"the end of {p.Name}'s call-in period"
+                : $"the next counterpart reminder to {p.Name}";
+            WithinCalendar(unscheduled, what, () =>
             {
                 if (p.AwaitsDecision)
                 {
@@ -733,7 +759,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (s.Chairs.Count > 0)
         {
-            WithinCalendar(() =>
+            WithinCalendar(unscheduled, "the chairs' next digest", () =>
             {
                 if (schedule.NextDigest(s.Digest, s.LastDigestOn ?? s.LaunchedOn, NotBefore(s, null, now, TimerPurpose.Digest)) is { } digestOn)
                 {
@@ -742,7 +768,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             });
         }
 
-        return timers;
+        return (timers, unscheduled.ToImmutable());
     }
 
     /// <summary>
@@ -757,7 +783,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         return pending is null ? now : pending.DueAt.AddTicks(-1);
     }
 
-    private static void WithinCalendar(Action schedule)
+    private static void WithinCalendar(ImmutableList<string>.Builder unscheduled, string what, Action schedule)
     {
         try
         {
@@ -765,7 +791,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         }
         catch (CalendarOutOfRangeException)
         {
-            // Beyond the bank-holiday data: see DesiredTimers' remarks.
+            // Beyond the bank-holiday data: left out, and said (see PlanTimers).
+            unscheduled.Add(what);
         }
     }
 

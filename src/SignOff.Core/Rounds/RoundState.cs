@@ -198,7 +198,8 @@ public sealed record RoundState(
     DateOnly? EffectiveOn,
     string? StallReason,
     string? CancelReason,
-    long EventCount)
+    long EventCount,
+    ImmutableList<string>? Unscheduled = null)
 {
     /// <summary>The current draft version.</summary>
     public DraftVersion CurrentVersion => Versions[^1];

@@ -43,6 +43,9 @@ public static class RoundTimeline
             RoundBecameEffective f => ($"The agreement took effect on {Day(f.EffectiveOn)}: every partner has signed.", null),
             RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
             DeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
+            TimersBeyondCalendar t => (t.Timers.IsEmpty
+                ? "Every reminder and timer is scheduled again: the bank-holiday data now covers them."
+                : $"Not scheduled, because the bank-holiday data for {t.Calendar} ends before them: {string.Join("; ", t.Timers)}. Refresh it (./signoff holidays); the round schedules them at its next change.", null),
             _ => null,
         };
     }

@@ -32,6 +32,9 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
                 $"Send a coordinator API key in the {Header} header.");
         }
 
+        // Who acted, for the audit log: the key's id, as the pages' session records it.
+        context.HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(Commands.Coordinators.KeyClaim, Commands.Coordinators.KeyId(presented))], "ApiKey"));
         return await next(context);
     }
 

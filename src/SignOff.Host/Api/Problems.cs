@@ -26,7 +26,8 @@ public static class Problems
         var detail = failure is CommandFailure.DocumentRefused or CommandFailure.Invalid { Problem: InputProblem.FileTooLarge } && failure.Field is { } part
             ? $"'{part}': {failure.Detail}"
             : failure.Detail;
-        return Problem(answer.Status, answer.Type, answer.Title, detail);
+        return TypedResults.Problem(statusCode: answer.Status, type: TypeBase + answer.Type, title: answer.Title, detail: detail,
+            extensions: failure.Field is { } field ? new Dictionary<string, object?> { ["field"] = field } : null);
     }
 
     /// <summary>An invalid round definition or roster: every problem, with line, column and field.</summary>

@@ -17,17 +17,23 @@ public static class RoundEndpoints
     {
         var api = app.MapGroup("/api/rounds").WithTags("Rounds").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
         api.MapPost("/", CreateAsync).WithSummary("Launch a round from a definition (YAML or JSON), a draft (PDF or DOCX) and an optional CSV roster.")
-            .Accepts<LaunchForm>("multipart/form-data");
+            .DescribesMultipart(
+                new("definition", File: true, Required: true, "The round definition, YAML or JSON (up to 1 MB)."),
+                new("draft", File: true, Required: true, "The draft agreement, PDF or DOCX."),
+                new("roster", File: true, Required: false, "Optional: partners as CSV (name, officer, email, route, meeting, dueBy)."));
         api.MapGet("/", ListAsync).WithSummary("List rounds, optionally by status.");
         api.MapGet("/{roundId}", GetAsync).WithSummary("A round's status, version, deadline and partners.");
         api.MapGet("/{roundId}/events", EventsAsync).WithSummary("The audit log, oldest first, paged.");
         api.MapGet("/{roundId}/documents/{sha256}", DocumentAsync).WithSummary("Download a draft or counterpart by its SHA-256.");
         api.MapGet("/{roundId}/completion-pack", CompletionPackAsync).WithSummary("The completion pack PDF: agreement, version and hash, effective date, every decision and counterpart.");
         api.MapPost("/{roundId}/revisions", ReviseAsync).WithSummary("Circulate a revised draft (kind = minor | material).")
-            .Accepts<RevisionForm>("multipart/form-data");
+            .DescribesMultipart(
+                new("draft", File: true, Required: true, "The revised draft, PDF or DOCX."),
+                new("kind", File: false, Required: true, "minor (decisions stand; counterparts of this version are needed) or material (every partner decides again)."),
+                new("note", File: false, Required: false, "What changed, for the partners."));
         api.MapPost("/{roundId}/partners", AddPartnerAsync).WithSummary("Add a partner mid-round.");
         api.MapPost("/{roundId}/partners/{partnerId}/withdraw", (string roundId, string partnerId, WithdrawRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? Today(d), body.Reason, Coordinator(http)), ct))
+            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? d.Commands.Today, body.Reason, Coordinator(http)), ct))
             .WithSummary("Record that a partner withdraws (on notice, before the agreement takes effect).");
         api.MapPost("/{roundId}/partners/{partnerId}/remove", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinator(http)), ct))
@@ -40,7 +46,12 @@ public static class RoundEndpoints
             .WithSummary("Refuse a partner's conditions, with the reason: the partner decides again.");
         api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
         api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
-            .Accepts<CounterpartForm>("multipart/form-data");
+            .DescribesMultipart(
+                new("file", File: true, Required: true, "The signed counterpart, PDF or DOCX."),
+                new("signatoryName", File: false, Required: true, "Who signed."),
+                new("signatoryPosition", File: false, Required: true, "Their position in the organisation."),
+                new("signedOn", File: false, Required: true, "The date of signing, YYYY-MM-DD.", "date"),
+                new("version", File: false, Required: false, "The version signed (default: the current one).", "int32"));
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinator(http)), ct))
             .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");
@@ -62,26 +73,6 @@ public static class RoundEndpoints
     public sealed record DelegateRequest(string Name, string Email);
 
     public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
-
-    /// <summary>The multipart body of a launch (for the OpenAPI description; the handler reads the form itself).</summary>
-    /// <param name="Definition">The round definition, YAML or JSON (up to 1 MB).</param>
-    /// <param name="Draft">The draft agreement, PDF or DOCX.</param>
-    /// <param name="Roster">Optional: partners as CSV (name, officer, email, route, meeting, dueBy).</param>
-    public sealed record LaunchForm(IFormFile Definition, IFormFile Draft, IFormFile? Roster);
-
-    /// <summary>The multipart body of a revision.</summary>
-    /// <param name="Draft">The revised draft, PDF or DOCX.</param>
-    /// <param name="Kind">minor (decisions stand; counterparts of this version are needed) or material (every partner decides again).</param>
-    /// <param name="Note">What changed, for the partners.</param>
-    public sealed record RevisionForm(IFormFile Draft, string Kind, string? Note);
-
-    /// <summary>The multipart body of a counterpart.</summary>
-    /// <param name="File">The signed counterpart, PDF or DOCX.</param>
-    /// <param name="SignatoryName">Who signed.</param>
-    /// <param name="SignatoryPosition">Their position in the organisation.</param>
-    /// <param name="SignedOn">The date of signing, YYYY-MM-DD.</param>
-    /// <param name="Version">The version signed (default: the current one).</param>
-    public sealed record CounterpartForm(IFormFile File, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, int? Version);
 
     public sealed record AddPartnerRequest(string Name, OfficerView Officer, string Route, DateOnly? Meeting, DateOnly? DueBy);
 
@@ -159,10 +150,9 @@ public static class RoundEndpoints
         }
 
         var form = await request.ReadFormAsync(ct);
-        RevisionKind? kind = form["kind"].ToString() switch { "minor" => RevisionKind.Minor, "material" => RevisionKind.Material, _ => null };
-        if (kind is null)
+        if (InputReaders.RevisionKind(form["kind"].ToString()) is not { } kind)
         {
-            return Problems.BadRequest("bad-kind", "'kind' must be minor (decisions stand) or material (every decision is taken again).");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.UnknownChoice, "The kind must be minor (decisions stand) or material (every decision is taken again).", "kind"));
         }
 
         if (form.Files["draft"] is not { } file)
@@ -171,7 +161,7 @@ public static class RoundEndpoints
         }
 
         return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "draft",
-            (draft, _) => new ReviseDraft(TriggerId(request.HttpContext), draft, kind.Value, form["note"], Coordinator(request.HttpContext)), ct));
+            (draft, _) => new ReviseDraft(TriggerId(request.HttpContext), draft, kind, form["note"], Coordinator(request.HttpContext)), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> CounterpartAsync(string roundId, string partnerId, HttpRequest request, Deps d, CancellationToken ct)
@@ -187,9 +177,10 @@ public static class RoundEndpoints
             return Problems.BadRequest("missing-file", "Missing 'file': the signed counterpart.");
         }
 
-        if (!DateOnly.TryParseExact(form["signedOn"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var signedOn))
+        var (signed, badDate) = InputReaders.Date(form["signedOn"], "signedOn", "date it was signed", required: true);
+        if (badDate is not null || signed is not { } signedOn)
         {
-            return Problems.BadRequest("bad-date", "'signedOn' must be a date as YYYY-MM-DD.");
+            return Problems.From(badDate!);
         }
 
         int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
@@ -199,28 +190,21 @@ public static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        DecisionOutcome? outcome = body.Outcome switch
+        if (InputReaders.Outcome(body.Outcome) is not { } outcome)
         {
-            "approve" or "approved" => DecisionOutcome.Approved,
-            "approve-with-conditions" or "approved-with-conditions" => DecisionOutcome.ApprovedWithConditions,
-            "defer" or "deferred" => DecisionOutcome.Deferred,
-            "decline" or "declined" => DecisionOutcome.Declined,
-            _ => null,
-        };
-        if (outcome is null)
-        {
-            return Problems.BadRequest("bad-outcome", "'outcome' must be approve, approve-with-conditions, defer or decline.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.UnknownChoice, "The outcome must be approve, approve-with-conditions, defer or decline.", "outcome"));
         }
 
         if (string.IsNullOrWhiteSpace(body.Evidence))
         {
-            return Problems.BadRequest("evidence-required", "A decision recorded on a partner's behalf needs 'evidence': where the minutes or decision notice can be found.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingDetail,
+                "A decision recorded on a partner's behalf needs evidence: where the minutes or decision notice can be found.", "evidence"));
         }
 
         // The version defaults to the current one, read from the round the runner loads (no extra load).
         var triggerId = TriggerId(http);
-        var today = Today(d);
-        return Answer(await d.Commands.RunAsync(roundId, state => new RecordDecision(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, outcome.Value,
+        var today = d.Commands.Today;
+        return Answer(await d.Commands.RunAsync(roundId, state => new RecordDecision(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, outcome,
             body.Body, body.DecidedOn ?? today, body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinator(http), body.Evidence), ct));
     }
 
@@ -246,7 +230,6 @@ public static class RoundEndpoints
             ? $"api:{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..40]}"
             : $"api:{Guid.NewGuid():N}";
 
-    private static Actor Coordinator(HttpContext http) => new("Coordinator (API key)", "coordinator@signoff.invalid", ActorRole.Coordinator);
+    private static Actor Coordinator(HttpContext http) => Coordinators.Of(http);
 
-    private static DateOnly Today(Deps d) => LondonTime.DateOf(d.Time.GetUtcNow());
 }

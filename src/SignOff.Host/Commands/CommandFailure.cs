@@ -48,6 +48,15 @@ public enum InputProblem
 
     /// <summary>A governance route the catalogue does not have.</summary>
     UnknownRoute,
+
+    /// <summary>A date that is not a real date as YYYY-MM-DD.</summary>
+    BadDate,
+
+    /// <summary>A word the field does not take (an outcome, a revision's kind).</summary>
+    UnknownChoice,
+
+    /// <summary>A detail the command needs and was not given (a date, evidence, a reason).</summary>
+    MissingDetail,
 }
 
 /// <summary>How a failure is answered over HTTP: its status, its problem type and its title.</summary>
@@ -99,6 +108,9 @@ public static class FailureAnswers
         InputProblem.FileTooLarge => new(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large"),
         InputProblem.BadPartner => new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid"),
         InputProblem.UnknownRoute => new(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route"),
+        InputProblem.BadDate => new(StatusCodes.Status422UnprocessableEntity, "bad-date", "The date is not valid"),
+        InputProblem.UnknownChoice => new(StatusCodes.Status422UnprocessableEntity, "unknown-choice", "The choice is not one of those offered"),
+        InputProblem.MissingDetail => new(StatusCodes.Status422UnprocessableEntity, "missing-input", "A detail is missing"),
     };
 
     public static FailureAnswer For(DocumentProblem problem) => problem switch

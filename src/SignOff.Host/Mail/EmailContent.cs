@@ -154,6 +154,14 @@ public static class EmailContentBuilder
                     $"SignOff could not deliver the {n.Failure?.What ?? "event"} for {agreement} to {n.Failure?.Destination ?? "its address"}. {n.Failure?.Reason}",
                     "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.",
                 }),
+            NotificationKind.CalendarExhausted => (
+                $"{agreement}: some reminders could not be scheduled",
+                "Reminders need the bank-holiday data refreshed",
+                new[]
+                {
+                    $"SignOff counts working days with the published bank holidays, and its copy ends before these dates, so it could not schedule: {n.Note}.",
+                    "Nothing else is affected. Refresh the bank-holiday data (./signoff holidays, or the next release), and the round schedules them at its next change.",
+                }),
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",

@@ -52,7 +52,7 @@ public static class CoordinatorPages
         pages.MapGet("/digest", async (HttpContext http, Deps d, CancellationToken ct) =>
         {
             var rounds = await LoadAllAsync(d.Store, ct);
-            var today = LondonTime.DateOf(d.Time.GetUtcNow());
+            var today = d.Commands.Today;
             return await d.Pages.RenderAsync<DigestPage>(http, new DigestModel("the coordinator", [.. rounds.Where(r => !r.IsClosed).Select(r => RoundDigest.Of(r, today))], today, Coordinator: true));
         });
     }
@@ -107,7 +107,7 @@ public static class CoordinatorPages
 
         var state = stored;
         var timeline = await TimelineAsync(d.Store, state, null, ct);
-        return await d.Pages.RenderAsync<RoundPage>(http, new RoundModel(state, LondonTime.DateOf(d.Time.GetUtcNow()), timeline, [.. d.Commands.Routes.Ids],
+        return await d.Pages.RenderAsync<RoundPage>(http, new RoundModel(state, d.Commands.Today, timeline, [.. d.Commands.Routes.Ids],
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
     }
 
@@ -119,7 +119,7 @@ public static class CoordinatorPages
         }
 
         var timeline = await TimelineAsync(d.Store, stored, partnerId, ct);
-        return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored, partner, LondonTime.DateOf(d.Time.GetUtcNow()), timeline,
+        return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored, partner, d.Commands.Today, timeline,
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
     }
 
@@ -166,7 +166,7 @@ public static class CoordinatorPages
     private static async Task<IResult> ReviseAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        RevisionKind? kind = form["kind"].ToString() switch { "minor" => RevisionKind.Minor, "material" => RevisionKind.Material, _ => null };
+        var kind = InputReaders.RevisionKind(form["kind"].ToString());
         var errors = new List<FieldError>();
         if (form.Files["draft"] is not { Length: > 0 })
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
+using SignOff.Host.Commands;
 using SignOff.Host.Hosting;
 using SignOff.Host.Pages.Shared;
 
@@ -60,8 +61,7 @@ public static class CoordinatorSession
     }
 
     /// <summary>Who acted, for the audit log.</summary>
-    public static Actor Actor(HttpContext http) =>
-        new($"Coordinator (key {http.User.FindFirstValue("key") ?? "?"})", "coordinator@signoff.invalid", ActorRole.Coordinator);
+    public static Actor Actor(HttpContext http) => Coordinators.Of(http);
 
     private static async Task<IResult> SignInAsync(string? returnUrl, HttpContext http, PageRenderer pages, IAntiforgery antiforgery, SignOffOptions options)
     {
@@ -84,7 +84,7 @@ public static class CoordinatorSession
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "Coordinator"), new Claim(ClaimTypes.Role, Role), new Claim("key", ApiKeyFilter.HashOf(key)[..8])], Scheme);
+            [new Claim(ClaimTypes.Name, "Coordinator"), new Claim(ClaimTypes.Role, Role), new Claim(Coordinators.KeyClaim, Coordinators.KeyId(key))], Scheme);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(target);
     }

@@ -33,29 +33,16 @@ public static class Forms
     /// <summary>A date field (yyyy-MM-dd, as a date input sends it): none, a date, or an error.</summary>
     public static (DateOnly? Date, FieldError? Error) Date(IFormCollection form, string field, string label, bool required)
     {
-        var text = form[field].ToString().Trim();
-        if (text.Length == 0)
-        {
-            return (null, required ? new FieldError(field, $"Enter the {label}") : null);
-        }
-
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? (date, null)
-            : (null, new FieldError(field, $"The {label} must be a real date, like 2021-06-30"));
+        ArgumentNullException.ThrowIfNull(form);
+        var (date, failure) = InputReaders.Date(form[field].ToString(), field, label, required);
+        return (date, failure is null ? null : new FieldError(field, failure.Detail.TrimEnd('.')));
     }
 
     /// <summary>Reads the decision form.</summary>
     public static (RecordDecision? Trigger, FormErrors Errors) Decision(IFormCollection form, PartnerState partner, int version, string triggerId, Actor by, bool needsEvidence)
     {
         var errors = new List<FieldError>();
-        DecisionOutcome? outcome = form["action"].ToString() switch
-        {
-            "approve" => DecisionOutcome.Approved,
-            "approve-with-conditions" => DecisionOutcome.ApprovedWithConditions,
-            "defer" => DecisionOutcome.Deferred,
-            "decline" => DecisionOutcome.Declined,
-            _ => null,
-        };
+        var outcome = InputReaders.Outcome(form["action"].ToString());
         if (outcome is null)
         {
             errors.Add(new("action", $"Choose what {partner.Name} decided"));

@@ -146,6 +146,66 @@ public sealed class EdgeTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task The_api_reads_dates_outcomes_and_evidence_as_the_pages_do_and_says_which_field_is_wrong()
+    {
+        var (roundId, partnerId) = await LaunchAsync();
+
+        using var counterpart = new MultipartFormDataContent
+        {
+            { File(Pdf), "file", "signed.pdf" }, { new StringContent("A Signatory"), "signatoryName" }, { new StringContent("Chief Executive"), "signatoryPosition" },
+            { new StringContent("30/06/2021"), "signedOn" },
+        };
+        var badDate = await ProblemAsync(await api.PostAsync($"/api/rounds/{roundId}/partners/{partnerId}/counterparts", counterpart, Ct), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("https://signoff.example/problems/bad-date", badDate.GetProperty("type").GetString());
+        Assert.Equal("signedOn", badDate.GetProperty("field").GetString());
+        Assert.Equal("The date it was signed must be a real date, like 2021-06-30.", badDate.GetProperty("detail").GetString());
+
+        var noEvidence = await ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partnerId}/decision", new { outcome = "approved" }, Ct), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("evidence", noEvidence.GetProperty("field").GetString());
+        var badOutcome = await ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partnerId}/decision", new { outcome = "yes", evidence = "Minutes" }, Ct), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("outcome", badOutcome.GetProperty("field").GetString());
+
+        // The past participle is read as the verb, by the API as by the pages.
+        var decided = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partnerId}/decision", new { outcome = "approved", evidence = "Minutes", decidedOn = "2021-06-01" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_json_body_with_the_wrong_types_gets_400_naming_the_field()
+    {
+        var (roundId, partnerId) = await LaunchAsync();
+        using var body = new StringContent("""{"noticeOn": 12}""", Encoding.UTF8, "application/json");
+
+        var problem = await ProblemAsync(await api.PostAsync($"/api/rounds/{roundId}/partners/{partnerId}/withdraw", body, Ct), HttpStatusCode.BadRequest);
+
+        Assert.Equal("https://signoff.example/problems/invalid-request", problem.GetProperty("type").GetString());
+        Assert.Contains("noticeOn", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var broken = new StringContent("""{"reason": """, Encoding.UTF8, "application/json");
+        Assert.Equal("https://signoff.example/problems/invalid-request",
+            (await ProblemAsync(await api.PostAsync($"/api/rounds/{roundId}/cancel", broken, Ct), HttpStatusCode.BadRequest)).GetProperty("type").GetString());
+        var round = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
+        Assert.Equal("circulating", round.GetProperty("status").GetString()); // nothing happened
+    }
+
+    private async Task<(string RoundId, string PartnerId)> LaunchAsync()
+    {
+        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
+        using var form = new MultipartFormDataContent { { new StringContent(ApiTests.Definition()), "definition", "round.yaml" }, { File(Pdf), "draft", "draft.pdf" } };
+        var response = await api.PostAsync("/api/rounds", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var round = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return (round.GetProperty("roundId").GetString()!, round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     private static void AssertForm(JsonElement root, string path, params string[] fields)
     {
         var body = root.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");

@@ -1,0 +1,48 @@
+using System.Globalization;
+using SignOff.Core.Rounds;
+
+namespace SignOff.Host.Commands;
+
+/// <summary>
+/// The words and dates a command's inputs may use, read one way whichever door they came through
+/// (the API's JSON or multipart, a page's form), so the same input is accepted, or refused with
+/// the same words, everywhere.
+/// </summary>
+public static class InputReaders
+{
+    /// <summary>A decision's outcome: the verb or the past participle (approve or approved, …).</summary>
+    public static DecisionOutcome? Outcome(string? text) => text?.Trim() switch
+    {
+        "approve" or "approved" => DecisionOutcome.Approved,
+        "approve-with-conditions" or "approved-with-conditions" => DecisionOutcome.ApprovedWithConditions,
+        "defer" or "deferred" => DecisionOutcome.Deferred,
+        "decline" or "declined" => DecisionOutcome.Declined,
+        _ => null,
+    };
+
+    /// <summary>A revision's kind: minor (decisions stand) or material (every partner decides again).</summary>
+    public static RevisionKind? RevisionKind(string? text) => text?.Trim() switch
+    {
+        "minor" => Core.Rounds.RevisionKind.Minor,
+        "material" => Core.Rounds.RevisionKind.Material,
+        _ => null,
+    };
+
+    /// <summary>A date as a date input and the API send it (YYYY-MM-DD): none, a date, or why not.</summary>
+    /// <param name="text">The input, as sent.</param>
+    /// <param name="field">The field's name, for the failure.</param>
+    /// <param name="label">What the date is, in words ("date of the decision").</param>
+    /// <param name="required">Whether a missing date is a failure.</param>
+    public static (DateOnly? Date, CommandFailure.Invalid? Failure) Date(string? text, string field, string label, bool required)
+    {
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return (null, required ? new CommandFailure.Invalid(InputProblem.MissingDetail, $"Enter the {label}.", field) : null);
+        }
+
+        return DateOnly.TryParseExact(trimmed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? (date, null)
+            : (null, new CommandFailure.Invalid(InputProblem.BadDate, $"The {label} must be a real date, like 2021-06-30.", field));
+    }
+}
