@@ -15,7 +15,7 @@ namespace SignOff.Host.Hosting;
 /// every environment so the answer is the same in production as in development. Oversized bodies
 /// (413) are <see cref="UploadLimit"/>'s.
 /// </remarks>
-public sealed class BadRequestHandler(IProblemDetailsService problems, Pages.PageRenderer pages) : IExceptionHandler
+public sealed class BadRequestHandler(PlainAnswers answers) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -27,26 +27,8 @@ public sealed class BadRequestHandler(IProblemDetailsService problems, Pages.Pag
 
         // The JSON reader's own words say where (a path and a line) and what it expected.
         var detail = bad.InnerException is JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
-        if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
-        {
-            var page = await pages.MessageAsync(httpContext, "The form could not be read",
-                ["Go back, check what you entered and try again: nothing has been saved."], bad.StatusCode);
-            await page.ExecuteAsync(httpContext);
-            return true;
-        }
-
-        httpContext.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Type = "https://signoff.example/problems/invalid-request",
-                Title = "The request could not be read",
-                Detail = detail,
-            },
-        });
+        await answers.WriteAsync(httpContext, new PlainAnswers.Answer(bad.StatusCode, "invalid-request", "The request could not be read", detail,
+            "The form could not be read", ["Go back, check what you entered and try again: nothing has been saved."]), exception);
+        return true;
     }
 }

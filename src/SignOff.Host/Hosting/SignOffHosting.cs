@@ -142,6 +142,7 @@ public static class SignOffHosting
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new BlobKeyRepository(sp.GetRequiredService<StorageClients>().DataProtectionKeys)));
         services.AddProblemDetails();
+        services.AddSingleton<PlainAnswers>();
         services.AddExceptionHandler<RoundBusyHandler>();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddSingleton<UploadLimit>();

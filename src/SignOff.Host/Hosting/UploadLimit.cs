@@ -16,7 +16,7 @@ namespace SignOff.Host.Hosting;
 /// <para>The limit is the largest document plus room for the form's other fields, the same as
 /// the server's and the form reader's limits (<see cref="SignOffHosting"/>).</para>
 /// </remarks>
-public sealed class UploadLimit(SignOffOptions options, IProblemDetailsService problems, Pages.PageRenderer pages) : IExceptionHandler, IMiddleware
+public sealed class UploadLimit(SignOffOptions options, PlainAnswers answers) : IExceptionHandler, IMiddleware
 {
     /// <summary>The form fields besides the document: the definition, the roster, the names and dates.</summary>
     public const long FormAllowance = 2 * 1024 * 1024;
@@ -52,30 +52,11 @@ public sealed class UploadLimit(SignOffOptions options, IProblemDetailsService p
         return true;
     }
 
-    private async Task AnswerAsync(HttpContext context, Exception? exception)
+    private Task AnswerAsync(HttpContext context, Exception? exception)
     {
         var detail = $"The upload is larger than the limit of {Megabytes(MaxRequestBytes)}: a document may be up to {Megabytes(options.MaxDocumentBytes)}.";
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
-        {
-            var page = await pages.MessageAsync(context, "The file is too large",
-                [detail, "Go back and choose a smaller file: nothing has been saved."], StatusCodes.Status413PayloadTooLarge);
-            await page.ExecuteAsync(context);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-        await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Type = "https://signoff.example/problems/document-too-large",
-                Title = "The document is too large",
-                Detail = detail,
-            },
-        });
+        return answers.WriteAsync(context, new PlainAnswers.Answer(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", detail,
+            "The file is too large", [detail, "Go back and choose a smaller file: nothing has been saved."]), exception);
     }
 
     private static string Megabytes(long bytes) => bytes >= 1024 * 1024
