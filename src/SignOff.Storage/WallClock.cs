@@ -18,4 +18,7 @@ public sealed class WallClock(TimeProvider system)
 
     /// <summary>Now, in real time.</summary>
     public DateTimeOffset UtcNow => system.GetUtcNow();
+
+    /// <summary>The same clock, for an API that takes a <see cref="TimeProvider"/> (a session cookie, the workflow's real-time side).</summary>
+    public TimeProvider Provider => system;
 }

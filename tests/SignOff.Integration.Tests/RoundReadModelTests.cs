@@ -3,8 +3,8 @@ using System.Text;
 using Azure.Data.Tables;
 using SignOff.Core.Calendar;
 using SignOff.Core.Rounds;
-using SignOff.Core.Tests.Support;
 using SignOff.Storage.Rounds;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests;
 

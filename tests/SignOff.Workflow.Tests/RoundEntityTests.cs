@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SignOff.Core.Calendar;
 using SignOff.Core.Rounds;
-using SignOff.Core.Tests.Support;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
+using SignOff.Testing;
 
 namespace SignOff.Workflow.Tests;
 

@@ -89,7 +89,7 @@ public static class SignOffHosting
         services.AddSingleton<WebhookTargetGuard>();
         services.AddSingleton<SecretSealer>();
         services.AddSingleton(sp => new WebhookSender(
-            new HttpClient(sp.GetRequiredService<WebhookTargetGuard>().CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, webhooks));
+            new HttpClient(sp.GetRequiredService<WebhookTargetGuard>().CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, webhooks, sp.GetRequiredService<WallClock>()));
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<WebhookEndpoints.Deps>();
@@ -98,7 +98,7 @@ public static class SignOffHosting
         services.AddSingleton(storage);
         var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
         services.AddSingleton(durable);
-        services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), TimeProvider.System));
+        services.AddSingleton(sp => new WorkflowClock(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WallClock>().Provider));
         services.AddSingleton(durable.RetryPolicy);
         services.AddSingleton<IRoundProjection, TableRoundProjection>();
         services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();

@@ -12,7 +12,7 @@ namespace SignOff.Host.Mail;
 /// addresses, because they end up in SendGrid's activity feed and event webhooks. A 429 is
 /// answered with <see cref="RetryLaterException"/> for the time its <c>Retry-After</c> asks.
 /// </remarks>
-public sealed class SendGridTransport(MailOptions mail, HttpClient http) : IMailTransport
+public sealed class SendGridTransport(MailOptions mail, HttpClient http, SignOff.Storage.WallClock wall) : IMailTransport
 {
     private readonly SendGridClient client = new(http, new SendGridClientOptions
     {
@@ -63,9 +63,9 @@ public sealed class SendGridTransport(MailOptions mail, HttpClient http) : IMail
     }
 
     /// <summary>Retry-After as seconds or an HTTP date; a minute when absent.</summary>
-    private static TimeSpan RetryAfter(Response response)
+    private TimeSpan RetryAfter(Response response)
     {
         var header = response.Headers?.RetryAfter;
-        return header?.Delta ?? (header?.Date is { } at ? at - DateTimeOffset.UtcNow : TimeSpan.FromMinutes(1));
+        return header?.Delta ?? (header?.Date is { } at ? at - wall.UtcNow : TimeSpan.FromMinutes(1));
     }
 }

@@ -37,10 +37,12 @@ public static class CoordinatorSession
             cookie.SlidingExpiration = true;
             cookie.LoginPath = "/sign-in";
 
-            // A session lasts eight hours of real time. The host's TimeProvider is the round
-            // clock, which development moves by weeks at a time; sessions must not follow it.
-            cookie.TimeProvider = TimeProvider.System;
         });
+
+        // A session lasts eight hours of real time. The host's TimeProvider is the round clock,
+        // which development moves by weeks at a time; sessions must not follow it.
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(Scheme)
+            .Configure<SignOff.Storage.WallClock>((cookie, wall) => cookie.TimeProvider = wall.Provider);
         services.AddSingleton<CoordinatorPageFilter>();
     }
 

@@ -28,13 +28,13 @@ public sealed record AttemptResult(int? StatusCode, long LatencyMs, string? Snip
 /// receivers can refuse replays, and a development clock set to 2021 would make every signature
 /// look stale.
 /// </remarks>
-public sealed class WebhookSender(HttpClient http, WebhookOptions options)
+public sealed class WebhookSender(HttpClient http, WebhookOptions options, SignOff.Storage.WallClock wall)
 {
     private const int SnippetLength = 500;
 
     public async Task<AttemptResult> SendAsync(string url, string messageId, string body, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
-        var sentAt = TimeProvider.System.GetUtcNow();
+        var sentAt = wall.UtcNow;
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", sentAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -63,11 +63,11 @@ public sealed class WebhookSender(HttpClient http, WebhookOptions options)
         }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - TimeProvider.System.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            { Date: { } date } => date - wall.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
             _ => null,
         };
 

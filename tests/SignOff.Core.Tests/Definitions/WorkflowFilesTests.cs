@@ -2,6 +2,7 @@ using System.Text.Json;
 using SignOff.Core.Definitions;
 using SignOff.Core.Tests.Support;
 using static SignOff.Core.Tests.Support.RoundHarness;
+using SignOff.Testing;
 
 namespace SignOff.Core.Tests.Definitions;
 

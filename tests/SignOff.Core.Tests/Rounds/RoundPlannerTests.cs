@@ -3,6 +3,7 @@ using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Core.Tests.Support;
 using static SignOff.Core.Tests.Support.RoundHarness;
+using SignOff.Testing;
 
 namespace SignOff.Core.Tests.Rounds;
 

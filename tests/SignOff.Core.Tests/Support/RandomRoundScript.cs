@@ -1,6 +1,7 @@
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using static SignOff.Core.Tests.Support.RoundHarness;
+using SignOff.Testing;
 
 namespace SignOff.Core.Tests.Support;
 

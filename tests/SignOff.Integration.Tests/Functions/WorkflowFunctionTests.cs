@@ -15,7 +15,6 @@ using SignOff.Functions.Durable;
 using SignOff.Functions.Http;
 using SignOff.Host.Webhooks;
 using SignOff.Integration.Tests.Host;
-using SignOff.Core.Tests.Support;
 using SignOff.Integration.Tests.Support;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Rounds;
@@ -25,6 +24,7 @@ using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
 using SignOff.Workflow.Webhooks;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Functions;
 

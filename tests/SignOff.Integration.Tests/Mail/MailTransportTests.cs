@@ -41,7 +41,7 @@ public sealed class MailTransportTests
     {
         await using var receiver = await RecordingReceiver.StartAsync();
         using var http = new HttpClient();
-        var transport = new SendGridTransport(new MailOptions { SendGrid = new SendGridOptions { ApiKey = "SG.test", SandboxMode = true, Host = receiver.BaseUrl } }, http);
+        var transport = new SendGridTransport(new MailOptions { SendGrid = new SendGridOptions { ApiKey = "SG.test", SandboxMode = true, Host = receiver.BaseUrl } }, http, SignOff.Storage.WallClock.System);
 
         await transport.SendAsync(Email(), Ct);
 
@@ -70,7 +70,7 @@ public sealed class MailTransportTests
     {
         await using var receiver = await RecordingReceiver.StartAsync();
         using var http = new HttpClient();
-        var transport = new SendGridTransport(new MailOptions { SendGrid = new SendGridOptions { ApiKey = "SG.test", Host = receiver.BaseUrl } }, http);
+        var transport = new SendGridTransport(new MailOptions { SendGrid = new SendGridOptions { ApiKey = "SG.test", Host = receiver.BaseUrl } }, http, SignOff.Storage.WallClock.System);
 
         receiver.Then(429, """{"errors":[{"message":"too many requests"}]}""", ("Retry-After", "17"));
         var later = await Assert.ThrowsAsync<RetryLaterException>(() => transport.SendAsync(Email(), Ct));

@@ -1,6 +1,6 @@
 using SignOff.Core.Definitions;
 
-namespace SignOff.Core.Tests.Support;
+namespace SignOff.Testing;
 
 /// <summary>Governance routes as the shipped workflows define them, for tests that do not parse files.</summary>
 public static class Routes

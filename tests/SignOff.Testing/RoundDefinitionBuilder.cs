@@ -1,6 +1,6 @@
 using SignOff.Core.Definitions;
 
-namespace SignOff.Core.Tests.Support;
+namespace SignOff.Testing;
 
 /// <summary>Builds round definitions for tests, with sensible defaults.</summary>
 public sealed class RoundDefinitionBuilder
