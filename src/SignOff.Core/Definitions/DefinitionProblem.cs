@@ -46,7 +46,4 @@ public sealed record DefinitionResult(RoundDefinition? Definition, IReadOnlyList
 
     /// <summary>Problems that stop the round.</summary>
     public IEnumerable<DefinitionProblem> Errors => Problems.Where(p => p.Severity == ProblemSeverity.Error);
-
-    /// <summary>Problems worth a look.</summary>
-    public IEnumerable<DefinitionProblem> Warnings => Problems.Where(p => p.Severity == ProblemSeverity.Warning);
 }

@@ -98,9 +98,6 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         return rejection is null ? Finish(change) : rejection;
     }
 
-    /// <summary>The working-day calendar a round uses.</summary>
-    public WorkingDayCalendar CalendarOf(RoundState state) => holidays.CalendarFor(state.Calendar);
-
     private RoundDecision Start(StartRound t, DateTimeOffset now)
     {
         var d = t.Definition;

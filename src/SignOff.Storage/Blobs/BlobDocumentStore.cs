@@ -16,8 +16,6 @@ namespace SignOff.Storage.Blobs;
 /// </remarks>
 public sealed class BlobDocumentStore(BlobContainerClient container, long maxBytes)
 {
-    public long MaxBytes => maxBytes;
-
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
         container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
