@@ -160,41 +160,34 @@ public sealed class BenchHost : IAsyncDisposable
 /// <summary>A webhook receiver on loopback that notes when each partner's decision arrived.</summary>
 public sealed class DecisionReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private SignOff.Testing.LoopbackServer server = null!;
 
-    private DecisionReceiver(WebApplication app) => this.app = app;
+    private DecisionReceiver()
+    {
+    }
 
     /// <summary>Arrival timestamps (<see cref="Stopwatch"/> ticks) by "round/partner".</summary>
     public ConcurrentDictionary<string, long> Arrivals { get; } = new(StringComparer.Ordinal);
 
-    public string Url => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/hook";
+    public string Url => server.LocalhostUrl("/hook");
 
     public static async Task<DecisionReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new DecisionReceiver(app);
-        app.MapPost("/hook", async (HttpRequest request) =>
+        var receiver = new DecisionReceiver();
+        receiver.server = await SignOff.Testing.LoopbackServer.StartAsync(async http =>
         {
             var at = Stopwatch.GetTimestamp();
-            using var json = await JsonDocument.ParseAsync(request.Body);
+            using var json = await JsonDocument.ParseAsync(http.Request.Body);
             var data = json.RootElement.GetProperty("data");
             if (json.RootElement.GetProperty("type").GetString() == "partner.decided")
             {
                 receiver.Arrivals.TryAdd($"{data.GetProperty("roundId").GetString()}/{data.GetProperty("partnerId").GetString()}", at);
             }
 
-            return Results.Ok();
+            http.Response.StatusCode = StatusCodes.Status200OK;
         });
-        await app.StartAsync();
         return receiver;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

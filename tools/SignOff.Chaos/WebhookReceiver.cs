@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SignOff.Core.Webhooks;
+using SignOff.Testing;
 
 namespace SignOff.Chaos;
 
@@ -20,9 +15,11 @@ internal sealed record ReceivedWebhook(string WebhookId, string Timestamp, strin
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private LoopbackServer server = null!;
 
-    private WebhookReceiver(WebApplication app) => this.app = app;
+    private WebhookReceiver()
+    {
+    }
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
 
@@ -30,23 +27,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public string? Secret { get; set; }
 
     /// <summary>The URL to subscribe: <c>localhost</c>, the name Development allows for a local receiver.</summary>
-    public string Url
-    {
-        get
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/hook";
-        }
-    }
+    public string Url => server.LocalhostUrl("/hook");
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/hook", async (HttpContext http) =>
+        var receiver = new WebhookReceiver();
+        receiver.server = await LoopbackServer.StartAsync(async http =>
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
@@ -54,17 +40,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var timestamp = http.Request.Headers["webhook-timestamp"].ToString();
             var signature = http.Request.Headers["webhook-signature"].ToString();
             receiver.Received.Enqueue(new ReceivedWebhook(id, timestamp, signature, body, receiver.Verifies(id, timestamp, signature, body)));
-            return Results.Ok();
+            http.Response.StatusCode = StatusCodes.Status200OK;
         });
-        await app.StartAsync();
         return receiver;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 
     private bool Verifies(string id, string timestamp, string signature, string body)
     {

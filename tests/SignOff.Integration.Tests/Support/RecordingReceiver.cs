@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Support;
 
@@ -15,45 +10,23 @@ namespace SignOff.Integration.Tests.Support;
 /// </summary>
 public sealed class RecordingReceiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<(int Status, IReadOnlyDictionary<string, string> Headers, string Body, TimeSpan Delay)> script = new();
+    private LoopbackServer server = null!;
 
-    private RecordingReceiver(WebApplication app) => this.app = app;
+    private RecordingReceiver()
+    {
+    }
 
     public sealed record Received(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    public string BaseUrl => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string BaseUrl => server.BaseUrl;
 
     public static async Task<RecordingReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new RecordingReceiver(app);
-        app.Run(async http =>
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            receiver.Requests.Enqueue(new Received(http.Request.Method, http.Request.Path + http.Request.QueryString,
-                http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
-            var (status, headers, reply, delay) = receiver.script.TryDequeue(out var next) ? next : (receiver.DefaultStatus, new Dictionary<string, string>(), "", TimeSpan.Zero);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, http.RequestAborted);
-            }
-
-            http.Response.StatusCode = status;
-            foreach (var (name, value) in headers)
-            {
-                http.Response.Headers[name] = value;
-            }
-
-            await http.Response.WriteAsync(reply);
-        });
-        await app.StartAsync();
+        var receiver = new RecordingReceiver();
+        receiver.server = await LoopbackServer.StartAsync(receiver.AnswerAsync);
         return receiver;
     }
 
@@ -67,9 +40,26 @@ public sealed class RecordingReceiver : IAsyncDisposable
     /// <summary>The next request gets this answer, after a wait.</summary>
     public void ThenAfter(TimeSpan delay, int status) => script.Enqueue((status, new Dictionary<string, string>(), "", delay));
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => server.DisposeAsync();
+
+    private async Task AnswerAsync(HttpContext http)
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        Requests.Enqueue(new Received(http.Request.Method, http.Request.Path + http.Request.QueryString,
+            http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+        var (status, headers, reply, delay) = script.TryDequeue(out var next) ? next : (DefaultStatus, new Dictionary<string, string>(), "", TimeSpan.Zero);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, http.RequestAborted);
+        }
+
+        http.Response.StatusCode = status;
+        foreach (var (name, value) in headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        await http.Response.WriteAsync(reply);
     }
 }
