@@ -34,7 +34,7 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
 
         // Who acted, for the audit log: the key's id, as the pages' session records it.
         context.HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(Commands.Coordinators.KeyClaim, Commands.Coordinators.KeyId(presented))], "ApiKey"));
+            [new System.Security.Claims.Claim(Coordinators.KeyClaim, Coordinators.KeyId(presented))], "ApiKey"));
         return await next(context);
     }
 

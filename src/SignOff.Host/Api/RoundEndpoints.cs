@@ -33,16 +33,16 @@ public static class RoundEndpoints
                 new("note", File: false, Required: false, "What changed, for the partners."));
         api.MapPost("/{roundId}/partners", AddPartnerAsync).WithSummary("Add a partner mid-round.");
         api.MapPost("/{roundId}/partners/{partnerId}/withdraw", (string roundId, string partnerId, WithdrawRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? d.Commands.Today, body.Reason, Coordinator(http)), ct))
+            RunAsync(d, roundId, new WithdrawPartner(TriggerId(http), partnerId, body.NoticeOn ?? d.Commands.Today, body.Reason, Coordinators.Of(http)), ct))
             .WithSummary("Record that a partner withdraws (on notice, before the agreement takes effect).");
         api.MapPost("/{roundId}/partners/{partnerId}/remove", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinator(http)), ct))
+            RunAsync(d, roundId, new RemovePartner(TriggerId(http), partnerId, body.Reason, Coordinators.Of(http)), ct))
             .WithSummary("Remove a partner that declined, so the round can go on without it.");
         api.MapPost("/{roundId}/partners/{partnerId}/conditions/accept", (string roundId, string partnerId, NoteRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new AcceptConditions(TriggerId(http), partnerId, body.Note, Coordinator(http)), ct))
+            RunAsync(d, roundId, new AcceptConditions(TriggerId(http), partnerId, body.Note, Coordinators.Of(http)), ct))
             .WithSummary("Accept the conditions a partner approved with.");
         api.MapPost("/{roundId}/partners/{partnerId}/conditions/reject", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinator(http)), ct))
+            RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Refuse a partner's conditions, with the reason: the partner decides again.");
         api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
         api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
@@ -53,10 +53,10 @@ public static class RoundEndpoints
                 new("signedOn", File: false, Required: true, "The date of signing, YYYY-MM-DD.", "date"),
                 new("version", File: false, Required: false, "The version signed (default: the current one).", "int32"));
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinator(http)), ct))
+            RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinators.Of(http)), ct))
             .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");
         api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-            RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinator(http)), ct))
+            RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Cancel the round, with the reason every partner is told.");
         return api;
     }
@@ -90,7 +90,7 @@ public static class RoundEndpoints
         }
 
         var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
-            TriggerId(request.HttpContext), Coordinator(request.HttpContext), ct);
+            TriggerId(request.HttpContext), Coordinators.Of(request.HttpContext), ct);
         return result.State is { } state
             ? TypedResults.Created($"/api/rounds/{state.RoundId}", RoundView.From(state))
             : Problems.From(result.Failure!);
@@ -161,7 +161,7 @@ public static class RoundEndpoints
         }
 
         return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "draft",
-            (draft, _) => new ReviseDraft(TriggerId(request.HttpContext), draft, kind, form["note"], Coordinator(request.HttpContext)), ct));
+            (draft, _) => new ReviseDraft(TriggerId(request.HttpContext), draft, kind, form["note"], Coordinators.Of(request.HttpContext)), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> CounterpartAsync(string roundId, string partnerId, HttpRequest request, Deps d, CancellationToken ct)
@@ -185,7 +185,7 @@ public static class RoundEndpoints
 
         int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
         return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
-            version ?? state.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinator(request.HttpContext)), ct));
+            version ?? state.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinators.Of(request.HttpContext)), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
@@ -205,7 +205,7 @@ public static class RoundEndpoints
         var triggerId = TriggerId(http);
         var today = d.Commands.Today;
         return Answer(await d.Commands.RunAsync(roundId, state => new RecordDecision(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, outcome,
-            body.Body, body.DecidedOn ?? today, body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinator(http), body.Evidence), ct));
+            body.Body, body.DecidedOn ?? today, body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinators.Of(http), body.Evidence), ct));
     }
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)
@@ -213,7 +213,7 @@ public static class RoundEndpoints
         var (partner, failure) = d.Commands.NewPartner(body.Name, body.Officer?.Name, body.Officer?.Email, body.Route, body.Meeting, body.DueBy);
         return partner is null
             ? Problems.From(failure!)
-            : await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinator(http)), ct);
+            : await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinators.Of(http)), ct);
     }
 
     /// <summary>Runs a trigger and answers with the round, or the refusal.</summary>
@@ -230,6 +230,5 @@ public static class RoundEndpoints
             ? $"api:{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..40]}"
             : $"api:{Guid.NewGuid():N}";
 
-    private static Actor Coordinator(HttpContext http) => Coordinators.Of(http);
 
 }

@@ -1,4 +1,5 @@
 using SignOff.Core.Rounds;
+using SignOff.Host.Api;
 using SignOff.Host.Commands;
 using SignOff.Host.Documents;
 using SignOff.Host.Pages.Shared;
@@ -80,7 +81,7 @@ public static class CoordinatorPages
     {
         var form = await http.Request.ReadFormAsync(ct);
         var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
-            Forms.TriggerId("page", "launch", form), CoordinatorSession.Actor(http), ct);
+            Forms.TriggerId("page", "launch", form), Coordinators.Of(http), ct);
         if (result.State is { } state)
         {
             return Results.Redirect($"/rounds/{state.RoundId}?done=launched");
@@ -184,7 +185,7 @@ public static class CoordinatorPages
         }
 
         var result = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["draft"]), "draft",
-            (doc, _) => new ReviseDraft(Forms.TriggerId("page", roundId, form), doc, kind!.Value, Forms.Text(form, "note"), CoordinatorSession.Actor(http)), ct);
+            (doc, _) => new ReviseDraft(Forms.TriggerId("page", roundId, form), doc, kind!.Value, Forms.Text(form, "note"), Coordinators.Of(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=revised")
             : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "revise", FailureAnswers.For(result.Failure!).Status, ct);
@@ -202,7 +203,7 @@ public static class CoordinatorPages
             return await RoundPageAsync(http, d, roundId, null, new FormErrors(errors), FormValues.From(form), "add-partner", StatusCodes.Status422UnprocessableEntity, ct);
         }
 
-        var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner!, CoordinatorSession.Actor(http)), ct);
+        var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner!, Coordinators.Of(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=partner-added")
             : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!, "dueBy"), FormValues.From(form), "add-partner", FailureAnswers.For(result.Failure!).Status, ct);
@@ -217,7 +218,7 @@ public static class CoordinatorPages
                 StatusCodes.Status422UnprocessableEntity, ct);
         }
 
-        var result = await d.Commands.RunAsync(roundId, new CancelRound(Forms.TriggerId("page", roundId, form), reason, CoordinatorSession.Actor(http)), ct);
+        var result = await d.Commands.RunAsync(roundId, new CancelRound(Forms.TriggerId("page", roundId, form), reason, Coordinators.Of(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=cancelled")
             : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!), FormValues.From(form), "cancel", FailureAnswers.For(result.Failure!).Status, ct);
@@ -232,7 +233,7 @@ public static class CoordinatorPages
             return await NotFoundAsync(http, d);
         }
 
-        var by = CoordinatorSession.Actor(http);
+        var by = Coordinators.Of(http);
         var triggerId = Forms.TriggerId("page", $"{roundId}/{partnerId}/{action}", form);
         var formName = action switch
         {

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
-using SignOff.Host.Commands;
 using SignOff.Host.Hosting;
 using SignOff.Host.Pages.Shared;
 
@@ -61,9 +60,6 @@ public static class CoordinatorSession
             return Results.Redirect("/sign-in", permanent: false, preserveMethod: false);
         }).ExcludeFromDescription().DisableAntiforgery();
     }
-
-    /// <summary>Who acted, for the audit log.</summary>
-    public static Actor Actor(HttpContext http) => Coordinators.Of(http);
 
     private static async Task<IResult> SignInAsync(string? returnUrl, HttpContext http, PageRenderer pages, IAntiforgery antiforgery, SignOffOptions options)
     {

@@ -30,7 +30,6 @@ namespace SignOff.Integration.Tests.Functions;
 /// </remarks>
 public sealed partial class HttpFunctionTests : IAsyncLifetime
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory local = new();
     private ServiceProvider functionsApp = null!;
     private DurableTaskTestHost durable = null!;
@@ -49,18 +48,10 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         functions = functionsApp.GetRequiredService<HttpFunctions>();
 
         using var api = local.Api();
-        await local.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
-            { new ByteArrayContent(Pdf) { Headers = { ContentType = new("application/pdf") } }, "draft", "draft.pdf" },
-        };
-        var launched = await api.PostAsync("/api/rounds", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, launched.StatusCode);
-        var round = await launched.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var round = await local.LaunchAsync(api, Ct);
         roundId = round.GetProperty("roundId").GetString()!;
         partnerId = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
-        draftSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Pdf));
+        draftSha = round.GetProperty("currentVersion").GetProperty("sha256").GetString()!;
         await local.DrainAsync(Ct);
     }
 

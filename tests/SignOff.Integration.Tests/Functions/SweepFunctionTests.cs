@@ -15,7 +15,6 @@ namespace SignOff.Integration.Tests.Functions;
 /// <remarks>The app's round engine is the local runtime's here (the Functions host cannot run on this machine); the wrapper and what it reaches are the app's.</remarks>
 public sealed class SweepFunctionTests : IAsyncLifetime
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory local = new();
     private ServiceProvider functionsApp = null!;
     private DurableTaskTestHost durable = null!;
@@ -38,16 +37,8 @@ public sealed class SweepFunctionTests : IAsyncLifetime
     [Fact]
     public async Task The_sweep_timer_fires_the_timers_that_fell_due()
     {
-        await local.SetClockAsync("2021-06-01T09:00:00Z", Ct);
         using var api = local.Api();
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(ApiTests.Definition()), "definition", "round.yaml" },
-            { new ByteArrayContent(Pdf) { Headers = { ContentType = new("application/pdf") } }, "draft", "draft.pdf" },
-        };
-        var launched = await api.PostAsync("/api/rounds", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, launched.StatusCode);
-        var roundId = (await launched.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+        var roundId = (await local.LaunchAsync(api, Ct)).GetProperty("roundId").GetString()!;
         await local.DrainAsync(Ct);
 
         // Both hosts' round clocks pass the first reminders (16 July, 09:00 London) without the

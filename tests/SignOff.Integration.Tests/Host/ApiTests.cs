@@ -94,7 +94,8 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(0, await BlobCountAsync());
     }
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>The problem details of a response that must have this status.</summary>
+    internal static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

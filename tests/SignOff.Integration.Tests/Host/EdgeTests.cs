@@ -190,21 +190,11 @@ public sealed class EdgeTests : IAsyncLifetime
 
     private async Task<(string RoundId, string PartnerId)> LaunchAsync()
     {
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-        using var form = new MultipartFormDataContent { { new StringContent(ApiTests.Definition()), "definition", "round.yaml" }, { File(Pdf), "draft", "draft.pdf" } };
-        var response = await api.PostAsync("/api/rounds", form, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var round = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var round = await host.LaunchAsync(api, Ct);
         return (round.GetProperty("roundId").GetString()!, round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!);
     }
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status) => ApiTests.ProblemAsync(response, status);
 
     private static void AssertForm(JsonElement root, string path, params string[] fields)
     {

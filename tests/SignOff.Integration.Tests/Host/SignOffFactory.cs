@@ -79,6 +79,19 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Launches the test round (<see cref="ApiTests.Definition"/> and a one-page PDF) over the API, on 1 June 2021; the round as the API answered.</summary>
+    public async Task<JsonElement> LaunchAsync(HttpClient api, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        await SetClockAsync("2021-06-01T09:00:00Z", ct);
+        using var draft = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"));
+        draft.Headers.ContentType = new("application/pdf");
+        using var form = new MultipartFormDataContent { { new StringContent(ApiTests.Definition()), "definition", "round.yaml" }, { draft, "draft", "draft.pdf" } };
+        var response = await api.PostAsync("/api/rounds", form, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+    }
+
     public async Task<JsonElement> AdvanceClockAsync(string duration, CancellationToken ct)
     {
         using var client = CreateClient();

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using SignOff.Core.Rounds;
 
-namespace SignOff.Host.Commands;
+namespace SignOff.Host.Api;
 
 /// <summary>Who acted as coordinator, the same way for the API and the pages: the audit log names them.</summary>
 /// <remarks>
@@ -37,5 +37,5 @@ public static class Coordinators
     }
 
     /// <summary>A key's id as the audit log shows it.</summary>
-    public static string KeyId(string key) => Api.ApiKeyFilter.HashOf(key)[..8];
+    public static string KeyId(string key) => ApiKeyFilter.HashOf(key)[..8];
 }
