@@ -1,6 +1,4 @@
-using SignOff.Host.Api;
 using SignOff.Host.Hosting;
-using SignOff.Host.Respond;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSignOff();

@@ -380,13 +380,13 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         start.Environment["Storage__Prefix"] = $"p{run}";
         start.Environment["Mail__SmtpPort"] = settings.SmtpPort;
         start.Environment["Webhooks__SecretKey"] = Convert.ToBase64String(new byte[32]);
-        start.Environment["SignOff__ApiKeyHashes__0"] = SignOff.Host.Api.ApiKeyFilter.HashOf(BenchHost.ApiKey);
+        start.Environment["SignOff__ApiKeyHashes__0"] = SignOff.Host.Access.ApiKeyFilter.HashOf(BenchHost.ApiKey);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.Add(SignOff.Host.Api.ApiKeyFilter.Header, BenchHost.ApiKey);
+        http.DefaultRequestHeaders.Add(SignOff.Host.Access.ApiKeyFilter.Header, BenchHost.ApiKey);
         try
         {
             while (true)

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using SignOff.Host.Api;
+using SignOff.Host.Access;
 using SignOff.Host.Hosting;
 
 namespace SignOff.Bench;

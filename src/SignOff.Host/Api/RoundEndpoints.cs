@@ -7,6 +7,7 @@ using SignOff.Core.Rounds;
 using SignOff.Host.Commands;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Rounds;
+using SignOff.Host.Access;
 
 namespace SignOff.Host.Api;
 
@@ -80,13 +81,13 @@ public static class RoundEndpoints
     {
         if (!request.HasFormContentType)
         {
-            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'definition' (YAML or JSON) and 'draft' (PDF or DOCX), and optionally 'roster' (CSV).");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MultipartRequired, "Send multipart/form-data with 'definition' (YAML or JSON) and 'draft' (PDF or DOCX), and optionally 'roster' (CSV)."));
         }
 
         var form = await request.ReadFormAsync(ct);
         if (form.Files["definition"] is null || form.Files["draft"] is null)
         {
-            return Problems.BadRequest("missing-file", $"Missing {(form.Files["definition"] is null ? "'definition'" : "'draft'")}: a round needs a definition file and a draft.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingFile, $"Missing {(form.Files["definition"] is null ? "'definition'" : "'draft'")}: a round needs a definition file and a draft."));
         }
 
         var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
@@ -105,18 +106,18 @@ public static class RoundEndpoints
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> GetAsync(string roundId, Deps d, CancellationToken ct) =>
         await d.Engine.LoadAsync(roundId, ct) is { } stored
             ? TypedResults.Ok(RoundView.From(stored))
-            : Problems.NotFound($"There is no round '{roundId}'.");
+            : Problems.From(new CommandFailure.NotFound($"There is no round '{roundId}'."));
 
     private static async Task<Results<Ok<EventPage>, ProblemHttpResult>> EventsAsync(string roundId, Deps d, CancellationToken ct, long from = 1, int max = 100)
     {
         if (from < 1 || max is < 1 or > 1000)
         {
-            return Problems.BadRequest("bad-page", "'from' starts at 1 and 'max' is 1 to 1000.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.PageOutOfRange, "'from' starts at 1 and 'max' is 1 to 1000."));
         }
 
         if (await d.Engine.LoadAsync(roundId, ct) is not { } stored)
         {
-            return Problems.NotFound($"There is no round '{roundId}'.");
+            return Problems.From(new CommandFailure.NotFound($"There is no round '{roundId}'."));
         }
 
         await d.Store.CatchUpAsync(roundId, stored.EventCount, TimeSpan.FromSeconds(5), ct);
@@ -131,7 +132,7 @@ public static class RoundEndpoints
         var stored = await d.Engine.LoadAsync(roundId, ct);
         if (stored?.FindDocument(sha256) is null || await d.Documents.OpenAsync(sha256, ct) is not { } doc)
         {
-            return Problems.NotFound("This round has no document with that SHA-256.");
+            return Problems.From(new CommandFailure.NotFound("This round has no document with that SHA-256."));
         }
 
         return TypedResults.Stream(doc.Content, doc.ContentType, $"{sha256[..12]}{(doc.ContentType == DocumentInspector.Pdf ? ".pdf" : ".docx")}");
@@ -140,13 +141,13 @@ public static class RoundEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompletionPackAsync(string roundId, Deps d, CancellationToken ct) =>
         await d.Engine.LoadAsync(roundId, ct) is { } stored
             ? TypedResults.File(Documents.CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored))
-            : Problems.NotFound($"There is no round '{roundId}'.");
+            : Problems.From(new CommandFailure.NotFound($"There is no round '{roundId}'."));
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
-            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'draft', 'kind' (minor or material) and 'note'.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MultipartRequired, "Send multipart/form-data with 'draft', 'kind' (minor or material) and 'note'."));
         }
 
         var form = await request.ReadFormAsync(ct);
@@ -157,7 +158,7 @@ public static class RoundEndpoints
 
         if (form.Files["draft"] is not { } file)
         {
-            return Problems.BadRequest("missing-file", "Missing 'draft': the revised document.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingFile, "Missing 'draft': the revised document."));
         }
 
         return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "draft",
@@ -168,13 +169,13 @@ public static class RoundEndpoints
     {
         if (!request.HasFormContentType)
         {
-            return Problems.BadRequest("multipart-required", "Send multipart/form-data with 'file', 'signatoryName', 'signatoryPosition' and 'signedOn'.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MultipartRequired, "Send multipart/form-data with 'file', 'signatoryName', 'signatoryPosition' and 'signedOn'."));
         }
 
         var form = await request.ReadFormAsync(ct);
         if (form.Files["file"] is not { } file)
         {
-            return Problems.BadRequest("missing-file", "Missing 'file': the signed counterpart.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingFile, "Missing 'file': the signed counterpart."));
         }
 
         var (signed, badDate) = InputReaders.Date(form["signedOn"], "signedOn", "date it was signed", required: true);

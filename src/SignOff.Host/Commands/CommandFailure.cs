@@ -6,7 +6,7 @@ namespace SignOff.Host.Commands;
 
 /// <summary>
 /// Why a command was not carried out, typed from where it was decided to the edge that shows it:
-/// the API (problem+json, <c>Api/Problems</c>) and the pages (an error beside the field,
+/// the API (problem+json, <c>Commands/Problems</c>) and the pages (an error beside the field,
 /// <c>Pages/Forms</c>) read the case and its field, never a string.
 /// </summary>
 /// <param name="Detail">A sentence for people, without the field's name.</param>
@@ -25,6 +25,15 @@ public abstract record CommandFailure(string Detail, string? Field)
     /// <summary>A round definition or roster with problems: every one, with its line and field.</summary>
     public sealed record DefinitionInvalid(DefinitionResult Result, string Field)
         : CommandFailure(string.Join("; ", Result.Errors.Select(p => p.ToString())), Field);
+
+    /// <summary>The thing asked for does not exist (a round, a document, a subscription, a delivery).</summary>
+    public sealed record NotFound(string Detail) : CommandFailure(Detail, null);
+
+    /// <summary>The record kept changing under a read-modify-write, beyond its retries: trying again will do.</summary>
+    public sealed record ChangedConcurrently(string Detail) : CommandFailure(Detail, null);
+
+    /// <summary>The caller is not a coordinator: no credential (<see cref="AccessProblem.Unauthenticated"/>) or the wrong role.</summary>
+    public sealed record Denied(AccessProblem Problem, string Detail) : CommandFailure(Detail, null);
 
     /// <summary>A refusal by the core, as a command failure.</summary>
     public static CommandFailure From(RoundDecision.Rejected rejected)
@@ -57,6 +66,43 @@ public enum InputProblem
 
     /// <summary>A detail the command needs and was not given (a date, evidence, a reason).</summary>
     MissingDetail,
+
+    /// <summary>An upload sent as something other than <c>multipart/form-data</c>.</summary>
+    MultipartRequired,
+
+    /// <summary>A page of a list asked for outside its bounds.</summary>
+    PageOutOfRange,
+
+    /// <summary>A webhook subscription without the URL to post to.</summary>
+    WebhookUrlRequired,
+
+    /// <summary>A webhook event type that is not in the catalogue.</summary>
+    UnknownEventType,
+
+    /// <summary>A webhook URL refused by the target guard (not HTTPS, a private address, a credential in it).</summary>
+    WebhookUrlRefused,
+
+    /// <summary>A secret rotation's grace period outside 0 to 168 hours.</summary>
+    GraceOutOfRange,
+
+    /// <summary>A replay of failed deliveries without the instant to replay from.</summary>
+    SinceRequired,
+
+    /// <summary>The development clock given a duration it cannot read, or asked to go backwards.</summary>
+    BadDuration,
+
+    /// <summary>The development clock given neither <c>advance</c> nor <c>set</c>.</summary>
+    BadClock,
+}
+
+/// <summary>Why a caller may not use the coordinator's API.</summary>
+public enum AccessProblem
+{
+    /// <summary>No API key or token was sent, or it was not recognised.</summary>
+    Unauthenticated,
+
+    /// <summary>A valid token without the coordinator's role.</summary>
+    Forbidden,
 }
 
 /// <summary>How a failure is answered over HTTP: its status, its problem type and its title.</summary>
@@ -74,6 +120,7 @@ public sealed record FailureAnswer(int Status, string Type, string Title);
 public static class FailureAnswers
 {
     private const string CannotBeDone = "The request cannot be carried out";
+    private const string NotValid = "The request is not valid";
 
     public static FailureAnswer For(CommandFailure failure) => failure switch
     {
@@ -81,6 +128,10 @@ public static class FailureAnswers
         CommandFailure.Invalid i => For(i.Problem),
         CommandFailure.DocumentRefused d => For(d.Problem),
         CommandFailure.DefinitionInvalid => new(StatusCodes.Status422UnprocessableEntity, "invalid-definition", "The round definition has problems"),
+        CommandFailure.NotFound => new(StatusCodes.Status404NotFound, "not-found", "Not found"),
+        CommandFailure.ChangedConcurrently => new(StatusCodes.Status409Conflict, "concurrent-change", "The subscription kept changing"),
+        CommandFailure.Denied { Problem: AccessProblem.Unauthenticated } => new(StatusCodes.Status401Unauthorized, "unauthorised", "An API key is required"),
+        CommandFailure.Denied { Problem: AccessProblem.Forbidden } => new(StatusCodes.Status403Forbidden, "forbidden", "Not a coordinator"),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "No answer for this kind of failure."),
     };
 
@@ -104,13 +155,22 @@ public static class FailureAnswers
 
     public static FailureAnswer For(InputProblem problem) => problem switch
     {
-        InputProblem.MissingFile => new(StatusCodes.Status400BadRequest, "missing-file", "The request is not valid"),
+        InputProblem.MissingFile => new(StatusCodes.Status400BadRequest, "missing-file", NotValid),
         InputProblem.FileTooLarge => new(StatusCodes.Status413PayloadTooLarge, "definition-too-large", "The file is too large"),
         InputProblem.BadPartner => new(StatusCodes.Status422UnprocessableEntity, "bad-partner", "The partner is not valid"),
         InputProblem.UnknownRoute => new(StatusCodes.Status422UnprocessableEntity, "unknown-route", "Unknown governance route"),
         InputProblem.BadDate => new(StatusCodes.Status422UnprocessableEntity, "bad-date", "The date is not valid"),
         InputProblem.UnknownChoice => new(StatusCodes.Status422UnprocessableEntity, "unknown-choice", "The choice is not one of those offered"),
         InputProblem.MissingDetail => new(StatusCodes.Status422UnprocessableEntity, "missing-input", "A detail is missing"),
+        InputProblem.MultipartRequired => new(StatusCodes.Status400BadRequest, "multipart-required", NotValid),
+        InputProblem.PageOutOfRange => new(StatusCodes.Status400BadRequest, "bad-page", NotValid),
+        InputProblem.WebhookUrlRequired => new(StatusCodes.Status422UnprocessableEntity, "webhook-url-required", "A URL is required"),
+        InputProblem.UnknownEventType => new(StatusCodes.Status422UnprocessableEntity, "unknown-event-type", "Unknown event type"),
+        InputProblem.WebhookUrlRefused => new(StatusCodes.Status422UnprocessableEntity, "webhook-url-refused", "The webhook URL is not allowed"),
+        InputProblem.GraceOutOfRange => new(StatusCodes.Status400BadRequest, "bad-grace", NotValid),
+        InputProblem.SinceRequired => new(StatusCodes.Status400BadRequest, "since-required", NotValid),
+        InputProblem.BadDuration => new(StatusCodes.Status400BadRequest, "bad-duration", NotValid),
+        InputProblem.BadClock => new(StatusCodes.Status400BadRequest, "bad-clock", NotValid),
     };
 
     public static FailureAnswer For(DocumentProblem problem) => problem switch
@@ -120,6 +180,12 @@ public static class FailureAnswers
             => new(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file"),
     };
 #pragma warning restore CS8524
+
+    /// <summary>A round that could not confirm a command in time (the command is kept and applied once).</summary>
+    public static FailureAnswer RoundBusy { get; } = new(StatusCodes.Status503ServiceUnavailable, "round-busy", "The round is busy");
+
+    /// <summary>A body the framework could not read (malformed JSON, a value of the wrong type, the wrong media type), with the framework's status.</summary>
+    public static FailureAnswer UnreadableRequest(int status) => new(status, "invalid-request", "The request could not be read");
 
     private static string Type(RejectionCode code) => RoundProcess.Kebab(code);
 }

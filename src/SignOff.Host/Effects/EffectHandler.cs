@@ -4,6 +4,12 @@ using SignOff.Storage.Rounds;
 namespace SignOff.Host.Effects;
 
 /// <summary>Performs one kind of effect: sends an email, records a webhook's deliveries.</summary>
+/// <remarks>
+/// A handler throws to have the effect retried, and throws
+/// <see cref="SignOff.Workflow.Effects.EffectRefusedException"/> when retrying cannot help (a mail
+/// provider refusing the account): the handler knows its provider's answers, the performer only
+/// the effects' vocabulary, so the dependency runs from the handlers to the effects and not back.
+/// </remarks>
 public interface IEffectHandler
 {
     /// <summary>True for the effects this handler performs.</summary>

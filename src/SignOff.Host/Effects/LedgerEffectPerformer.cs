@@ -1,4 +1,3 @@
-using SignOff.Host.Mail;
 using SignOff.Storage;
 using SignOff.Storage.Rounds;
 using SignOff.Workflow.Effects;
@@ -47,12 +46,12 @@ public sealed class LedgerEffectPerformer(RoundReadModel rounds, EffectLedger le
             var records = await ledger.ReadEffectRecordsAsync(work.RoundId, work.TriggerId, cancellationToken);
             await handler.PerformAsync(new EffectContext(work.RoundId, rounds, records), effect, cancellationToken);
         }
-        catch (MailTransportException refused)
+        catch (EffectRefusedException refused)
         {
-            // The provider refused the message itself (a bad key, a blocked sender): retrying will not fix it.
-            logger.LogError(refused, "Effect {EffectId} of round {RoundId} was refused by the mail provider; it will not be retried", effect.EffectId, work.RoundId);
+            // The handler says retrying cannot help (a mail provider refusing the message, say).
+            logger.LogError(refused, "Effect {EffectId} of round {RoundId} was refused; it will not be retried", effect.EffectId, work.RoundId);
             await ledger.ReleaseEffectAsync(work.RoundId, effect.EffectId, claim, CancellationToken.None);
-            throw new EffectRefusedException(refused.Message, refused);
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using SignOff.Host.Commands;
 
 namespace SignOff.Host.Hosting;
 
@@ -27,7 +28,7 @@ public sealed class BadRequestHandler(PlainAnswers answers) : IExceptionHandler
 
         // The JSON reader's own words say where (a path and a line) and what it expected.
         var detail = bad.InnerException is JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
-        await answers.WriteAsync(httpContext, new PlainAnswers.Answer(bad.StatusCode, "invalid-request", "The request could not be read", detail,
+        await answers.WriteAsync(httpContext, new PlainAnswers.Answer(FailureAnswers.UnreadableRequest(bad.StatusCode), detail,
             "The form could not be read", ["Go back, check what you entered and try again: nothing has been saved."]), exception);
         return true;
     }

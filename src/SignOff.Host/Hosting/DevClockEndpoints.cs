@@ -1,6 +1,6 @@
 using System.Xml;
-using SignOff.Host.Api;
 using SignOff.Storage;
+using SignOff.Host.Commands;
 
 namespace SignOff.Host.Hosting;
 
@@ -32,12 +32,12 @@ public static class DevClockEndpoints
                 }
                 catch (FormatException)
                 {
-                    return Problems.BadRequest("bad-duration", $"'{text}' is not an ISO 8601 duration such as P10D or PT6H.");
+                    return Problems.From(new CommandFailure.Invalid(InputProblem.BadDuration, $"'{text}' is not an ISO 8601 duration such as P10D or PT6H."));
                 }
 
                 if (by < TimeSpan.Zero)
                 {
-                    return Problems.BadRequest("bad-duration", "The clock only moves forward with 'advance'; use 'set' to jump.");
+                    return Problems.From(new CommandFailure.Invalid(InputProblem.BadDuration, "The clock only moves forward with 'advance'; use 'set' to jump."));
                 }
 
                 clock.Advance(by);
@@ -48,7 +48,7 @@ public static class DevClockEndpoints
             }
             else
             {
-                return Problems.BadRequest("bad-clock", "Give 'advance' (an ISO 8601 duration) or 'set' (an instant).");
+                return Problems.From(new CommandFailure.Invalid(InputProblem.BadClock, "Give 'advance' (an ISO 8601 duration) or 'set' (an instant)."));
             }
 
             await clock.SaveAsync(services.GetRequiredService<StorageClients>().Settings, ct);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using SignOff.Host.Commands;
 
 namespace SignOff.Host.Hosting;
 
@@ -9,13 +10,11 @@ namespace SignOff.Host.Hosting;
 public sealed class PlainAnswers(IProblemDetailsService problems, Pages.PageRenderer pages)
 {
     /// <summary>An answer, in both forms.</summary>
-    /// <param name="Status">The HTTP status.</param>
-    /// <param name="Type">The problem type's last segment.</param>
-    /// <param name="Title">The problem's title.</param>
+    /// <param name="Http">The status, problem type and title, from <see cref="FailureAnswers"/>.</param>
     /// <param name="Detail">The problem's detail (for a client).</param>
     /// <param name="Heading">The page's heading (for a person).</param>
     /// <param name="ForPeople">The page's paragraphs: what happened and what to do.</param>
-    public sealed record Answer(int Status, string Type, string Title, string Detail, string Heading, IReadOnlyList<string> ForPeople);
+    public sealed record Answer(FailureAnswer Http, string Detail, string Heading, IReadOnlyList<string> ForPeople);
 
     /// <summary>Writes the answer in the form the request's path calls for.</summary>
     public async Task WriteAsync(HttpContext context, Answer answer, Exception? exception)
@@ -24,21 +23,21 @@ public sealed class PlainAnswers(IProblemDetailsService problems, Pages.PageRend
         ArgumentNullException.ThrowIfNull(answer);
         if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
-            var page = await pages.MessageAsync(context, answer.Heading, answer.ForPeople, answer.Status);
+            var page = await pages.MessageAsync(context, answer.Heading, answer.ForPeople, answer.Http.Status);
             await page.ExecuteAsync(context);
             return;
         }
 
-        context.Response.StatusCode = answer.Status;
+        context.Response.StatusCode = answer.Http.Status;
         await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails =
             {
-                Status = answer.Status,
-                Type = "https://signoff.example/problems/" + answer.Type,
-                Title = answer.Title,
+                Status = answer.Http.Status,
+                Type = "https://signoff.example/problems/" + answer.Http.Type,
+                Title = answer.Http.Title,
                 Detail = answer.Detail,
             },
         });

@@ -16,7 +16,7 @@ public sealed class RoundBusyHandler(PlainAnswers answers) : IExceptionHandler
         }
 
         httpContext.Response.Headers.RetryAfter = "5";
-        await answers.WriteAsync(httpContext, new PlainAnswers.Answer(StatusCodes.Status503ServiceUnavailable, "round-busy", "The round is busy",
+        await answers.WriteAsync(httpContext, new PlainAnswers.Answer(FailureAnswers.RoundBusy,
             $"{busy.Message} Nothing has been lost.", "This is taking longer than usual",
             ["SignOff has your request but could not confirm it in time. Nothing has been lost.",
              "Go back and press the button again in a few seconds: it will be recorded once, however often it is sent."]), exception);

@@ -20,6 +20,8 @@ using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Time;
+using SignOff.Host.Access;
+using SignOff.Host.Configuration;
 
 namespace SignOff.Host.Hosting;
 

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using SignOff.Host.Configuration;
+using SignOff.Host.Commands;
+using SignOff.Storage.Blobs;
 
 namespace SignOff.Host.Hosting;
 
@@ -55,7 +58,7 @@ public sealed class UploadLimit(SignOffOptions options, PlainAnswers answers) : 
     private Task AnswerAsync(HttpContext context, Exception? exception)
     {
         var detail = $"The upload is larger than the limit of {Megabytes(MaxRequestBytes)}: a document may be up to {Megabytes(options.MaxDocumentBytes)}.";
-        return answers.WriteAsync(context, new PlainAnswers.Answer(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large", detail,
+        return answers.WriteAsync(context, new PlainAnswers.Answer(FailureAnswers.For(DocumentProblem.TooLarge), detail,
             "The file is too large", [detail, "Go back and choose a smaller file: nothing has been saved."]), exception);
     }
 

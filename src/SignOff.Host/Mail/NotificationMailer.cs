@@ -1,12 +1,13 @@
 using System.Text;
 using SignOff.Core.Rounds;
 using SignOff.Host.Documents;
-using SignOff.Host.Hosting;
 using SignOff.Host.Respond;
 using SignOff.Storage.Blobs;
 using SignOff.Storage;
 using SignOff.Host.Effects;
+using SignOff.Workflow.Effects;
 using SignOff.Storage.Rounds;
+using SignOff.Host.Configuration;
 
 namespace SignOff.Host.Mail;
 
@@ -79,8 +80,17 @@ public sealed class NotificationMailer(
             }
 
             var email = await renderer.RenderAsync(notification, recipient, link, digest, [.. attachments.Select(a => a.FileName)]);
-            await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
-                new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+            try
+            {
+                await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
+                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+            }
+            catch (MailTransportException refused)
+            {
+                // The provider refused the message itself (a bad key, a blocked sender): retrying will not fix it,
+                // so it is said in the effects' own words and the orchestration gives up at once.
+                throw new EffectRefusedException(refused.Message, refused);
+            }
             if (index < notification.To.Count - 1)
             {
                 await ledger.CompleteEffectAsync(roundId, sendId, wall.UtcNow, cancellationToken);

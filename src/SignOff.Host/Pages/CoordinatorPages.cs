@@ -1,10 +1,10 @@
 using SignOff.Core.Rounds;
-using SignOff.Host.Api;
 using SignOff.Host.Commands;
 using SignOff.Host.Documents;
 using SignOff.Host.Pages.Shared;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Rounds;
+using SignOff.Host.Access;
 
 namespace SignOff.Host.Pages;
 

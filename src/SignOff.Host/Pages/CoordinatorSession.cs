@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SignOff.Core.Rounds;
-using SignOff.Host.Api;
-using SignOff.Host.Hosting;
 using SignOff.Host.Pages.Shared;
+using SignOff.Host.Access;
+using SignOff.Host.Configuration;
 
 namespace SignOff.Host.Pages;
 

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignOff.Core.Webhooks;
-using SignOff.Host.Api;
 using SignOff.Storage.Webhooks;
+using SignOff.Host.Access;
+using SignOff.Host.Commands;
 
 namespace SignOff.Host.Webhooks;
 
@@ -80,7 +81,7 @@ public static class WebhookEndpoints
         api.MapPost("/{id}/deliveries/{deliveryId}/replay", async Task<Results<Ok<DeliveryView>, ProblemHttpResult>> (string id, string deliveryId, Deps d, CancellationToken ct) =>
             await d.Dispatcher.ReplayAsync(id, deliveryId, ct) is { } replayed
                 ? TypedResults.Ok(await ViewAsync(d, replayed, ct))
-                : Problems.NotFound($"Subscription '{id}' has no delivery '{deliveryId}'."))
+                : Problems.From(new CommandFailure.NotFound($"Subscription '{id}' has no delivery '{deliveryId}'.")))
             .WithSummary("Send a delivery again (same body, same webhook-id), starting a new series of attempts.");
         api.MapPost("/{id}/replay", ReplayFailedAsync).WithSummary("Send again every failed delivery recorded since a time.");
     }
@@ -89,19 +90,19 @@ public static class WebhookEndpoints
     {
         if (string.IsNullOrWhiteSpace(body.Url))
         {
-            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "webhook-url-required", "A URL is required", "Give the 'url' events should be posted to.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.WebhookUrlRequired, "Give the 'url' events should be posted to."));
         }
 
         var events = (body.Events ?? []).Where(e => e != "*").Distinct(StringComparer.Ordinal).ToList();
         if (events.FirstOrDefault(e => WebhookCatalogue.Find(e) is null) is { } unknown)
         {
-            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "unknown-event-type", "Unknown event type",
-                $"'{unknown}' is not an event type; see GET /api/webhooks/event-types. Known types: {string.Join(", ", WebhookCatalogue.Types.Select(t => t.Type))}.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.UnknownEventType,
+                $"'{unknown}' is not an event type; see GET /api/webhooks/event-types. Known types: {string.Join(", ", WebhookCatalogue.Types.Select(t => t.Type))}."));
         }
 
         if (await d.Guard.WhyRefusedAsync(body.Url.Trim(), ct) is { } why)
         {
-            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "webhook-url-refused", "The webhook URL is not allowed", why);
+            return Problems.From(new CommandFailure.Invalid(InputProblem.WebhookUrlRefused, why));
         }
 
         var secret = WebhookSignature.SecretFrom(RandomNumberGenerator.GetBytes(32));
@@ -117,7 +118,7 @@ public static class WebhookEndpoints
         var grace = body?.GraceHours is { } hours ? TimeSpan.FromHours(hours) : d.Options.RotationGrace;
         if (grace < TimeSpan.Zero || grace > TimeSpan.FromDays(7))
         {
-            return Problems.BadRequest("bad-grace", "'graceHours' is 0 to 168.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.GraceOutOfRange, "'graceHours' is 0 to 168."));
         }
 
         for (var i = 0; i < 5; i++)
@@ -135,7 +136,7 @@ public static class WebhookEndpoints
             }
         }
 
-        return Problems.Problem(StatusCodes.Status409Conflict, "concurrent-change", "The subscription kept changing", "Try the rotation again.");
+        return Problems.From(new CommandFailure.ChangedConcurrently("Try the rotation again."));
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> SetStatusAsync(string id, SubscriptionStatus status, Deps d, CancellationToken ct)
@@ -164,7 +165,7 @@ public static class WebhookEndpoints
             }
         }
 
-        return Problems.Problem(StatusCodes.Status409Conflict, "concurrent-change", "The subscription kept changing", "Try again.");
+        return Problems.From(new CommandFailure.ChangedConcurrently("Try again."));
     }
 
     private static async Task<Results<Ok<List<DeliveryView>>, ProblemHttpResult>> DeliveriesAsync(string id, string? status, Deps d, CancellationToken ct, int max = 100)
@@ -176,7 +177,7 @@ public static class WebhookEndpoints
 
         if (max is < 1 or > 1000)
         {
-            return Problems.BadRequest("bad-page", "'max' is 1 to 1000.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.PageOutOfRange, "'max' is 1 to 1000."));
         }
 
         var log = await d.Store.ListDeliveriesAsync(id, ct);
@@ -188,7 +189,7 @@ public static class WebhookEndpoints
     {
         if (body.Since is not { } since)
         {
-            return Problems.BadRequest("since-required", "Give 'since': failed deliveries recorded from then on are sent again.");
+            return Problems.From(new CommandFailure.Invalid(InputProblem.SinceRequired, "Give 'since': failed deliveries recorded from then on are sent again."));
         }
 
         if (await d.Store.GetSubscriptionAsync(id, ct) is null)
@@ -215,5 +216,5 @@ public static class WebhookEndpoints
         return result;
     }
 
-    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no webhook subscription '{id}'.");
+    private static ProblemHttpResult NotFound(string id) => Problems.From(new CommandFailure.NotFound($"There is no webhook subscription '{id}'."));
 }

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting.Internal;
 using SignOff.Functions;
 using SignOff.Functions.Durable;
 using SignOff.Functions.Http;
-using SignOff.Host.Api;
 using SignOff.Integration.Tests.Host;
+using SignOff.Host.Access;
 
 namespace SignOff.Integration.Tests.Functions;
 

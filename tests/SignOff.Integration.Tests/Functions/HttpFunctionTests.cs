@@ -12,9 +12,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SignOff.Functions.Http;
-using SignOff.Host.Api;
-using SignOff.Host.Hosting;
 using SignOff.Integration.Tests.Host;
+using SignOff.Host.Access;
+using SignOff.Host.Hosting;
 
 namespace SignOff.Integration.Tests.Functions;
 

@@ -6,6 +6,7 @@ using DurableTask.Core;
 using Microsoft.Extensions.DependencyInjection;
 using SignOff.Core.Rounds;
 using SignOff.Host.Durable;
+using SignOff.Integration.Tests.Support;
 using SignOff.Workflow;
 using SignOff.Workflow.Effects;
 
@@ -327,6 +328,38 @@ public sealed class DurableEngineTests
         Assert.EndsWith("email", failure.GetProperty("what").GetString(), StringComparison.Ordinal);
         var record = await host.Services.GetRequiredService<DurableRoundEngine>().LoadAsync(roundId, Ct);
         Assert.Single(record!.ProcessedTriggers, t => t.StartsWith("failed:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_email_the_provider_refuses_is_given_up_at_once_not_retried()
+    {
+        // SendGrid answers 401 to everything (a revoked key): retrying cannot help, so each email is
+        // tried once and the round records it given up, well before a retry policy would have run out.
+        await using var sendGrid = await RecordingReceiver.StartAsync();
+        sendGrid.DefaultStatus = 401;
+        await using var host = new SignOffFactory(extra: new Dictionary<string, string?>
+        {
+            ["Mail:Transport"] = "sendgrid",
+            ["Mail:SendGrid:ApiKey"] = "SG.revoked",
+            ["Mail:SendGrid:Host"] = sendGrid.BaseUrl,
+            ["Durable:EffectRetryDelays:0"] = "00:00:02",
+            ["Durable:EffectRetryDelays:1"] = "00:00:02",
+        });
+        var (api, round) = await LaunchOnAsync(host, partners: 1);
+        using var _ = api;
+        var roundId = round.GetProperty("roundId").GetString()!;
+
+        var failed = await WaitForEventAsync(api, roundId, nameof(DeliveryFailed));
+        Assert.EndsWith("email", failed.GetProperty("data").GetProperty("failure").GetProperty("what").GetString(), StringComparison.Ordinal);
+        await host.DrainAsync(Ct);
+
+        // Each email was offered to the provider once: no send was repeated by a retry.
+        // (By the stable message id: a retry mints a fresh link, so its body differs.)
+        var sends = sendGrid.Requests.Where(r => r.Path == "/v3/mail/send")
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("personalizations")[0].GetProperty("headers").GetProperty("X-SignOff-Message").GetString())
+            .ToList();
+        Assert.NotEmpty(sends);
+        Assert.Equal(sends.Count, sends.Distinct(StringComparer.Ordinal).Count());
     }
 
     private static async Task<JsonElement> WaitForEventAsync(HttpClient api, string roundId, string type)

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using SignOff.Host.Api;
 using SignOff.Storage;
+using SignOff.Host.Access;
 
 namespace SignOff.Integration.Tests.Host;
 

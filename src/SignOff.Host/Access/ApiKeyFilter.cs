@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using SignOff.Host.Hosting;
+using SignOff.Host.Configuration;
+using SignOff.Host.Commands;
 
-namespace SignOff.Host.Api;
+namespace SignOff.Host.Access;
 
 /// <summary>
 /// Coordinator API authentication: an API key (header <c>X-Api-Key</c>), compared by SHA-256
@@ -20,16 +21,16 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
         {
             return user.IsInRole(jwt.RequiredRole)
                 ? await next(context)
-                : Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not a coordinator",
-                    $"The token is valid but lacks the '{jwt.RequiredRole}' role.");
+                : Problems.From(new CommandFailure.Denied(AccessProblem.Forbidden,
+                    $"The token is valid but lacks the '{jwt.RequiredRole}' role."));
         }
 
         var presented = context.HttpContext.Request.Headers[Header].ToString();
         if (presented.Length == 0 || !Matches(options.ApiKeyHashes, presented))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "ApiKey";
-            return Problems.Problem(StatusCodes.Status401Unauthorized, "unauthorised", "An API key is required",
-                $"Send a coordinator API key in the {Header} header.");
+            return Problems.From(new CommandFailure.Denied(AccessProblem.Unauthenticated,
+                $"Send a coordinator API key in the {Header} header."));
         }
 
         // Who acted, for the audit log: the key's id, as the pages' session records it.

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using SignOff.Core.Rounds;
 
-namespace SignOff.Host.Api;
+namespace SignOff.Host.Access;
 
 /// <summary>Who acted as coordinator, the same way for the API and the pages: the audit log names them.</summary>
 /// <remarks>

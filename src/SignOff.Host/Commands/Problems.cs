@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
-using SignOff.Host.Commands;
 
-namespace SignOff.Host.Api;
+namespace SignOff.Host.Commands;
 
 /// <summary>
 /// The one way the API fails: RFC 9457 problem details, with a stable <c>type</c> per cause.
@@ -48,13 +47,4 @@ public static class Problems
                     message = p.Message,
                 }).ToList(),
             });
-
-    public static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, type: TypeBase + type, title: title, detail: detail);
-
-    public static ProblemHttpResult BadRequest(string type, string detail) =>
-        Problem(StatusCodes.Status400BadRequest, type, "The request is not valid", detail);
-
-    public static ProblemHttpResult NotFound(string detail) =>
-        Problem(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
 }

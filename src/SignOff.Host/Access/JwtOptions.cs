@@ -1,4 +1,4 @@
-namespace SignOff.Host.Hosting;
+namespace SignOff.Host.Access;
 
 /// <summary>
 /// Entra ID (or any OpenID Connect issuer) bearer tokens for the coordinator API (section

@@ -1,4 +1,4 @@
-namespace SignOff.Host.Hosting;
+namespace SignOff.Host.Configuration;
 
 /// <summary>Settings of the host (section <c>SignOff</c>).</summary>
 public sealed record SignOffOptions
