@@ -8,9 +8,19 @@ namespace SignOff.Core.Rounds;
 /// A fact recorded in a round's audit log.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Events are the truth: the snapshot is their left fold. <see cref="TriggerId"/> and
 /// <see cref="At"/> are stamped by <see cref="RoundProcess"/> so replay needs nothing else.
 /// Events never carry effects: replaying the log rebuilds state and sends nothing.
+/// </para>
+/// <para>
+/// <b>These records are the storage format.</b> Each is written as JSON (<see cref="RoundJson"/>:
+/// camelCase names, enums in kebab-case, <c>$event</c> naming the type) into the round entity's
+/// state and the audit log table, and read back for as long as the round's records are kept, by
+/// whatever version of SignOff is running then. So: a discriminator below is never renamed or
+/// reused; a field is never renamed, retyped or removed; a new field is added with a default that
+/// means what old events meant (older events lack it); a new fact is a new event type.
+/// </para>
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
 [JsonDerivedType(typeof(RoundStarted), "round-started")]
@@ -49,6 +59,7 @@ public abstract record RoundEvent
     public DateTimeOffset At { get; init; }
 }
 
+/// <summary>The round was launched: what was agreed to be circulated, to whom, and on what timetable.</summary>
 public sealed record RoundStarted(
     string RoundId,
     AgreementInfo Agreement,
@@ -62,53 +73,77 @@ public sealed record RoundStarted(
     DocumentRef Draft,
     Actor By) : RoundEvent;
 
+/// <summary>A partner was asked to take the draft through its governance: at launch, or added mid-round (<paramref name="JoinedMidRound"/>). Carries what the invitation said, so the log alone tells who was asked, by when and through which route.</summary>
 public sealed record PartnerInvited(string PartnerId, string Name, Person Officer, GovernanceRoute Route, DateOnly? MeetingOn, DateOnly DueOn, bool JoinedMidRound)
-    : RoundEvent;
+    : RoundEvent, IPartnerScoped;
 
-public sealed record InvitationAcknowledged(string PartnerId, Actor By) : RoundEvent;
+/// <summary>The partner's officer confirmed the invitation is in hand.</summary>
+public sealed record InvitationAcknowledged(string PartnerId, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record MeetingScheduled(string PartnerId, DateOnly MeetingOn, string? Body, Actor By) : RoundEvent;
+/// <summary>The partner said when its deciding body meets (<paramref name="Body"/> null: its route's body).</summary>
+public sealed record MeetingScheduled(string PartnerId, DateOnly MeetingOn, string? Body, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record DecisionRecorded(string PartnerId, RecordedDecision Decision) : RoundEvent;
+/// <summary>The partner's decision on a version, as the officer or the coordinator recorded it, with its evidence.</summary>
+public sealed record DecisionRecorded(string PartnerId, RecordedDecision Decision) : RoundEvent, IPartnerScoped;
 
-public sealed record CallInStarted(string PartnerId, DateOnly EndsOn) : RoundEvent;
+/// <summary>An approval by a body subject to call-in: the decision cannot be acted on until <paramref name="EndsOn"/>.</summary>
+public sealed record CallInStarted(string PartnerId, DateOnly EndsOn) : RoundEvent, IPartnerScoped;
 
-public sealed record CallInEnded(string PartnerId) : RoundEvent;
+/// <summary>The partner's call-in period ended without the decision being called in.</summary>
+public sealed record CallInEnded(string PartnerId) : RoundEvent, IPartnerScoped;
 
-public sealed record ConditionsAccepted(string PartnerId, string? Note, Actor By) : RoundEvent;
+/// <summary>The coordinator accepted the conditions the partner approved subject to.</summary>
+public sealed record ConditionsAccepted(string PartnerId, string? Note, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record ConditionsRejected(string PartnerId, string Reason, Actor By) : RoundEvent;
+/// <summary>The coordinator did not accept the partner's conditions: the partner decides again.</summary>
+public sealed record ConditionsRejected(string PartnerId, string Reason, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record PartnerAuthorised(string PartnerId, DateOnly On) : RoundEvent;
+/// <summary>The partner's approval stands (no call-in pending, conditions accepted): it may sign, and its counterpart is requested.</summary>
+public sealed record PartnerAuthorised(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
 
-public sealed record CounterpartReceived(string PartnerId, Counterpart Counterpart) : RoundEvent;
+/// <summary>The partner's signed counterpart of a version was received and stored (by its SHA-256).</summary>
+public sealed record CounterpartReceived(string PartnerId, Counterpart Counterpart) : RoundEvent, IPartnerScoped;
 
+/// <summary>A new version of the draft was circulated: minor (decisions stand) or material (every partner decides again).</summary>
 public sealed record DraftRevised(int Version, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundEvent;
 
-public sealed record PartnerWithdrawn(string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundEvent;
+/// <summary>The partner withdrew from the round, giving notice on <paramref name="NoticeOn"/>.</summary>
+public sealed record PartnerWithdrawn(string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record PartnerRemoved(string PartnerId, string? Reason, Actor By) : RoundEvent;
+/// <summary>The coordinator removed a partner that had declined.</summary>
+public sealed record PartnerRemoved(string PartnerId, string? Reason, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record OfficerDelegated(string PartnerId, Person From, Person To, Actor By) : RoundEvent;
+/// <summary>The partner's officer handed over to a colleague; the new officer is sent a fresh link.</summary>
+public sealed record OfficerDelegated(string PartnerId, Person From, Person To, Actor By) : RoundEvent, IPartnerScoped;
 
-public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent;
+/// <summary>A reminder was due and sent to the partner's officer (<paramref name="Overdue"/>: after its due date).</summary>
+public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent, IPartnerScoped;
 
-public sealed record PartnerEscalated(string PartnerId, DateOnly On) : RoundEvent;
+/// <summary>The partner passed its due date: the chairs were told (once per partner).</summary>
+public sealed record PartnerEscalated(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
 
-public sealed record CounterpartChased(string PartnerId, DateOnly On) : RoundEvent;
+/// <summary>The partner was asked again for its counterpart.</summary>
+public sealed record CounterpartChased(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
 
+/// <summary>The status digest went to the chairs.</summary>
 public sealed record DigestSent(DateOnly On) : RoundEvent;
 
+/// <summary>The round cannot reach effect as it stands (a partner declined, say), in words.</summary>
 public sealed record RoundStalled(string Reason) : RoundEvent;
 
+/// <summary>A stalled round is circulating again.</summary>
 public sealed record RoundResumed : RoundEvent;
 
+/// <summary>Every partner still in the round has signed a counterpart of the current version: the agreement took effect.</summary>
 public sealed record RoundBecameEffective(DateOnly EffectiveOn) : RoundEvent;
 
+/// <summary>The coordinator cancelled the round.</summary>
 public sealed record RoundCancelled(string Reason, Actor By) : RoundEvent;
 
+/// <summary>Bookkeeping: a reminder, chase, digest or deadline the round will wake for.</summary>
 public sealed record TimerScheduled(PendingTimer Timer) : RoundEvent;
 
+/// <summary>Bookkeeping: a timer that fired or is no longer wanted.</summary>
 public sealed record TimerCleared(string TimerId) : RoundEvent;
 
 /// <summary>An email or webhook of the round was given up after every retry.</summary>

@@ -68,22 +68,7 @@ public static class RoundTimeline
     /// <summary>The partner an event is about, or null for round-wide events.</summary>
     public static string? PartnerOf(RoundEvent e) => e switch
     {
-        PartnerInvited x => x.PartnerId,
-        InvitationAcknowledged x => x.PartnerId,
-        MeetingScheduled x => x.PartnerId,
-        DecisionRecorded x => x.PartnerId,
-        CallInStarted x => x.PartnerId,
-        CallInEnded x => x.PartnerId,
-        ConditionsAccepted x => x.PartnerId,
-        ConditionsRejected x => x.PartnerId,
-        PartnerAuthorised x => x.PartnerId,
-        CounterpartReceived x => x.PartnerId,
-        PartnerWithdrawn x => x.PartnerId,
-        PartnerRemoved x => x.PartnerId,
-        OfficerDelegated x => x.PartnerId,
-        ReminderSent x => x.PartnerId,
-        PartnerEscalated x => x.PartnerId,
-        CounterpartChased x => x.PartnerId,
+        IPartnerScoped x => x.PartnerId,
         TimerScheduled x => x.Timer.PartnerId,
         _ => null,
     };

@@ -31,6 +31,17 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
 public abstract record RoundTrigger(string TriggerId);
 
+/// <summary>A trigger or event about one partner, rather than the round as a whole.</summary>
+/// <remarks>
+/// Lets the round's readers ask "which partner?" of any trigger or event (the partner page's
+/// history, the logs' scope) without a switch over every type that must grow with each new one.
+/// </remarks>
+public interface IPartnerScoped
+{
+    /// <summary>The partner it is about.</summary>
+    string PartnerId { get; }
+}
+
 /// <summary>A trigger a person asked for (or SignOff on their behalf), and who: for the audit log and the logs.</summary>
 public interface IActorTrigger
 {
@@ -43,11 +54,11 @@ public sealed record StartRound(string TriggerId, string RoundId, RoundDefinitio
     : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>An officer confirms they have the invitation in hand.</summary>
-public sealed record AcknowledgeInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record AcknowledgeInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>A meeting (or decision date) is scheduled or moved.</summary>
 public sealed record ScheduleMeeting(string TriggerId, string PartnerId, DateOnly MeetingOn, string? Body, Actor By)
-    : RoundTrigger(TriggerId), IActorTrigger;
+    : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>A partner's decision, recorded by its officer or by the coordinator with evidence.</summary>
 public sealed record RecordDecision(
@@ -62,13 +73,13 @@ public sealed record RecordDecision(
     string? Reason,
     DateOnly? DeferredTo,
     Actor By,
-    string? Evidence = null) : RoundTrigger(TriggerId), IActorTrigger;
+    string? Evidence = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator accepts a partner's conditions.</summary>
-public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator rejects a partner's conditions: the partner must decide again.</summary>
-public sealed record RejectConditions(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record RejectConditions(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>A signed counterpart arrives.</summary>
 public sealed record ReceiveCounterpart(
@@ -79,7 +90,7 @@ public sealed record ReceiveCounterpart(
     string SignatoryName,
     string SignatoryPosition,
     DateOnly SignedOn,
-    Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+    Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator circulates a revised draft.</summary>
 public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
@@ -88,13 +99,13 @@ public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKi
 public sealed record AddPartner(string TriggerId, PartnerDefinition Partner, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>A partner withdraws (on notice) before the agreement takes effect.</summary>
-public sealed record WithdrawPartner(string TriggerId, string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record WithdrawPartner(string TriggerId, string PartnerId, DateOnly NoticeOn, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator removes a partner that declined, so the round can go on without it.</summary>
-public sealed record RemovePartner(string TriggerId, string PartnerId, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record RemovePartner(string TriggerId, string PartnerId, string? Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>An officer hands the partner's role to a colleague.</summary>
-public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
+public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator cancels the round.</summary>
 public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

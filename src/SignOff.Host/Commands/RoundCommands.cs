@@ -131,7 +131,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     {
         ArgumentNullException.ThrowIfNull(make);
         var trigger = make(null); // for the log only: its type, id and partner do not depend on the state
-        var partnerId = trigger.GetType().GetProperty("PartnerId")?.GetValue(trigger) as string;
+        var partnerId = (trigger as IPartnerScoped)?.PartnerId;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RoundId"] = roundId, ["PartnerId"] = partnerId, ["TriggerId"] = trigger.TriggerId });
         var decision = await engine.RunAsync(roundId, make, ct);
         switch (decision)
