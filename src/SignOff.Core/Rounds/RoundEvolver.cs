@@ -28,27 +28,23 @@ public static class RoundEvolver
     {
         if (e is RoundStarted started)
         {
-            return new RoundState(
-                started.RoundId,
-                RoundStatus.Circulating,
-                started.Agreement,
-                started.LaunchedOn,
-                started.Deadline,
-                started.Calendar,
-                started.Reminders,
-                started.Digest,
-                [.. started.Chairs],
-                started.Coordinator,
-                [new DraftVersion(1, started.Draft, started.At, null, null)],
-                MaterialBaseVersion: 1,
-                Partners: [],
-                Timers: [],
-                ProcessedTriggers: [e.TriggerId],
-                LastDigestOn: null,
-                EffectiveOn: null,
-                StallReason: null,
-                CancelReason: null,
-                EventCount: 1);
+            return new RoundState
+            {
+                RoundId = started.RoundId,
+                Status = RoundStatus.Circulating,
+                Agreement = started.Agreement,
+                LaunchedOn = started.LaunchedOn,
+                Deadline = started.Deadline,
+                Calendar = started.Calendar,
+                Reminders = started.Reminders,
+                Digest = started.Digest,
+                Chairs = [.. started.Chairs],
+                Coordinator = started.Coordinator,
+                Versions = [new DraftVersion(1, started.Draft, started.At, null, null)],
+                MaterialBaseVersion = 1,
+                ProcessedTriggers = [e.TriggerId],
+                EventCount = 1,
+            };
         }
 
         if (state is null)

@@ -176,31 +176,76 @@ public sealed record PendingTimer(string TimerId, TimerPurpose Purpose, string? 
 /// </summary>
 /// <remarks>
 /// It is a left fold of the round's events (<see cref="RoundEvolver"/>); the store keeps it
-/// only to avoid replaying, and a property test checks that replay rebuilds it exactly.
+/// only to avoid replaying, and a property test checks that replay rebuilds it exactly. Its
+/// members are named, not positional: it is built in one place from <see cref="RoundStarted"/>
+/// and changed everywhere else with <c>with</c>, and a snapshot stored by an earlier version
+/// reads back by name (a member added later needs a default meaning what old snapshots meant).
 /// </remarks>
-public sealed record RoundState(
-    string RoundId,
-    RoundStatus Status,
-    AgreementInfo Agreement,
-    DateOnly LaunchedOn,
-    DateOnly Deadline,
-    string Calendar,
-    ReminderPolicy Reminders,
-    DigestSchedule Digest,
-    ImmutableList<Person> Chairs,
-    Person Coordinator,
-    ImmutableList<DraftVersion> Versions,
-    int MaterialBaseVersion,
-    ImmutableList<PartnerState> Partners,
-    ImmutableList<PendingTimer> Timers,
-    ImmutableSortedSet<string> ProcessedTriggers,
-    DateOnly? LastDigestOn,
-    DateOnly? EffectiveOn,
-    string? StallReason,
-    string? CancelReason,
-    long EventCount,
-    ImmutableList<string>? Unscheduled = null)
+public sealed record RoundState
 {
+    /// <summary>The round's id (also its entity key).</summary>
+    public required string RoundId { get; init; }
+
+    /// <summary>Where the round stands.</summary>
+    public required RoundStatus Status { get; init; }
+
+    /// <summary>The agreement being signed: title and reference.</summary>
+    public required AgreementInfo Agreement { get; init; }
+
+    /// <summary>The day the round was launched (London).</summary>
+    public required DateOnly LaunchedOn { get; init; }
+
+    /// <summary>The date every partner is asked to have signed by.</summary>
+    public required DateOnly Deadline { get; init; }
+
+    /// <summary>The bank-holiday division working days are counted in.</summary>
+    public required string Calendar { get; init; }
+
+    /// <summary>When officers are reminded.</summary>
+    public required ReminderPolicy Reminders { get; init; }
+
+    /// <summary>When the chairs get the status digest.</summary>
+    public required DigestSchedule Digest { get; init; }
+
+    /// <summary>Who receives the digest and escalations.</summary>
+    public required ImmutableList<Person> Chairs { get; init; }
+
+    /// <summary>Who runs the round and is told what needs them.</summary>
+    public required Person Coordinator { get; init; }
+
+    /// <summary>Every version of the draft circulated, oldest first; the last is current.</summary>
+    public required ImmutableList<DraftVersion> Versions { get; init; }
+
+    /// <summary>The version of the last material revision: decisions on versions before it no longer count.</summary>
+    public required int MaterialBaseVersion { get; init; }
+
+    /// <summary>Every partner ever invited, including those that left (they never leave the snapshot).</summary>
+    public ImmutableList<PartnerState> Partners { get; init; } = [];
+
+    /// <summary>The timers the round is waiting for.</summary>
+    public ImmutableList<PendingTimer> Timers { get; init; } = [];
+
+    /// <summary>The ids of every trigger applied, so a trigger delivered twice changes nothing.</summary>
+    public ImmutableSortedSet<string> ProcessedTriggers { get; init; } = [];
+
+    /// <summary>The last day a digest went out.</summary>
+    public DateOnly? LastDigestOn { get; init; }
+
+    /// <summary>The day the agreement took effect, once it has.</summary>
+    public DateOnly? EffectiveOn { get; init; }
+
+    /// <summary>Why the round is stalled, while it is.</summary>
+    public string? StallReason { get; init; }
+
+    /// <summary>Why the round was cancelled, if it was.</summary>
+    public string? CancelReason { get; init; }
+
+    /// <summary>How many events the snapshot folds.</summary>
+    public long EventCount { get; init; }
+
+    /// <summary>Timers that could not be scheduled beyond the bank-holiday data, in words (null or empty: none).</summary>
+    public ImmutableList<string>? Unscheduled { get; init; }
+
     /// <summary>The current draft version.</summary>
     public DraftVersion CurrentVersion => Versions[^1];
 
