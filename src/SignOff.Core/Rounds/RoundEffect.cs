@@ -66,8 +66,35 @@ public sealed record Recipient(Person Person, RecipientRole Role);
 /// <remarks>
 /// The host renders it (Razor components) and, where <see cref="ResponseLinkFor"/> is set,
 /// mints a fresh single-partner response link at send time: secrets are never stored in
-/// events or the outbox.
+/// events or the outbox. Each member means one thing for every kind that uses it; a kind
+/// ignores the members it does not use.
 /// </remarks>
+/// <param name="Kind">What the email is for.</param>
+/// <param name="To">Who it goes to, and in what role (the role decides which link they get).</param>
+/// <param name="RoundId">The round.</param>
+/// <param name="AgreementTitle">The agreement's title.</param>
+/// <param name="AgreementReference">The agreement's reference.</param>
+/// <param name="Version">The draft version it concerns (the current one).</param>
+/// <param name="VersionSha256">That version's SHA-256, quoted so a reader can check the attachment.</param>
+/// <param name="PartnerId">The partner it is about, for partner notifications.</param>
+/// <param name="OrganisationName">That partner's name.</param>
+/// <param name="DueOn">The partner's due date (invitations, reminders, escalations).</param>
+/// <param name="MeetingOn">The partner's meeting date, when known.</param>
+/// <param name="CallInEndsOn">When the partner's call-in period ends.</param>
+/// <param name="EffectiveOn">When the agreement took effect (the effective notice).</param>
+/// <param name="Outcome">The decision recorded (decision receipts and alerts).</param>
+/// <param name="Body">The body that decided.</param>
+/// <param name="Conditions">The conditions the partner approved subject to.</param>
+/// <param name="Reason">A reason in words: why a round was cancelled or stalled, why conditions were not accepted, why a partner left.</param>
+/// <param name="Note">The coordinator's note (on a revision, on accepting conditions).</param>
+/// <param name="WorkingDaysLeft">Working days to the due date (reminders).</param>
+/// <param name="ResponseLinkFor">The partner whose officer gets a fresh response link, if any.</param>
+/// <param name="AttachDraft">Attach the current draft.</param>
+/// <param name="AttachCompletionPack">Attach the completion pack (the effective notice).</param>
+/// <param name="AttachCalendar">Attach an iCalendar invitation for the due date.</param>
+/// <param name="Failure">What could not be delivered (a stopped webhook subscription).</param>
+/// <param name="Revision">For a revision notice: whether the revision is minor or material.</param>
+/// <param name="ConditionsAccepted">For a conditions outcome: true when the coordinator accepted them.</param>
 public sealed record Notification(
     NotificationKind Kind,
     ImmutableList<Recipient> To,
@@ -92,7 +119,9 @@ public sealed record Notification(
     bool AttachDraft = false,
     bool AttachCompletionPack = false,
     bool AttachCalendar = false,
-    DeliveryFailure? Failure = null);
+    DeliveryFailure? Failure = null,
+    RevisionKind? Revision = null,
+    bool ConditionsAccepted = false);
 
 /// <summary>
 /// An event for other systems, in the catalogue published with the webhooks.

@@ -341,6 +341,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             Outcome = DecisionOutcome.ApprovedWithConditions,
             Conditions = p.Decision?.Conditions,
             Note = Clean(t.Note),
+            ConditionsAccepted = true,
         });
         AuthoriseIfReady(change, p.PartnerId);
         return null;
@@ -443,7 +444,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             change.Notify(NotificationKind.RevisionNotice, p, [Officer(p)], n => n with
             {
                 Note = Clean(t.Note),
-                Reason = t.Kind == RevisionKind.Material ? "material" : "minor",
+                Revision = t.Kind,
                 ResponseLinkFor = needsAction ? p.PartnerId : null,
                 AttachDraft = true,
             });

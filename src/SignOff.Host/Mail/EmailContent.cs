@@ -61,7 +61,7 @@ public static class EmailContentBuilder
             facts.Add(new("Conditions", n.Conditions));
         }
 
-        if (n.Reason is not null && n.Kind != NotificationKind.RevisionNotice)
+        if (n.Reason is not null)
         {
             facts.Add(new("Reason", n.Reason));
         }
@@ -97,7 +97,7 @@ public static class EmailContentBuilder
                 $"Conditions from {org} need your decision",
                 $"{org} approved subject to conditions",
                 new[] { "The coordinator needs to accept or reject these conditions before the approval can be authorised." }),
-            NotificationKind.ConditionsOutcome => n.Reason is null
+            NotificationKind.ConditionsOutcome => n.ConditionsAccepted
                 ? ($"Your conditions on {agreement} are accepted", "Your conditions are accepted", new[] { $"The coordinator accepted {org}'s conditions. {n.Note}".Trim() })
                 : ($"Your conditions on {agreement} could not be accepted", "Your conditions could not be accepted", new[] { $"The coordinator could not accept {org}'s conditions. Please take {agreement} back through your governance and record a new decision." }),
             NotificationKind.DeclineAlert => (
@@ -118,10 +118,10 @@ public static class EmailContentBuilder
                 new[] { $"SignOff has received {org}'s signed counterpart of version {n.Version}. Thank you." }),
             NotificationKind.RevisionNotice => (
                 $"{agreement} has been revised (version {n.Version})",
-                n.Reason == "material" ? "The draft has changed: a new decision is needed" : "An addendum to the draft",
+                n.Revision == RevisionKind.Material ? "The draft has changed: a new decision is needed" : "An addendum to the draft",
                 new[]
                 {
-                    n.Reason == "material"
+                    n.Revision == RevisionKind.Material
                         ? $"The coordinator has circulated version {n.Version} with material changes. Earlier decisions and counterparts no longer count: please take it through your governance again."
                         : $"The coordinator has circulated version {n.Version} as a minor revision. Decisions already taken stand; counterparts must be of this final version.",
                     n.Note is null ? "" : $"What changed: {n.Note}",

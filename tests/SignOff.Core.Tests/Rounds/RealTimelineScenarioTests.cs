@@ -156,6 +156,7 @@ public sealed class RealTimelineScenarioTests
         Assert.False(sefton.CallInRunning);
         var outcome = Assert.Single(round.Notifications(NotificationKind.ConditionsOutcome));
         Assert.Equal(id, outcome.ResponseLinkFor);
+        Assert.False(outcome.ConditionsAccepted);
         Assert.Contains(round.State.Timers, t => t.PartnerId == id && t.Purpose == TimerPurpose.Reminder);
         Assert.DoesNotContain(round.State.Timers, t => t.Purpose == TimerPurpose.CallInEnds);
     }
@@ -190,7 +191,7 @@ public sealed class RealTimelineScenarioTests
         Assert.Null(trust.Counterpart);
         Assert.Equal(PartnerStatus.Authorised, round.Partner("Mersey Care NHS Foundation Trust").Status);
         Assert.Equal(PartnerStatus.Scheduled, round.Partner("Sefton Metropolitan Borough Council").Status);
-        Assert.Equal(3, revised.Effects.OfType<SendNotification>().Count(e => e.Notification.Kind == NotificationKind.RevisionNotice));
+        Assert.Equal(3, revised.Effects.OfType<SendNotification>().Count(e => e.Notification is { Kind: NotificationKind.RevisionNotice, Revision: RevisionKind.Minor }));
         Assert.Single(round.Webhooks(WebhookEventTypes.RoundRevised), w => w.Data["kind"] == "minor" && w.Data["version"] == "2");
 
         // A counterpart of version 8 as first circulated no longer counts.

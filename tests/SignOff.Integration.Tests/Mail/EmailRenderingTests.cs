@@ -31,12 +31,13 @@ public sealed class EmailRenderingTests
         Outcome: DecisionOutcome.ApprovedWithConditions,
         Body: "Full Council",
         Conditions: "Annex 6 data-sharing terms agreed",
-        Reason: kind == NotificationKind.RevisionNotice ? "minor" : "Trustees asked for legal advice",
+        Reason: kind == NotificationKind.RevisionNotice ? null : "Trustees asked for legal advice",
         Note: "Updated Annex 6",
         WorkingDaysLeft: 5,
         Failure: kind == NotificationKind.WebhookStopped
             ? new DeliveryFailure(DeliveryChannel.Webhook, "msg_1", "round.started event", "https://dashboard.example/hook", "The receiver answered 410 Gone.", $"wh_1 ({organisation})")
-            : null);
+            : null,
+        Revision: kind == NotificationKind.RevisionNotice ? RevisionKind.Minor : null);
 
     public static TheoryData<NotificationKind> Kinds() => [.. Enum.GetValues<NotificationKind>()];
 
@@ -60,6 +61,22 @@ public sealed class EmailRenderingTests
             var value = line[(line.IndexOf(": ", StringComparison.Ordinal) + 2)..];
             Assert.Contains(value, System.Net.WebUtility.HtmlDecode(email.Html));
         }
+    }
+
+    [Fact]
+    public async Task A_revision_notice_says_whether_decisions_stand_and_a_conditions_outcome_whether_they_were_accepted()
+    {
+        var minor = await Renderer.RenderAsync(Make(NotificationKind.RevisionNotice), Make(NotificationKind.RevisionNotice).To[0], null);
+        var material = Make(NotificationKind.RevisionNotice) with { Revision = RevisionKind.Material };
+        var accepted = Make(NotificationKind.ConditionsOutcome) with { Reason = null, ConditionsAccepted = true };
+        var rejected = Make(NotificationKind.ConditionsOutcome) with { Reason = "The board's membership is fixed." };
+
+        Assert.Contains("Decisions already taken stand", minor.Text);
+        Assert.Contains("please take it through your governance again", (await Renderer.RenderAsync(material, material.To[0], null)).Text);
+        Assert.Contains("are accepted", (await Renderer.RenderAsync(accepted, accepted.To[0], null)).Subject);
+        var rejection = await Renderer.RenderAsync(rejected, rejected.To[0], null);
+        Assert.Contains("could not be accepted", rejection.Subject);
+        Assert.Contains("The board's membership is fixed.", rejection.Text);
     }
 
     [Theory]
