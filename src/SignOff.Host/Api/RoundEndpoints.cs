@@ -178,11 +178,13 @@ public static class RoundEndpoints
             return Problems.From(new CommandFailure.Invalid(InputProblem.MissingFile, "Missing 'file': the signed counterpart."));
         }
 
-        var (signed, badDate) = InputReaders.Date(form["signedOn"], "signedOn", "date it was signed", required: true);
-        if (badDate is not null || signed is not { } signedOn)
+        var signed = InputReaders.Date(form["signedOn"], "signedOn", "date it was signed", required: true);
+        if (signed.FirstFailure is { } badDate)
         {
-            return Problems.From(badDate!);
+            return Problems.From(badDate);
         }
+
+        var signedOn = signed.Value!.Value;
 
         int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
         return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
@@ -211,10 +213,10 @@ public static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        var (partner, failure) = d.Commands.NewPartner(body.Name, body.Officer?.Name, body.Officer?.Email, body.Route, body.Meeting, body.DueBy);
-        return partner is null
-            ? Problems.From(failure!)
-            : await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner, Coordinators.Of(http)), ct);
+        var partner = d.Commands.NewPartner(body.Name, body.Officer?.Name, body.Officer?.Email, body.Route, body.Meeting, body.DueBy);
+        return partner.FirstFailure is { } failure
+            ? Problems.From(failure)
+            : await RunAsync(d, roundId, new AddPartner(TriggerId(http), partner.Value, Coordinators.Of(http)), ct);
     }
 
     /// <summary>Runs a trigger and answers with the round, or the refusal.</summary>

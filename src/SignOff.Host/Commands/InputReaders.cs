@@ -33,16 +33,16 @@ public static class InputReaders
     /// <param name="field">The field's name, for the failure.</param>
     /// <param name="label">What the date is, in words ("date of the decision").</param>
     /// <param name="required">Whether a missing date is a failure.</param>
-    public static (DateOnly? Date, CommandFailure.Invalid? Failure) Date(string? text, string field, string label, bool required)
+    public static Checked<DateOnly?> Date(string? text, string field, string label, bool required)
     {
         var trimmed = text?.Trim() ?? "";
         if (trimmed.Length == 0)
         {
-            return (null, required ? new CommandFailure.Invalid(InputProblem.MissingDetail, $"Enter the {label}.", field) : null);
+            return required ? new CommandFailure.Invalid(InputProblem.MissingDetail, $"Enter the {label}.", field) : Checked.Valid<DateOnly?>(null);
         }
 
         return DateOnly.TryParseExact(trimmed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? (date, null)
-            : (null, new CommandFailure.Invalid(InputProblem.BadDate, $"The {label} must be a real date, like 2021-06-30.", field));
+            ? Checked.Valid<DateOnly?>(date)
+            : new CommandFailure.Invalid(InputProblem.BadDate, $"The {label} must be a real date, like 2021-06-30.", field);
     }
 }

@@ -55,19 +55,19 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         }
 
         var definitionText = await ReadTextAsync(definition, "definition", ct);
-        if (definitionText.Failure is { } f1)
+        if (definitionText.FirstFailure is { } f1)
         {
             return f1;
         }
 
-        var rosterText = roster is null ? (Text: null, Failure: null) : await ReadTextAsync(roster, "roster", ct);
-        if (rosterText.Failure is { } f2)
+        var rosterText = roster is null ? Checked.Valid<string?>(null) : await ReadTextAsync(roster, "roster", ct);
+        if (rosterText.FirstFailure is { } f2)
         {
             return f2;
         }
 
         var now = time.GetUtcNow();
-        var parsed = RoundDefinitionParser.Parse(definitionText.Text!, LondonTime.DateOf(now), routes, rosterText.Text);
+        var parsed = RoundDefinitionParser.Parse(definitionText.Value!, LondonTime.DateOf(now), routes, rosterText.Value);
         if (!parsed.IsValid)
         {
             var field = parsed.Errors.All(p => p.Field.StartsWith("roster", StringComparison.Ordinal)) && roster is not null ? "roster" : "definition";
@@ -152,30 +152,30 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     }
 
     /// <summary>A partner built from form or API input, or why it is not valid.</summary>
-    public (PartnerDefinition? Partner, CommandFailure? Failure) NewPartner(string? name, string? officerName, string? officerEmail, string? route, DateOnly? meeting, DateOnly? dueBy)
+    public Checked<PartnerDefinition> NewPartner(string? name, string? officerName, string? officerEmail, string? route, DateOnly? meeting, DateOnly? dueBy)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the organisation's name.", "name"));
+            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the organisation's name.", "name");
         }
 
         if (string.IsNullOrWhiteSpace(officerName))
         {
-            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's name.", "officerName"));
+            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's name.", "officerName");
         }
 
         if (!RoundDefinitionParser.IsEmail(officerEmail ?? ""))
         {
-            return (null, new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's email address, like name@council.gov.uk.", "officerEmail"));
+            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's email address, like name@council.gov.uk.", "officerEmail");
         }
 
         if (!routes.TryGet(route ?? "", out var found))
         {
-            return (null, new CommandFailure.Invalid(InputProblem.UnknownRoute,
-                $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route"));
+            return new CommandFailure.Invalid(InputProblem.UnknownRoute,
+                $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route");
         }
 
-        return (new PartnerDefinition(name.Trim(), new Person(officerName.Trim(), officerEmail!.Trim()), new PartnerGovernance(found, meeting), dueBy), null);
+        return Checked.Valid<PartnerDefinition>(new PartnerDefinition(name.Trim(), new Person(officerName.Trim(), officerEmail!.Trim()), new PartnerGovernance(found, meeting), dueBy));
     }
 
     private async Task<(DocumentCheck, byte[])> ReadDocumentAsync(Upload file, CancellationToken ct)
@@ -188,15 +188,15 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         ? null
         : new CommandFailure.DocumentRefused(check.Problem!.Value, check.Message ?? "", field);
 
-    private static async Task<(string? Text, CommandFailure? Failure)> ReadTextAsync(Upload file, string field, CancellationToken ct)
+    private static async Task<Checked<string?>> ReadTextAsync(Upload file, string field, CancellationToken ct)
     {
         if (file.Length > MaxDefinitionBytes)
         {
-            return (null, new CommandFailure.Invalid(InputProblem.FileTooLarge, "The file is larger than 1 MB.", field));
+            return new CommandFailure.Invalid(InputProblem.FileTooLarge, "The file is larger than 1 MB.", field);
         }
 
         using var reader = new StreamReader(file.Open());
-        return (await reader.ReadToEndAsync(ct), null);
+        return Checked.Valid<string?>(await reader.ReadToEndAsync(ct));
     }
 
     /// <summary>A launch's round id: the reference's slug, then six hex digits of the launch's trigger id.</summary>

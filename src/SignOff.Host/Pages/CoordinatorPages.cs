@@ -194,16 +194,17 @@ public static class CoordinatorPages
     private static async Task<IResult> AddPartnerAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        var (meeting, meetingError) = Forms.Date(form, "meeting", "meeting date", required: false);
-        var (dueBy, dueError) = Forms.Date(form, "dueBy", "due date", required: false);
-        var (partner, failure) = d.Commands.NewPartner(Forms.Text(form, "name"), Forms.Text(form, "officerName"), Forms.Text(form, "officerEmail"), Forms.Text(form, "route"), meeting, dueBy);
-        var errors = new[] { failure is null ? null : new FieldError(failure.Field, failure.Detail.TrimEnd('.')), meetingError, dueError }.OfType<FieldError>().ToList();
-        if (errors.Count > 0)
+        var meeting = Forms.Date(form, "meeting", "meeting date", required: false);
+        var dueBy = Forms.Date(form, "dueBy", "due date", required: false);
+        var partner = d.Commands.NewPartner(Forms.Text(form, "name"), Forms.Text(form, "officerName"), Forms.Text(form, "officerEmail"), Forms.Text(form, "route"),
+            meeting.IsValid ? meeting.Value : null, dueBy.IsValid ? dueBy.Value : null);
+        var failures = partner.Failures.Concat(meeting.Failures).Concat(dueBy.Failures).ToList();
+        if (failures.Count > 0)
         {
-            return await RoundPageAsync(http, d, roundId, null, new FormErrors(errors), FormValues.From(form), "add-partner", StatusCodes.Status422UnprocessableEntity, ct);
+            return await RoundPageAsync(http, d, roundId, null, Forms.Errors(failures), FormValues.From(form), "add-partner", StatusCodes.Status422UnprocessableEntity, ct);
         }
 
-        var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner!, Coordinators.Of(http)), ct);
+        var result = await d.Commands.RunAsync(roundId, new AddPartner(Forms.TriggerId("page", roundId, form), partner.Value, Coordinators.Of(http)), ct);
         return result.Succeeded
             ? Results.Redirect($"/rounds/{roundId}?done=partner-added")
             : await RoundPageAsync(http, d, roundId, null, Forms.From(result.Failure!, "dueBy"), FormValues.From(form), "add-partner", FailureAnswers.For(result.Failure!).Status, ct);
@@ -256,30 +257,30 @@ public static class CoordinatorPages
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
                 break;
             case "decision":
-                var (decision, decisionErrors) = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);
-                read = (decision, decisionErrors, "decision", "meetingDate");
+                var decision = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);
+                read = (decision.IsValid ? decision.Value : null, Forms.Errors(decision.Failures), "decision", "meetingDate");
                 break;
             case "delegate":
-                var (to, delegateErrors) = Forms.Delegate(form);
-                read = (to is null ? null : new DelegateOfficer(triggerId, partnerId, to, by), delegateErrors, "delegated", null);
+                var to = Forms.Delegate(form);
+                read = (to.IsValid ? new DelegateOfficer(triggerId, partnerId, to.Value, by) : null, Forms.Errors(to.Failures), "delegated", null);
                 break;
             case "remove":
                 read = (new RemovePartner(triggerId, partnerId, Forms.Text(form, "removeReason"), by), FormErrors.None, "removed", null);
                 break;
             case "withdraw":
-                var (noticeOn, noticeError) = Forms.Date(form, "noticeOn", "date notice was given", required: false);
-                read = noticeError is null
-                    ? (new WithdrawPartner(triggerId, partnerId, noticeOn ?? d.Commands.Today, Forms.Text(form, "withdrawReason"), by), FormErrors.None, "withdrawn", "noticeOn")
-                    : (null, FormErrors.Of(noticeError.Field, noticeError.Message), "", null);
+                var noticeOn = Forms.Date(form, "noticeOn", "date notice was given", required: false);
+                read = noticeOn.IsValid
+                    ? (new WithdrawPartner(triggerId, partnerId, noticeOn.Value ?? d.Commands.Today, Forms.Text(form, "withdrawReason"), by), FormErrors.None, "withdrawn", "noticeOn")
+                    : (null, Forms.Errors(noticeOn.Failures), "", null);
                 break;
             case "counterparts":
-                var (make, counterpartErrors) = Forms.Counterpart(form, partnerId, triggerId, by);
-                if (make is null)
+                var make = Forms.Counterpart(form, partnerId, triggerId, by);
+                if (!make.IsValid)
                 {
-                    return await Again(counterpartErrors, StatusCodes.Status422UnprocessableEntity);
+                    return await Again(Forms.Errors(make.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make, ct);
+                var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 return uploaded.Succeeded
                     ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done=counterpart")
                     : await Again(Forms.From(uploaded.Failure!, "signedOn"), FailureAnswers.For(uploaded.Failure!).Status);

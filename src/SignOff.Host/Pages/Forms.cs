@@ -30,106 +30,113 @@ public static class Forms
         return $"{prefix}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{scope}\n{submission}")))[..40]}";
     }
 
-    /// <summary>A date field (yyyy-MM-dd, as a date input sends it): none, a date, or an error.</summary>
-    public static (DateOnly? Date, FieldError? Error) Date(IFormCollection form, string field, string label, bool required)
+    /// <summary>A date field (yyyy-MM-dd, as a date input sends it): none, a date, or why not.</summary>
+    public static Checked<DateOnly?> Date(IFormCollection form, string field, string label, bool required)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var (date, failure) = InputReaders.Date(form[field].ToString(), field, label, required);
-        return (date, failure is null ? null : new FieldError(field, failure.Detail.TrimEnd('.')));
+        return InputReaders.Date(form[field].ToString(), field, label, required);
     }
 
     /// <summary>Reads the decision form.</summary>
-    public static (RecordDecision? Trigger, FormErrors Errors) Decision(IFormCollection form, PartnerState partner, int version, string triggerId, Actor by, bool needsEvidence)
+    public static Checked<RecordDecision> Decision(IFormCollection form, PartnerState partner, int version, string triggerId, Actor by, bool needsEvidence)
     {
-        var errors = new List<FieldError>();
-        var outcome = InputReaders.Outcome(form["action"].ToString());
+        var failures = new List<CommandFailure>();
+        var action = form["action"].ToString();
+        var outcome = InputReaders.Outcome(action);
         if (outcome is null)
         {
-            errors.Add(new("action", $"Choose what {partner.Name} decided"));
+            failures.Add(Missing("action", $"Choose what {partner.Name} decided", action.Length > 0 ? InputProblem.UnknownChoice : InputProblem.MissingDetail));
         }
 
         var body = Text(form, "body");
         if (body is null)
         {
-            errors.Add(new("body", "Enter the decision-making body"));
+            failures.Add(Missing("body", "Enter the decision-making body"));
         }
 
-        var (decidedOn, dateError) = Date(form, "meetingDate", "date of the decision", required: true);
-        Add(errors, dateError);
+        var decidedOn = Date(form, "meetingDate", "date of the decision", required: true);
+        failures.AddRange(decidedOn.Failures);
         var conditions = Text(form, "conditions");
         if (outcome == DecisionOutcome.ApprovedWithConditions && conditions is null)
         {
-            errors.Add(new("conditions", "Enter the conditions of the approval"));
+            failures.Add(Missing("conditions", "Enter the conditions of the approval"));
         }
 
         var reason = Text(form, "reason");
         if (outcome == DecisionOutcome.Declined && reason is null)
         {
-            errors.Add(new("reason", "Enter the reason for the decline"));
+            failures.Add(Missing("reason", "Enter the reason for the decline"));
         }
 
-        var (deferredTo, deferError) = Date(form, "deferredTo", "next meeting", required: false);
-        Add(errors, deferError);
+        var deferredTo = Date(form, "deferredTo", "next meeting", required: false);
+        failures.AddRange(deferredTo.Failures);
         var evidence = Text(form, "evidence");
         if (needsEvidence && evidence is null)
         {
-            errors.Add(new("evidence", "Enter where the evidence of the decision can be found"));
+            failures.Add(Missing("evidence", "Enter where the evidence of the decision can be found"));
         }
 
-        return errors.Count > 0
-            ? (null, new FormErrors(errors))
-            : (new RecordDecision(triggerId, partner.PartnerId, version, outcome!.Value, body, decidedOn!.Value, Text(form, "minuteReference"),
+        return failures.Count > 0
+            ? Checked.Invalid<RecordDecision>(failures)
+            : Checked.Valid<RecordDecision>(new RecordDecision(triggerId, partner.PartnerId, version, outcome!.Value, body!, decidedOn.Value!.Value, Text(form, "minuteReference"),
                 outcome == DecisionOutcome.ApprovedWithConditions ? conditions : null,
                 outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
-                outcome == DecisionOutcome.Deferred ? deferredTo : null, by, evidence), FormErrors.None);
+                outcome == DecisionOutcome.Deferred ? deferredTo.Value : null, by, evidence));
     }
 
     /// <summary>Reads the counterpart form's fields (the file is read by the command).</summary>
-    public static (Func<DocumentRef, RoundState, RoundTrigger>? Make, FormErrors Errors) Counterpart(IFormCollection form, string partnerId, string triggerId, Actor by)
+    public static Checked<Func<DocumentRef, RoundState, RoundTrigger>> Counterpart(IFormCollection form, string partnerId, string triggerId, Actor by)
     {
-        var errors = new List<FieldError>();
+        var failures = new List<CommandFailure>();
         if (form.Files["file"] is not { Length: > 0 })
         {
-            errors.Add(new("file", "Choose the signed counterpart (a PDF or Word file)"));
+            failures.Add(new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the signed counterpart (a PDF or Word file)", "file"));
         }
 
         var name = Text(form, "signatoryName");
         if (name is null)
         {
-            errors.Add(new("signatoryName", "Enter the signatory's name"));
+            failures.Add(Missing("signatoryName", "Enter the signatory's name"));
         }
 
         var position = Text(form, "signatoryPosition");
         if (position is null)
         {
-            errors.Add(new("signatoryPosition", "Enter the signatory's position"));
+            failures.Add(Missing("signatoryPosition", "Enter the signatory's position"));
         }
 
-        var (signedOn, dateError) = Date(form, "signedOn", "date it was signed", required: true);
-        Add(errors, dateError);
-        return errors.Count > 0
-            ? (null, new FormErrors(errors))
-            : ((doc, state) => new ReceiveCounterpart(triggerId, partnerId, state.CurrentVersion.Number, doc, name!, position!, signedOn!.Value, by), FormErrors.None);
+        var signedOn = Date(form, "signedOn", "date it was signed", required: true);
+        failures.AddRange(signedOn.Failures);
+        return failures.Count > 0
+            ? Checked.Invalid<Func<DocumentRef, RoundState, RoundTrigger>>(failures)
+            : Checked.Valid<Func<DocumentRef, RoundState, RoundTrigger>>((doc, state) =>
+                new ReceiveCounterpart(triggerId, partnerId, state.CurrentVersion.Number, doc, name!, position!, signedOn.Value!.Value, by));
     }
 
     /// <summary>Reads the hand-over form.</summary>
-    public static (Person? To, FormErrors Errors) Delegate(IFormCollection form)
+    public static Checked<Person> Delegate(IFormCollection form)
     {
-        var errors = new List<FieldError>();
+        var failures = new List<CommandFailure>();
         var name = Text(form, "delegateName");
         if (name is null)
         {
-            errors.Add(new("delegateName", "Enter your colleague's name"));
+            failures.Add(Missing("delegateName", "Enter your colleague's name"));
         }
 
         var email = Text(form, "delegateEmail");
         if (email is null || !RoundDefinitionParser.IsEmail(email))
         {
-            errors.Add(new("delegateEmail", email is null ? "Enter your colleague's email address" : "Enter an email address in the correct format, like name@council.gov.uk"));
+            failures.Add(email is null
+                ? Missing("delegateEmail", "Enter your colleague's email address")
+                : new CommandFailure.Invalid(InputProblem.BadPartner, "Enter an email address in the correct format, like name@council.gov.uk", "delegateEmail"));
         }
 
-        return errors.Count > 0 ? (null, new FormErrors(errors)) : (new Person(name!, email!), FormErrors.None);
+        return failures.Count > 0 ? Checked.Invalid<Person>(failures) : Checked.Valid<Person>(new Person(name!, email!));
     }
+
+    /// <summary>Every failure of a form, each beside its field.</summary>
+    public static FormErrors Errors(IEnumerable<CommandFailure> failures) =>
+        new([.. failures.Select(f => new FieldError(f.Field, f.Detail.TrimEnd('.')))]);
 
     /// <summary>
     /// A refusal shown on the page: beside the field it is about when the command names one, or
@@ -145,11 +152,5 @@ public static class Forms
     /// <summary>A trimmed text field, or null when empty.</summary>
     public static string? Text(IFormCollection form, string field) => form[field].ToString().Trim() is { Length: > 0 } text ? text : null;
 
-    private static void Add(List<FieldError> errors, FieldError? error)
-    {
-        if (error is not null)
-        {
-            errors.Add(error);
-        }
-    }
+    private static CommandFailure.Invalid Missing(string field, string message, InputProblem problem = InputProblem.MissingDetail) => new(problem, message, field);
 }

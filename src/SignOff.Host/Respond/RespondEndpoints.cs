@@ -71,43 +71,43 @@ public static class RespondEndpoints
         switch (which)
         {
             case "decision":
-                var (decision, decisionErrors) = Forms.Decision(form, partner, link!.Version, triggerId, officer, needsEvidence: false);
-                if (decision is null)
+                var decision = Forms.Decision(form, partner, link!.Version, triggerId, officer, needsEvidence: false);
+                if (!decision.IsValid)
                 {
-                    return await Again(decisionErrors, StatusCodes.Status422UnprocessableEntity);
+                    return await Again(Forms.Errors(decision.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunAsync(link.RoundId, decision, ct);
+                result = await d.Commands.RunAsync(link.RoundId, decision.Value, ct);
                 dateField = "meetingDate";
                 break;
             case "meeting":
-                var (meetingOn, meetingError) = Forms.Date(form, "meetingOn", "date of the meeting", required: true);
-                if (meetingOn is null)
+                var meetingOn = Forms.Date(form, "meetingOn", "date of the meeting", required: true);
+                if (!meetingOn.IsValid)
                 {
-                    return await Again(FormErrors.Of(meetingError!.Field, meetingError.Message), StatusCodes.Status422UnprocessableEntity);
+                    return await Again(Forms.Errors(meetingOn.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunAsync(link!.RoundId, new ScheduleMeeting(triggerId, partner.PartnerId, meetingOn.Value, Forms.Text(form, "meetingBody"), officer), ct);
+                result = await d.Commands.RunAsync(link!.RoundId, new ScheduleMeeting(triggerId, partner.PartnerId, meetingOn.Value!.Value, Forms.Text(form, "meetingBody"), officer), ct);
                 dateField = "meetingOn";
                 break;
             case "counterpart":
-                var (make, counterpartErrors) = Forms.Counterpart(form, partner.PartnerId, triggerId, officer);
-                if (make is null)
+                var make = Forms.Counterpart(form, partner.PartnerId, triggerId, officer);
+                if (!make.IsValid)
                 {
-                    return await Again(counterpartErrors, StatusCodes.Status422UnprocessableEntity);
+                    return await Again(Forms.Errors(make.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunWithDocumentAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make, ct);
+                result = await d.Commands.RunWithDocumentAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 dateField = "signedOn";
                 break;
             case "delegate":
-                var (to, delegateErrors) = Forms.Delegate(form);
-                if (to is null)
+                var to = Forms.Delegate(form);
+                if (!to.IsValid)
                 {
-                    return await Again(delegateErrors, StatusCodes.Status422UnprocessableEntity);
+                    return await Again(Forms.Errors(to.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunAsync(link!.RoundId, new DelegateOfficer(triggerId, partner.PartnerId, to, officer), ct);
+                result = await d.Commands.RunAsync(link!.RoundId, new DelegateOfficer(triggerId, partner.PartnerId, to.Value, officer), ct);
                 dateField = "delegateEmail";
                 if (result.Failure is CommandFailure.Refused { Code: RejectionCode.DuplicateOfficer } duplicate)
                 {
