@@ -104,7 +104,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         Assert.Contains("Choose what Maldon District Council decided", summary, StringComparison.Ordinal);
         Assert.Contains("Enter the date of the decision", summary, StringComparison.Ordinal);
         await CheckAsync(jo, "08-officer-decision-errors");
-        await jo.Locator("#action").CheckAsync();
+        await jo.Locator("#outcome").CheckAsync();
         await jo.GetByLabel("Date of the decision").FillAsync("2021-06-30");
         await jo.GetByLabel("Minute or decision reference (optional)").FillAsync("FC 45/2021");
         await jo.GetByRole(AriaRole.Button, new() { Name = "Record this decision" }).ClickAsync();
@@ -140,7 +140,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         var alexMail = await MailDev.WaitForAsync(m => m.Subject.Contains("handed over", StringComparison.Ordinal), roundId: roundId, to: "alex@chelmsford.example", ct: Ct);
         var alex = await browser.NewPageAsync();
         await alex.GotoAsync(MailDev.RespondLink(alexMail));
-        await alex.Locator("#action-approve-with-conditions").CheckAsync();
+        await alex.Locator("#outcome-approve-with-conditions").CheckAsync();
         await alex.GetByLabel("Date of the decision").FillAsync("2021-06-30");
         await alex.GetByLabel("Conditions", new() { Exact = true }).FillAsync("Subject to the data-sharing annex being agreed by the Alliance Board.");
         await alex.GetByRole(AriaRole.Button, new() { Name = "Record this decision" }).ClickAsync();

@@ -193,23 +193,23 @@ public static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        if (InputReaders.Outcome(body.Outcome) is not { } outcome)
-        {
-            return Problems.From(new CommandFailure.Invalid(InputProblem.UnknownChoice, "The outcome must be approve, approve-with-conditions, defer or decline.", "outcome"));
-        }
-
-        if (string.IsNullOrWhiteSpace(body.Evidence))
-        {
-            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingDetail,
-                "A decision recorded on a partner's behalf needs evidence: where the minutes or decision notice can be found.", "evidence"));
-        }
-
-        // The version defaults to the current one, read from the round the runner loads (no extra load).
-        var triggerId = TriggerId(http);
+        // The same reader as the pages; an omitted date is today (see DecisionRules), the version the round's current one.
         var today = d.Commands.Today;
-        return Answer(await d.Commands.RunAsync(roundId, state => new RecordDecision(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, outcome,
-            body.Body, body.DecidedOn ?? today, body.MinuteReference, body.Conditions, body.Reason, body.DeferredTo, Coordinators.Of(http), body.Evidence), ct));
+        var read = DecisionReader.Read(
+            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence),
+            new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: today), "the partner");
+        if (read.FirstFailure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        var triggerId = TriggerId(http);
+        var by = Coordinators.Of(http);
+        return Answer(await d.Commands.RunAsync(roundId, state => read.Value.ToTrigger(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, by), ct));
     }
+
+    /// <summary>A date the JSON reader has already read, as the text the decision reader reads.</summary>
+    private static string? Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> AddPartnerAsync(string roundId, AddPartnerRequest body, HttpContext http, Deps d, CancellationToken ct)
     {

@@ -37,51 +37,16 @@ public static class Forms
         return InputReaders.Date(form[field].ToString(), field, label, required);
     }
 
-    /// <summary>Reads the decision form.</summary>
-    public static Checked<RecordDecision> Decision(IFormCollection form, PartnerState partner, int version, string triggerId, Actor by, bool needsEvidence)
+    /// <summary>Reads the decision form, by the same reader as the API (<see cref="DecisionReader"/>).</summary>
+    /// <remarks>The date must be given on a page: see <see cref="DecisionRules"/>.</remarks>
+    public static Checked<CheckedDecision> Decision(IFormCollection form, PartnerState partner, bool needsEvidence)
     {
-        var failures = new List<CommandFailure>();
-        var action = form["action"].ToString();
-        var outcome = InputReaders.Outcome(action);
-        if (outcome is null)
-        {
-            failures.Add(Missing("action", $"Choose what {partner.Name} decided", action.Length > 0 ? InputProblem.UnknownChoice : InputProblem.MissingDetail));
-        }
-
-        var body = Text(form, "body");
-        if (body is null)
-        {
-            failures.Add(Missing("body", "Enter the decision-making body"));
-        }
-
-        var decidedOn = Date(form, "meetingDate", "date of the decision", required: true);
-        failures.AddRange(decidedOn.Failures);
-        var conditions = Text(form, "conditions");
-        if (outcome == DecisionOutcome.ApprovedWithConditions && conditions is null)
-        {
-            failures.Add(Missing("conditions", "Enter the conditions of the approval"));
-        }
-
-        var reason = Text(form, "reason");
-        if (outcome == DecisionOutcome.Declined && reason is null)
-        {
-            failures.Add(Missing("reason", "Enter the reason for the decline"));
-        }
-
-        var deferredTo = Date(form, "deferredTo", "next meeting", required: false);
-        failures.AddRange(deferredTo.Failures);
-        var evidence = Text(form, "evidence");
-        if (needsEvidence && evidence is null)
-        {
-            failures.Add(Missing("evidence", "Enter where the evidence of the decision can be found"));
-        }
-
-        return failures.Count > 0
-            ? Checked.Invalid<RecordDecision>(failures)
-            : Checked.Valid<RecordDecision>(new RecordDecision(triggerId, partner.PartnerId, version, outcome!.Value, body!, decidedOn.Value!.Value, Text(form, "minuteReference"),
-                outcome == DecisionOutcome.ApprovedWithConditions ? conditions : null,
-                outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
-                outcome == DecisionOutcome.Deferred ? deferredTo.Value : null, by, evidence));
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(partner);
+        var input = new DecisionInput(
+            form[DecisionReader.OutcomeField], form[DecisionReader.BodyField], form[DecisionReader.DecidedOnField], form[DecisionReader.MinuteReferenceField],
+            form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], form[DecisionReader.DeferredToField], form[DecisionReader.EvidenceField]);
+        return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name);
     }
 
     /// <summary>Reads the counterpart form's fields (the file is read by the command).</summary>

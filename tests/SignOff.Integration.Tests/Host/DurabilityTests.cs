@@ -243,9 +243,9 @@ public sealed partial class DurabilityTests
         {
             ["__RequestVerificationToken"] = token,
             ["form"] = "decision",
-            ["action"] = "approve",
+            ["outcome"] = "approve",
             ["body"] = "Full Council",
-            ["meetingDate"] = "2021-06-01",
+            ["decidedOn"] = "2021-06-01",
             ["minuteReference"] = "FC 12/2021",
         }), Ct);
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
@@ -256,7 +256,7 @@ public sealed partial class DurabilityTests
         var forged = await browser.GetAsync("/respond/" + new string('A', 43), Ct);
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
         Assert.Contains("This link cannot be used", await forged.Content.ReadAsStringAsync(Ct));
-        var noToken = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "decline" }), Ct);
+        var noToken = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["outcome"] = "decline" }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
     }
 
