@@ -841,10 +841,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         _ => status.ToString(),
     };
 
-    /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>.</summary>
+    /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>: what <see cref="RoundJson"/> writes.</summary>
     public static string Kebab<T>(T value)
-        where T : struct, Enum =>
-        KebabPattern().Replace(value.ToString(), "$1-$2").ToLowerInvariant();
+        where T : struct, Enum => RoundJson.EnumNaming.ConvertName(value.ToString());
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -860,9 +859,6 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();
-
-    [GeneratedRegex("([a-z])([A-Z])")]
-    private static partial Regex KebabPattern();
 
     /// <summary>The events and effects of one trigger, applied as they are emitted.</summary>
     private sealed class Change(RoundState? initial, string triggerId, DateTimeOffset now)
