@@ -1,5 +1,6 @@
 using System.Globalization;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Host.Mail;
 
@@ -27,8 +28,6 @@ public sealed record EmailContent(
 /// <summary>Turns a notification into what its email says: short, plain-spoken, personal, and clear about what to do next.</summary>
 public static class EmailContentBuilder
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
-
     public static EmailContent Build(Notification n, Recipient to, string? link, RoundDigest? digest = null)
     {
         var org = n.OrganisationName ?? "your organisation";
@@ -228,5 +227,6 @@ public static class EmailContentBuilder
         var d => string.Create(CultureInfo.InvariantCulture, $"{d} working days"),
     };
 
-    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "";
+    /// <summary>A date in full, or nothing: an email leaves out what it does not know rather than showing a dash.</summary>
+    private static string Date(DateOnly? date) => date is { } d ? UkDates.Long(d) : "";
 }
