@@ -61,7 +61,7 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
         await output.WriteLineAsync();
         var when = state.EffectiveOn is { } on ? $" on {UkDates.Long(on)}" : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{definition.Agreement.Title}: {state.Status.ToString().ToLowerInvariant()}{when} after {state.EventCount} events; {emails} emails and {webhooks} webhook events would have been sent."));
+            $"{definition.Agreement.Title}: {Words.Name(state.Status)}{when} after {state.EventCount} events; {emails} emails and {webhooks} webhook events would have been sent."));
     }
 
     private async Task SignAsync(Func<PartnerState, bool> ready)
@@ -112,7 +112,7 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
             PartnerInvited p => $"  invited {p.Name} ({p.Route.Name}, due {p.DueOn.ToString("d MMM", UkDates.Culture)})",
             ReminderSent r => $"  reminder to {Name(r.PartnerId)}{(r.Overdue ? " (overdue)" : "")}",
             PartnerEscalated x => $"  {Name(x.PartnerId)} is overdue: chairs told",
-            DecisionRecorded d => $"{Name(d.PartnerId)}: {RoundProcess.Kebab(d.Decision.Outcome)} by {d.Decision.Body}",
+            DecisionRecorded d => $"{Name(d.PartnerId)}: {Words.For(d.Decision.Outcome)} by {d.Decision.Body}",
             CallInStarted c => $"  call-in until {c.EndsOn.ToString("d MMM", UkDates.Culture)}",
             PartnerAuthorised a => $"  {Name(a.PartnerId)} authorised: counterpart requested",
             CounterpartReceived c => $"  counterpart from {Name(c.PartnerId)} ({c.Counterpart.SignatoryName}, {c.Counterpart.SignatoryPosition})",

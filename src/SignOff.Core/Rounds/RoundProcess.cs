@@ -393,7 +393,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (p.Status != PartnerStatus.Authorised)
         {
             return Reject(RejectionCode.NotAuthorised,
-                $"{p.Name} is {Describe(p.Status)}; a counterpart can be received once its decision is authorised.");
+                $"{p.Name} is {Words.For(p.Status)}; a counterpart can be received once its decision is authorised.");
         }
 
         if (!Sha256Pattern().IsMatch(t.Document.Sha256))
@@ -490,7 +490,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (p.Status != PartnerStatus.Declined)
         {
             return Reject(RejectionCode.NotDeclined,
-                $"{p.Name} is {Describe(p.Status)}; only a partner that declined can be removed (a partner can withdraw instead).");
+                $"{p.Name} is {Words.For(p.Status)}; only a partner that declined can be removed (a partner can withdraw instead).");
         }
 
         change.Emit(new PartnerRemoved(p.PartnerId, Clean(t.Reason), t.By));
@@ -815,7 +815,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     }
 
     private static RoundDecision.Rejected NotAwaiting(PartnerState p) =>
-        Reject(RejectionCode.NotAwaitingDecision, $"{p.Name} is {Describe(p.Status)}; a decision has already been recorded.");
+        Reject(RejectionCode.NotAwaitingDecision, $"{p.Name} is {Words.For(p.Status)}; a decision has already been recorded.");
 
     private static RoundDecision.Rejected Reject(RejectionCode code, string message) => new(code, message);
 
@@ -824,23 +824,6 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     private static Recipient Coordinator(RoundState s) => new(s.Coordinator, RecipientRole.Coordinator);
 
     private static IEnumerable<Recipient> Chairs(RoundState s) => s.Chairs.Select(c => new Recipient(c, RecipientRole.Chair));
-
-    /// <summary>How a status reads in a sentence.</summary>
-    public static string Describe(PartnerStatus status) => status switch
-    {
-        PartnerStatus.Invited => "invited",
-        PartnerStatus.Scheduled => "scheduled to decide",
-        PartnerStatus.Approved => "approved",
-        PartnerStatus.ApprovedWithConditions => "approved subject to conditions",
-        PartnerStatus.Deferred => "deferred",
-        PartnerStatus.Declined => "declined",
-        PartnerStatus.CallIn => "in its call-in period",
-        PartnerStatus.Authorised => "authorised",
-        PartnerStatus.Signed => "signed",
-        PartnerStatus.Withdrawn => "withdrawn",
-        PartnerStatus.Removed => "removed",
-        _ => status.ToString(),
-    };
 
     /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>: what <see cref="RoundJson"/> writes.</summary>
     public static string Kebab<T>(T value)

@@ -52,13 +52,7 @@ public static class RoundTimeline
     public static string Outcome(RecordedDecision d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var what = d.Outcome switch
-        {
-            DecisionOutcome.Approved => "approved",
-            DecisionOutcome.ApprovedWithConditions => "approved subject to conditions",
-            DecisionOutcome.Deferred => d.DeferredTo is { } next ? $"deferred to {UkDates.Long(next)}" : "deferred",
-            _ => "declined",
-        };
+        var what = d is { Outcome: DecisionOutcome.Deferred, DeferredTo: { } next } ? $"{Words.For(d.Outcome)} to {UkDates.Long(next)}" : Words.For(d.Outcome);
         var minute = d.MinuteReference is { Length: > 0 } m ? $" (minute {m})" : "";
         return $"{what} by {d.Body} on {UkDates.Long(d.DecidedOn)}{minute}, version {d.Version}";
     }

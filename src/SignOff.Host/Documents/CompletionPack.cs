@@ -40,7 +40,7 @@ public static class CompletionPack
         writer.Heading(round.Agreement.Title, 18);
         writer.Line(round.Status == RoundStatus.Effective
             ? $"Completion pack · effective on {UkDates.Long(round.EffectiveOn)}"
-            : $"Status report · the agreement is not yet effective ({Words(round.Status)})", 11, bold: true);
+            : $"Status report · the agreement is not yet effective ({Words.Name(round.Status)})", 11, bold: true);
         writer.Space(6);
         writer.Fact("Reference", round.Agreement.Reference);
         writer.Fact("Round", round.RoundId);
@@ -57,7 +57,7 @@ public static class CompletionPack
             foreach (var v in round.Versions)
             {
                 writer.Paragraph(string.Create(CultureInfo.InvariantCulture,
-                    $"{v.Number}. {v.Document.FileName} · {(v.Kind is { } k ? Words(k) + " revision" : "original")} · {UkDates.Short(DateOnly.FromDateTime(v.At.DateTime))}{(v.Note is { Length: > 0 } note ? " · " + note : "")}"), 9);
+                    $"{v.Number}. {v.Document.FileName} · {(v.Kind is { } k ? Words.Name(k) + " revision" : "original")} · {UkDates.Short(DateOnly.FromDateTime(v.At.DateTime))}{(v.Note is { Length: > 0 } note ? " · " + note : "")}"), 9);
                 writer.Paragraph($"SHA-256 {v.Document.Sha256}", 8, monospace: true);
             }
         }
@@ -68,11 +68,11 @@ public static class CompletionPack
         {
             writer.Rule();
             writer.Line(p.Name, 11, bold: true);
-            writer.Fact("Status", RoundProcess.Describe(p.Status));
+            writer.Fact("Status", Words.For(p.Status));
             writer.Fact("Officer", $"{p.Officer.Name} <{p.Officer.Email}>");
             if (p.Decision is { } d)
             {
-                writer.Fact("Decision", $"{Words(d.Outcome)} by {d.Body} on {UkDates.Long(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
+                writer.Fact("Decision", $"{Words.Name(d.Outcome)} by {d.Body} on {UkDates.Long(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
                 writer.Fact("Minute reference", d.MinuteReference is { Length: > 0 } minute ? minute : "not given");
                 if (d.Conditions is { Length: > 0 } conditions)
                 {
@@ -81,7 +81,7 @@ public static class CompletionPack
 
                 writer.Fact("Recorded by", d.RecordedBy.Role == ActorRole.Coordinator
                     ? $"{d.RecordedBy.Name} (coordinator) on the partner's behalf; evidence: {d.Evidence}"
-                    : $"{d.RecordedBy.Name} ({Words(d.RecordedBy.Role)})");
+                    : $"{d.RecordedBy.Name} ({Words.Name(d.RecordedBy.Role)})");
             }
 
             if (p.CallInEndsOn is { } callIn)
@@ -112,9 +112,6 @@ public static class CompletionPack
         document.Save(output, closeStream: false);
         return output.ToArray();
     }
-
-    private static string Words<T>(T value)
-        where T : struct, Enum => RoundProcess.Kebab(value).Replace('-', ' ');
 
     /// <summary>
     /// Chooses PDFsharp's licence (required from 6.5): a commercial licence key when one is

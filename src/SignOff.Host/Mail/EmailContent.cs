@@ -89,9 +89,9 @@ public static class EmailContentBuilder
                 $"{org} has not yet decided",
                 new[] { $"{org}'s decision on {agreement} was due on {due} and has not been recorded. The officer has been reminded." }),
             NotificationKind.DecisionConfirmation => (
-                $"Recorded: {org} {Outcome(n.Outcome)} {agreement}",
+                $"Recorded: {org} {Words.AsVerb(n.Outcome)} {agreement}",
                 $"{org}'s decision is recorded",
-                new[] { $"SignOff has recorded that {org} {Outcome(n.Outcome)} {agreement}." }),
+                new[] { $"SignOff has recorded that {org} {Words.AsVerb(n.Outcome)} {agreement}." }),
             NotificationKind.ConditionsAwaitingReview => (
                 $"Conditions from {org} need your decision",
                 $"{org} approved subject to conditions",
@@ -194,7 +194,7 @@ public static class EmailContentBuilder
     private static void AddDigest(List<EmailFact> facts, RoundDigest d)
     {
         facts.Add(new("Signed", string.Create(CultureInfo.InvariantCulture, $"{d.Signed} of {d.Partners} partners ({Math.Round(d.Progress * 100):0}%)")));
-        facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{RoundProcess.Describe(kv.Key)} {kv.Value}")))));
+        facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{Words.For(kv.Key)} {kv.Value}")))));
         facts.Add(new("Overdue", d.Overdue.IsEmpty ? "None" : string.Join("; ", d.Overdue.Select(l => $"{l.Name} (due {Date(l.On)})"))));
         facts.Add(new("Meetings in the next 14 days", d.UpcomingMeetings.IsEmpty ? "None" : string.Join("; ", d.UpcomingMeetings.Select(l => $"{l.Name}: {l.Detail}, {Date(l.On)}"))));
         facts.Add(new("Conditions awaiting the coordinator", d.ConditionsPending.IsEmpty ? "None" : string.Join("; ", d.ConditionsPending.Select(l => $"{l.Name}: {l.Detail}"))));
@@ -209,15 +209,6 @@ public static class EmailContentBuilder
         NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome => "Open the agreement",
         NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert => "See every round's status",
         _ => "Record the decision",
-    };
-
-    private static string Outcome(DecisionOutcome? outcome) => outcome switch
-    {
-        DecisionOutcome.Approved => "approved",
-        DecisionOutcome.ApprovedWithConditions => "approved, subject to conditions,",
-        DecisionOutcome.Deferred => "deferred its decision on",
-        DecisionOutcome.Declined => "declined",
-        _ => "decided on",
     };
 
     private static string DaysLeft(int? days) => days switch

@@ -139,7 +139,7 @@ public static class RespondEndpoints
 
     private static IReadOnlyList<string> Explain(string form, PartnerState p, RoundState round) => form switch
     {
-        "decision" => [$"{p.Name} is now {RoundProcess.Describe(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
+        "decision" => [$"{p.Name} is now {Words.For(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
         "meeting" => [$"We have noted that {p.Name} will decide on {UkDates.Long(p.MeetingOn)}. Reminders will follow that date."],
         "counterpart" => round.Status == RoundStatus.Effective
             ? [$"Thank you. Every partner has now signed: the agreement took effect on {UkDates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
