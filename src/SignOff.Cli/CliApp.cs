@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
@@ -12,11 +11,8 @@ namespace SignOff.Cli;
 /// </summary>
 public static class CliApp
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    /// <summary>The round's own JSON (<see cref="RoundJson.Options"/>), indented for a person at a terminal.</summary>
+    private static readonly JsonSerializerOptions Json = new(RoundJson.Options) { WriteIndented = true };
 
     /// <summary>Runs a command; returns the process exit code (0 ok, 1 invalid input, 2 usage).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, TimeProvider clock)

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Cli;
 
 /// <summary>Renders a round plan as a plain-text table for a terminal.</summary>
 public static class PlanTable
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
-
     private static readonly string[] Headings = ["Partner", "Route", "Meeting", "Due", "Reminders (then overdue)", "Call-in ends", "Earliest authorised"];
 
     public static string Render(RoundPlan plan)
@@ -51,7 +50,7 @@ public static class PlanTable
         return text.ToString().TrimEnd();
     }
 
-    private static string Date(DateOnly? date) => date?.ToString("ddd d MMM yyyy", Uk) ?? "—";
+    private static string Date(DateOnly? date) => date?.ToString("ddd d MMM yyyy", UkDates.Culture) ?? UkDates.None;
 
-    private static string Short(DateOnly date) => date.ToString("d MMM", Uk);
+    private static string Short(DateOnly date) => date.ToString("d MMM", UkDates.Culture);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Cli;
 
@@ -14,7 +15,6 @@ namespace SignOff.Cli;
 /// </summary>
 public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
     private readonly RoundProcess process = new(BankHolidays.Embedded);
     private readonly Actor coordinator = new(definition.Coordinator.Name, definition.Coordinator.Email, ActorRole.Coordinator);
     private RoundState? state;
@@ -59,9 +59,9 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
         }
 
         await output.WriteLineAsync();
-        var when = state.EffectiveOn is { } on ? $" on {on.ToString("d MMMM yyyy", Uk)}" : "";
+        var when = state.EffectiveOn is { } on ? $" on {UkDates.Long(on)}" : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{definition.Agreement.Title}: {state.Status.ToString().ToLowerInvariant()}{when} after {state.EventCount} events; {emails} emails and {webhooks} webhook events would have been sent."));
+            $"{definition.Agreement.Title}: {Words.Name(state.Status)}{when} after {state.EventCount} events; {emails} emails and {webhooks} webhook events would have been sent."));
     }
 
     private async Task SignAsync(Func<PartnerState, bool> ready)
@@ -99,7 +99,7 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
         webhooks += accepted.Effects.OfType<PublishWebhook>().Count();
         foreach (var line in accepted.Events.Select(Describe).OfType<string>())
         {
-            await output.WriteLineAsync($"{LondonTime.DateOf(now).ToString("ddd dd MMM yyyy", Uk)}  {line}");
+            await output.WriteLineAsync($"{LondonTime.DateOf(now).ToString("ddd dd MMM yyyy", UkDates.Culture)}  {line}");
         }
     }
 
@@ -108,17 +108,17 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
         string Name(string id) => state!.FindPartner(id)?.Name ?? id;
         return e switch
         {
-            RoundStarted s => $"Round started: {s.Agreement.Title}, deadline {s.Deadline.ToString("d MMM yyyy", Uk)}",
-            PartnerInvited p => $"  invited {p.Name} ({p.Route.Name}, due {p.DueOn.ToString("d MMM", Uk)})",
+            RoundStarted s => $"Round started: {s.Agreement.Title}, deadline {UkDates.Short(s.Deadline)}",
+            PartnerInvited p => $"  invited {p.Name} ({p.Route.Name}, due {p.DueOn.ToString("d MMM", UkDates.Culture)})",
             ReminderSent r => $"  reminder to {Name(r.PartnerId)}{(r.Overdue ? " (overdue)" : "")}",
             PartnerEscalated x => $"  {Name(x.PartnerId)} is overdue: chairs told",
-            DecisionRecorded d => $"{Name(d.PartnerId)}: {RoundProcess.Kebab(d.Decision.Outcome)} by {d.Decision.Body}",
-            CallInStarted c => $"  call-in until {c.EndsOn.ToString("d MMM", Uk)}",
+            DecisionRecorded d => $"{Name(d.PartnerId)}: {Words.For(d.Decision.Outcome)} by {d.Decision.Body}",
+            CallInStarted c => $"  call-in until {c.EndsOn.ToString("d MMM", UkDates.Culture)}",
             PartnerAuthorised a => $"  {Name(a.PartnerId)} authorised: counterpart requested",
             CounterpartReceived c => $"  counterpart from {Name(c.PartnerId)} ({c.Counterpart.SignatoryName}, {c.Counterpart.SignatoryPosition})",
             CounterpartChased c => $"  counterpart chased: {Name(c.PartnerId)}",
             DigestSent => "  digest sent to chairs",
-            RoundBecameEffective f => $"AGREEMENT EFFECTIVE on {f.EffectiveOn.ToString("d MMMM yyyy", Uk)}",
+            RoundBecameEffective f => $"AGREEMENT EFFECTIVE on {UkDates.Long(f.EffectiveOn)}",
             RoundStalled s => $"Round stalled: {s.Reason}",
             _ => null,
         };

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using SignOff.Core.Rounds;
 using SignOff.Workflow.Rounds;
 
@@ -7,7 +8,8 @@ namespace SignOff.Workflow.Tests;
 /// <summary>
 /// The boundaries the design rests on, checked on the compiled assemblies: the core is pure (no
 /// Durable, Functions, Azure or ASP.NET type can reach it), and the workflow classes know the
-/// Durable SDK's abstractions and the core, never a host.
+/// Durable SDK's abstractions and the core, never a host; and, read from the sources, the rules a
+/// compiler cannot see: real time comes from the injected clocks, dates for people from UkDates.
 /// </summary>
 public sealed class BoundaryTests
 {
@@ -46,18 +48,37 @@ public sealed class BoundaryTests
         // The round clock (the host's TimeProvider, which development moves) and the wall clock
         // (WallClock: leases, signatures, sessions) are injected; nothing else reads the machine's time.
         var root = RepositoryRoot();
-        var reads = new System.Text.RegularExpressions.Regex(@"\b(DateTimeOffset\.(UtcNow|Now)|DateTime\.(UtcNow|Now|Today)|TimeProvider\.System)\b");
-        var offenders = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !RealTimeAllowedIn.Contains(f))
-            .SelectMany(f => File.ReadLines(Path.Combine(root, f)).Select((line, i) => (f, i, line)))
-            .Where(x => !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && !x.line.TrimStart().StartsWith("///", StringComparison.Ordinal) && reads.IsMatch(x.line))
-            .Select(x => $"{x.f}:{x.i + 1}: {x.line.Trim()}")
-            .ToList();
+        var reads = new Regex(@"\b(DateTimeOffset\.(UtcNow|Now)|DateTime\.(UtcNow|Now|Today)|TimeProvider\.System)\b");
+        var offenders = SourceLinesMatching(root, reads, RealTimeAllowedIn, "*.cs");
 
         Assert.True(offenders.Count == 0, "real time read outside the clocks:\n" + string.Join("\n", offenders));
         Assert.Contains(File.ReadLines(Path.Combine(root, RealTimeAllowedIn[0])), l => reads.IsMatch(l)); // not vacuous: the pattern finds a read
     }
+
+    /// <summary>The one home of how dates are written for people.</summary>
+    private const string DateWordingHome = "src/SignOff.Core/Wording/UkDates.cs";
+
+    [Fact]
+    public void Dates_are_written_for_people_in_one_place()
+    {
+        // A page, an email or the pack that writes its own "3 March 2027" can drift from the rest
+        // (another culture, another order): they all write dates in full through UkDates.
+        var root = RepositoryRoot();
+        var formats = new Regex("d MMMM yyyy");
+        var offenders = SourceLinesMatching(root, formats, [DateWordingHome], "*.cs", "*.razor");
+
+        Assert.True(offenders.Count == 0, "a date written for people outside UkDates:\n" + string.Join("\n", offenders));
+        Assert.Contains(File.ReadLines(Path.Combine(root, DateWordingHome)), l => formats.IsMatch(l)); // not vacuous: the pattern finds the format
+    }
+
+    /// <summary>"path:line: text" for each line of code (not comment) under src that matches, outside the files allowed.</summary>
+    private static List<string> SourceLinesMatching(string root, Regex pattern, string[] allowedIn, params string[] filePatterns) =>
+        [.. filePatterns.SelectMany(p => Directory.EnumerateFiles(Path.Combine(root, "src"), p, SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !allowedIn.Contains(f))
+            .SelectMany(f => File.ReadLines(Path.Combine(root, f)).Select((line, i) => (f, i, line)))
+            .Where(x => !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && pattern.IsMatch(x.line))
+            .Select(x => $"{x.f}:{x.i + 1}: {x.line.Trim()}")];
 
     private static string RepositoryRoot()
     {

@@ -13,9 +13,19 @@ namespace SignOff.Core.Rounds;
 /// </remarks>
 public static class RoundJson
 {
+    /// <summary>How an enum value is named for machines: kebab-case, e.g. <c>approved-with-conditions</c>.</summary>
+    public static JsonNamingPolicy EnumNaming { get; } = JsonNamingPolicy.KebabCaseLower;
+
+    /// <summary>Enum values as <see cref="EnumNaming"/> names, not numbers.</summary>
+    /// <remarks>
+    /// The one converter for every JSON SignOff writes (storage, the API, the command line), so a
+    /// status is spelled the same wherever a machine reads it.
+    /// </remarks>
+    public static JsonStringEnumConverter EnumConverter { get; } = new(EnumNaming);
+
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { EnumConverter },
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

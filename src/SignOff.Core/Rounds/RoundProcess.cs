@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
+using SignOff.Core.Wording;
 
 namespace SignOff.Core.Rounds;
 
@@ -59,7 +60,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (state.Status == RoundStatus.Effective)
         {
-            return Reject(RejectionCode.RoundEffective, $"The agreement took effect on {Format(state.EffectiveOn!.Value)}; the round is closed.");
+            return Reject(RejectionCode.RoundEffective, $"The agreement took effect on {UkDates.Long(state.EffectiveOn!.Value)}; the round is closed.");
         }
 
         try
@@ -114,7 +115,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (d.Deadline < today)
         {
-            return Reject(RejectionCode.InvalidDate, $"The deadline {Format(d.Deadline)} is before today, {Format(today)}.");
+            return Reject(RejectionCode.InvalidDate, $"The deadline {UkDates.Long(d.Deadline)} is before today, {UkDates.Long(today)}.");
         }
 
         if (!holidays.Divisions.Contains(d.Calendar))
@@ -125,7 +126,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (d.Deadline > holidays.CoveredUntil(d.Calendar))
         {
             return Reject(RejectionCode.CalendarOutOfRange,
-                $"The deadline {Format(d.Deadline)} is beyond the bank-holiday data, which runs to {Format(holidays.CoveredUntil(d.Calendar))}; refresh it (./signoff holidays) first.");
+                $"The deadline {UkDates.Long(d.Deadline)} is beyond the bank-holiday data, which runs to {UkDates.Long(holidays.CoveredUntil(d.Calendar))}; refresh it (./signoff holidays) first.");
         }
 
         var started = new RoundStarted(
@@ -208,7 +209,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (t.MeetingOn < change.Today)
         {
-            return Reject(RejectionCode.InvalidDate, $"The meeting date {Format(t.MeetingOn)} is in the past.");
+            return Reject(RejectionCode.InvalidDate, $"The meeting date {UkDates.Long(t.MeetingOn)} is in the past.");
         }
 
         change.Emit(new MeetingScheduled(p.PartnerId, t.MeetingOn, Clean(t.Body), t.By));
@@ -238,12 +239,12 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (t.DecidedOn > change.Today)
         {
-            return Reject(RejectionCode.InvalidDate, $"The decision date {Format(t.DecidedOn)} is in the future.");
+            return Reject(RejectionCode.InvalidDate, $"The decision date {UkDates.Long(t.DecidedOn)} is in the future.");
         }
 
         if (t.DecidedOn < s.LaunchedOn.AddYears(-1))
         {
-            return Reject(RejectionCode.InvalidDate, $"The decision date {Format(t.DecidedOn)} is more than a year before the round began.");
+            return Reject(RejectionCode.InvalidDate, $"The decision date {UkDates.Long(t.DecidedOn)} is more than a year before the round began.");
         }
 
         var conditions = Clean(t.Conditions);
@@ -255,7 +256,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             case DecisionOutcome.Declined when reason is null:
                 return Reject(RejectionCode.MissingDetail, "A decline must give a reason.");
             case DecisionOutcome.Deferred when t.DeferredTo is { } next && next <= t.DecidedOn:
-                return Reject(RejectionCode.InvalidDate, $"The next meeting {Format(next)} must be after the decision date {Format(t.DecidedOn)}.");
+                return Reject(RejectionCode.InvalidDate, $"The next meeting {UkDates.Long(next)} must be after the decision date {UkDates.Long(t.DecidedOn)}.");
             case DecisionOutcome.Approved or DecisionOutcome.Deferred or DecisionOutcome.ApprovedWithConditions or DecisionOutcome.Declined:
                 break;
             default:
@@ -393,7 +394,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (p.Status != PartnerStatus.Authorised)
         {
             return Reject(RejectionCode.NotAuthorised,
-                $"{p.Name} is {Describe(p.Status)}; a counterpart can be received once its decision is authorised.");
+                $"{p.Name} is {Words.For(p.Status)}; a counterpart can be received once its decision is authorised.");
         }
 
         if (!Sha256Pattern().IsMatch(t.Document.Sha256))
@@ -410,7 +411,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (t.SignedOn > change.Today)
         {
-            return Reject(RejectionCode.InvalidDate, $"The signing date {Format(t.SignedOn)} is in the future.");
+            return Reject(RejectionCode.InvalidDate, $"The signing date {UkDates.Long(t.SignedOn)} is in the future.");
         }
 
         var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By);
@@ -459,7 +460,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         var due = t.Partner.DueBy ?? s.Deadline;
         if (due < change.Today)
         {
-            return Reject(RejectionCode.InvalidDate, $"The partner's due date {Format(due)} is in the past.");
+            return Reject(RejectionCode.InvalidDate, $"The partner's due date {UkDates.Long(due)} is in the past.");
         }
 
         return Invite(change, t.Partner, [], joinedMidRound: true);
@@ -490,7 +491,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (p.Status != PartnerStatus.Declined)
         {
             return Reject(RejectionCode.NotDeclined,
-                $"{p.Name} is {Describe(p.Status)}; only a partner that declined can be removed (a partner can withdraw instead).");
+                $"{p.Name} is {Words.For(p.Status)}; only a partner that declined can be removed (a partner can withdraw instead).");
         }
 
         change.Emit(new PartnerRemoved(p.PartnerId, Clean(t.Reason), t.By));
@@ -815,7 +816,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     }
 
     private static RoundDecision.Rejected NotAwaiting(PartnerState p) =>
-        Reject(RejectionCode.NotAwaitingDecision, $"{p.Name} is {Describe(p.Status)}; a decision has already been recorded.");
+        Reject(RejectionCode.NotAwaitingDecision, $"{p.Name} is {Words.For(p.Status)}; a decision has already been recorded.");
 
     private static RoundDecision.Rejected Reject(RejectionCode code, string message) => new(code, message);
 
@@ -825,31 +826,11 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
     private static IEnumerable<Recipient> Chairs(RoundState s) => s.Chairs.Select(c => new Recipient(c, RecipientRole.Chair));
 
-    /// <summary>How a status reads in a sentence.</summary>
-    public static string Describe(PartnerStatus status) => status switch
-    {
-        PartnerStatus.Invited => "invited",
-        PartnerStatus.Scheduled => "scheduled to decide",
-        PartnerStatus.Approved => "approved",
-        PartnerStatus.ApprovedWithConditions => "approved subject to conditions",
-        PartnerStatus.Deferred => "deferred",
-        PartnerStatus.Declined => "declined",
-        PartnerStatus.CallIn => "in its call-in period",
-        PartnerStatus.Authorised => "authorised",
-        PartnerStatus.Signed => "signed",
-        PartnerStatus.Withdrawn => "withdrawn",
-        PartnerStatus.Removed => "removed",
-        _ => status.ToString(),
-    };
-
-    /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>.</summary>
+    /// <summary>The kebab-case wire name of an enum value, e.g. <c>approved-with-conditions</c>: what <see cref="RoundJson"/> writes.</summary>
     public static string Kebab<T>(T value)
-        where T : struct, Enum =>
-        KebabPattern().Replace(value.ToString(), "$1-$2").ToLowerInvariant();
+        where T : struct, Enum => RoundJson.EnumNaming.ConvertName(value.ToString());
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Format(DateOnly date) => date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
@@ -861,9 +842,6 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();
-
-    [GeneratedRegex("([a-z])([A-Z])")]
-    private static partial Regex KebabPattern();
 
     /// <summary>The events and effects of one trigger, applied as they are emitted.</summary>
     private sealed class Change(RoundState? initial, string triggerId, DateTimeOffset now)

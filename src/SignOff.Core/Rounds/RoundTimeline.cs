@@ -1,4 +1,4 @@
-using System.Globalization;
+using SignOff.Core.Wording;
 
 namespace SignOff.Core.Rounds;
 
@@ -9,8 +9,6 @@ namespace SignOff.Core.Rounds;
 /// </remarks>
 public static class RoundTimeline
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
-
     /// <summary>The sentence for an event and who it was by (null for what SignOff did itself), or null for bookkeeping.</summary>
     /// <param name="e">The event.</param>
     /// <param name="partnerName">The name of a partner by id (partners never leave the snapshot, so a name is always there).</param>
@@ -19,19 +17,19 @@ public static class RoundTimeline
         ArgumentNullException.ThrowIfNull(partnerName);
         return e switch
         {
-            RoundStarted s => ($"Round launched: version 1 of {s.Agreement.Title} sent to partners, deadline {Day(s.Deadline)}.", s.By.Name),
-            PartnerInvited p => ($"{p.Name} {(p.JoinedMidRound ? "joined the round and was" : "was")} invited; {p.Officer.Name} is its officer; due by {Day(p.DueOn)}.", null),
+            RoundStarted s => ($"Round launched: version 1 of {s.Agreement.Title} sent to partners, deadline {UkDates.Long(s.Deadline)}.", s.By.Name),
+            PartnerInvited p => ($"{p.Name} {(p.JoinedMidRound ? "joined the round and was" : "was")} invited; {p.Officer.Name} is its officer; due by {UkDates.Long(p.DueOn)}.", null),
             InvitationAcknowledged a => ($"{partnerName(a.PartnerId)} acknowledged the invitation.", a.By.Name),
-            MeetingScheduled m => ($"{partnerName(m.PartnerId)} will decide at {m.Body ?? "its meeting"} on {Day(m.MeetingOn)}.", m.By.Name),
+            MeetingScheduled m => ($"{partnerName(m.PartnerId)} will decide at {m.Body ?? "its meeting"} on {UkDates.Long(m.MeetingOn)}.", m.By.Name),
             DecisionRecorded d => ($"{partnerName(d.PartnerId)}: {Outcome(d.Decision)}.", d.Decision.RecordedBy.Name),
-            CallInStarted c => ($"{partnerName(c.PartnerId)}'s call-in period runs until {Day(c.EndsOn)}.", null),
+            CallInStarted c => ($"{partnerName(c.PartnerId)}'s call-in period runs until {UkDates.Long(c.EndsOn)}.", null),
             CallInEnded c => ($"{partnerName(c.PartnerId)}'s call-in period ended.", null),
             ConditionsAccepted c => ($"{partnerName(c.PartnerId)}'s conditions were accepted{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
             ConditionsRejected c => ($"{partnerName(c.PartnerId)}'s conditions were not accepted: {c.Reason}.", c.By.Name),
             PartnerAuthorised a => ($"{partnerName(a.PartnerId)} is authorised to sign; its counterpart was requested.", null),
-            CounterpartReceived c => ($"{partnerName(c.PartnerId)}'s counterpart of version {c.Counterpart.Version} arrived, signed by {c.Counterpart.SignatoryName} ({c.Counterpart.SignatoryPosition}) on {Day(c.Counterpart.SignedOn)}.", c.Counterpart.ReceivedFrom.Name),
+            CounterpartReceived c => ($"{partnerName(c.PartnerId)}'s counterpart of version {c.Counterpart.Version} arrived, signed by {c.Counterpart.SignatoryName} ({c.Counterpart.SignatoryPosition}) on {UkDates.Long(c.Counterpart.SignedOn)}.", c.Counterpart.ReceivedFrom.Name),
             DraftRevised r => ($"Version {r.Version} circulated as a {(r.Kind == RevisionKind.Minor ? "minor revision: decisions stand, counterparts of this version are needed" : "material revision: every partner decides again")}{(r.Note is null ? "" : $" ({r.Note})")}.", r.By.Name),
-            PartnerWithdrawn w => ($"{partnerName(w.PartnerId)} withdrew (notice given {Day(w.NoticeOn)}){(w.Reason is null ? "" : $": {w.Reason}")}.", w.By.Name),
+            PartnerWithdrawn w => ($"{partnerName(w.PartnerId)} withdrew (notice given {UkDates.Long(w.NoticeOn)}){(w.Reason is null ? "" : $": {w.Reason}")}.", w.By.Name),
             PartnerRemoved r => ($"{partnerName(r.PartnerId)} was removed from the round{(r.Reason is null ? "" : $": {r.Reason}")}.", r.By.Name),
             OfficerDelegated d => ($"{partnerName(d.PartnerId)} handed over from {d.From.Name} to {d.To.Name}.", d.By.Name),
             ReminderSent r => ($"{(r.Overdue ? "Overdue reminder" : "Reminder")} sent to {partnerName(r.PartnerId)}.", null),
@@ -40,7 +38,7 @@ public static class RoundTimeline
             DigestSent => ("Status digest sent to the chairs.", null),
             RoundStalled s => ($"Round stalled: {s.Reason}", null),
             RoundResumed => ("Round circulating again.", null),
-            RoundBecameEffective f => ($"The agreement took effect on {Day(f.EffectiveOn)}: every partner has signed.", null),
+            RoundBecameEffective f => ($"The agreement took effect on {UkDates.Long(f.EffectiveOn)}: every partner has signed.", null),
             RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
             DeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
             TimersBeyondCalendar t => (t.Timers.IsEmpty
@@ -54,15 +52,9 @@ public static class RoundTimeline
     public static string Outcome(RecordedDecision d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var what = d.Outcome switch
-        {
-            DecisionOutcome.Approved => "approved",
-            DecisionOutcome.ApprovedWithConditions => "approved subject to conditions",
-            DecisionOutcome.Deferred => d.DeferredTo is { } next ? $"deferred to {Day(next)}" : "deferred",
-            _ => "declined",
-        };
+        var what = d is { Outcome: DecisionOutcome.Deferred, DeferredTo: { } next } ? $"{Words.For(d.Outcome)} to {UkDates.Long(next)}" : Words.For(d.Outcome);
         var minute = d.MinuteReference is { Length: > 0 } m ? $" (minute {m})" : "";
-        return $"{what} by {d.Body} on {Day(d.DecidedOn)}{minute}, version {d.Version}";
+        return $"{what} by {d.Body} on {UkDates.Long(d.DecidedOn)}{minute}, version {d.Version}";
     }
 
     /// <summary>The partner an event is about, or null for round-wide events.</summary>
@@ -72,6 +64,4 @@ public static class RoundTimeline
         TimerScheduled x => x.Timer.PartnerId,
         _ => null,
     };
-
-    private static string Day(DateOnly date) => date.ToString("d MMMM yyyy", Uk);
 }

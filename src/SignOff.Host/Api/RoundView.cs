@@ -3,11 +3,16 @@ using SignOff.Core.Rounds;
 namespace SignOff.Host.Api;
 
 /// <summary>A round as the API shows it.</summary>
+/// <remarks>
+/// Statuses, outcomes and roles are the enums themselves, named on the wire by the one kebab-case
+/// converter (<see cref="RoundJson.EnumConverter"/>), so the API spells them as storage and
+/// webhooks do and its OpenAPI document lists the values a client can meet.
+/// </remarks>
 public sealed record RoundView(
     string RoundId,
     string Title,
     string Reference,
-    string Status,
+    RoundStatus Status,
     string? StallReason,
     VersionView CurrentVersion,
     DateOnly LaunchedOn,
@@ -20,9 +25,9 @@ public sealed record RoundView(
         s.RoundId,
         s.Agreement.Title,
         s.Agreement.Reference,
-        RoundProcess.Kebab(s.Status),
+        s.Status,
         s.StallReason,
-        new VersionView(s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, s.CurrentVersion.Document.FileName, s.CurrentVersion.Kind is { } k ? RoundProcess.Kebab(k) : null),
+        new VersionView(s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, s.CurrentVersion.Document.FileName, s.CurrentVersion.Kind),
         s.LaunchedOn,
         s.Deadline,
         s.EffectiveOn,
@@ -31,7 +36,7 @@ public sealed record RoundView(
 }
 
 /// <summary>A draft version.</summary>
-public sealed record VersionView(int Number, string Sha256, string FileName, string? RevisionKind);
+public sealed record VersionView(int Number, string Sha256, string FileName, RevisionKind? RevisionKind);
 
 /// <summary>A partner as the API shows it.</summary>
 public sealed record PartnerView(
@@ -39,11 +44,11 @@ public sealed record PartnerView(
     string Name,
     OfficerView Officer,
     string Route,
-    string Status,
+    PartnerStatus Status,
     DateOnly DueOn,
     DateOnly? MeetingOn,
     DecisionView? Decision,
-    string Conditions,
+    ConditionsStatus Conditions,
     DateOnly? CallInEndsOn,
     DateOnly? AuthorisedOn,
     CounterpartView? Counterpart,
@@ -54,11 +59,11 @@ public sealed record PartnerView(
         p.Name,
         new OfficerView(p.Officer.Name, p.Officer.Email),
         p.Route.Id,
-        RoundProcess.Kebab(p.Status),
+        p.Status,
         p.DueOn,
         p.MeetingOn,
-        p.Decision is { } d ? new DecisionView(RoundProcess.Kebab(d.Outcome), d.Version, d.Body, d.DecidedOn, d.MinuteReference, d.Conditions, d.Reason, d.DeferredTo, d.RecordedBy.Name, RoundProcess.Kebab(d.RecordedBy.Role), d.Evidence) : null,
-        RoundProcess.Kebab(p.Conditions),
+        p.Decision is { } d ? new DecisionView(d.Outcome, d.Version, d.Body, d.DecidedOn, d.MinuteReference, d.Conditions, d.Reason, d.DeferredTo, d.RecordedBy.Name, d.RecordedBy.Role, d.Evidence) : null,
+        p.Conditions,
         p.CallInEndsOn,
         p.AuthorisedOn,
         p.Counterpart is { } c ? new CounterpartView(c.Version, c.Document.Sha256, c.Document.FileName, c.SignatoryName, c.SignatoryPosition, c.SignedOn, c.ReceivedOn) : null,
@@ -67,7 +72,7 @@ public sealed record PartnerView(
 
 public sealed record OfficerView(string Name, string Email);
 
-public sealed record DecisionView(string Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, string RecordedByRole, string? Evidence);
+public sealed record DecisionView(DecisionOutcome Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, ActorRole RecordedByRole, string? Evidence);
 
 public sealed record CounterpartView(int Version, string Sha256, string FileName, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, DateOnly ReceivedOn);
 

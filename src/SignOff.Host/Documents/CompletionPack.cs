@@ -4,6 +4,7 @@ using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Host.Documents;
 
@@ -19,7 +20,6 @@ namespace SignOff.Host.Documents;
 public static class CompletionPack
 {
     private const double Margin = 50;
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
     private static readonly Lock FontLock = new();
 
     /// <summary>The file name a round's pack is offered under.</summary>
@@ -39,17 +39,17 @@ public static class CompletionPack
         var writer = new FlowWriter(document);
         writer.Heading(round.Agreement.Title, 18);
         writer.Line(round.Status == RoundStatus.Effective
-            ? $"Completion pack · effective on {Date(round.EffectiveOn)}"
-            : $"Status report · the agreement is not yet effective ({Words(round.Status)})", 11, bold: true);
+            ? $"Completion pack · effective on {UkDates.Long(round.EffectiveOn)}"
+            : $"Status report · the agreement is not yet effective ({Words.Name(round.Status)})", 11, bold: true);
         writer.Space(6);
         writer.Fact("Reference", round.Agreement.Reference);
         writer.Fact("Round", round.RoundId);
         writer.Fact("Version", string.Create(CultureInfo.InvariantCulture, $"{round.CurrentVersion.Number} ({round.CurrentVersion.Document.FileName}, {round.CurrentVersion.Document.Length:N0} bytes)"));
         writer.Fact("SHA-256", round.CurrentVersion.Document.Sha256, monospace: true);
-        writer.Fact("Launched", Date(round.LaunchedOn));
-        writer.Fact("Effective", round.EffectiveOn is { } on ? Date(on) : "not yet");
+        writer.Fact("Launched", UkDates.Long(round.LaunchedOn));
+        writer.Fact("Effective", round.EffectiveOn is { } on ? UkDates.Long(on) : "not yet");
         writer.Fact("Coordinator", $"{round.Coordinator.Name} <{round.Coordinator.Email}>");
-        writer.Fact("Generated", generatedAt.ToOffset(TimeSpan.Zero).ToString("d MMMM yyyy HH:mm 'UTC'", Uk));
+        writer.Fact("Generated", UkDates.InUtc(generatedAt));
         if (round.Versions.Count > 1)
         {
             writer.Space(8);
@@ -57,7 +57,7 @@ public static class CompletionPack
             foreach (var v in round.Versions)
             {
                 writer.Paragraph(string.Create(CultureInfo.InvariantCulture,
-                    $"{v.Number}. {v.Document.FileName} · {(v.Kind is { } k ? Words(k) + " revision" : "original")} · {v.At.ToString("d MMM yyyy", Uk)}{(v.Note is { Length: > 0 } note ? " · " + note : "")}"), 9);
+                    $"{v.Number}. {v.Document.FileName} · {(v.Kind is { } k ? Words.Name(k) + " revision" : "original")} · {UkDates.Short(DateOnly.FromDateTime(v.At.DateTime))}{(v.Note is { Length: > 0 } note ? " · " + note : "")}"), 9);
                 writer.Paragraph($"SHA-256 {v.Document.Sha256}", 8, monospace: true);
             }
         }
@@ -68,11 +68,11 @@ public static class CompletionPack
         {
             writer.Rule();
             writer.Line(p.Name, 11, bold: true);
-            writer.Fact("Status", RoundProcess.Describe(p.Status));
+            writer.Fact("Status", Words.For(p.Status));
             writer.Fact("Officer", $"{p.Officer.Name} <{p.Officer.Email}>");
             if (p.Decision is { } d)
             {
-                writer.Fact("Decision", $"{Words(d.Outcome)} by {d.Body} on {Date(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
+                writer.Fact("Decision", $"{Words.Name(d.Outcome)} by {d.Body} on {UkDates.Long(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
                 writer.Fact("Minute reference", d.MinuteReference is { Length: > 0 } minute ? minute : "not given");
                 if (d.Conditions is { Length: > 0 } conditions)
                 {
@@ -81,29 +81,29 @@ public static class CompletionPack
 
                 writer.Fact("Recorded by", d.RecordedBy.Role == ActorRole.Coordinator
                     ? $"{d.RecordedBy.Name} (coordinator) on the partner's behalf; evidence: {d.Evidence}"
-                    : $"{d.RecordedBy.Name} ({Words(d.RecordedBy.Role)})");
+                    : $"{d.RecordedBy.Name} ({Words.Name(d.RecordedBy.Role)})");
             }
 
             if (p.CallInEndsOn is { } callIn)
             {
-                writer.Fact("Call-in", $"ended {Date(callIn)}");
+                writer.Fact("Call-in", $"ended {UkDates.Long(callIn)}");
             }
 
             if (p.AuthorisedOn is { } authorised)
             {
-                writer.Fact("Authorised", Date(authorised));
+                writer.Fact("Authorised", UkDates.Long(authorised));
             }
 
             if (p.Counterpart is { } c)
             {
-                writer.Fact("Counterpart", $"signed by {c.SignatoryName}, {c.SignatoryPosition}, on {Date(c.SignedOn)}; received {Date(c.ReceivedOn)} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
+                writer.Fact("Counterpart", $"signed by {c.SignatoryName}, {c.SignatoryPosition}, on {UkDates.Long(c.SignedOn)}; received {UkDates.Long(c.ReceivedOn)} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
                 writer.Fact("File", $"{c.Document.FileName}");
                 writer.Fact("SHA-256", c.Document.Sha256, monospace: true);
             }
 
             if (!p.IsRemaining)
             {
-                writer.Fact("Left the round", $"{Date(p.ExitOn)}{(p.ExitReason is { Length: > 0 } why ? " — " + why : "")}");
+                writer.Fact("Left the round", $"{UkDates.Long(p.ExitOn)}{(p.ExitReason is { Length: > 0 } why ? " — " + why : "")}");
             }
         }
 
@@ -112,11 +112,6 @@ public static class CompletionPack
         document.Save(output, closeStream: false);
         return output.ToArray();
     }
-
-    private static string Words<T>(T value)
-        where T : struct, Enum => RoundProcess.Kebab(value).Replace('-', ' ');
-
-    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "—";
 
     /// <summary>
     /// Chooses PDFsharp's licence (required from 6.5): a commercial licence key when one is

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
@@ -154,10 +153,7 @@ public static class SignOffHosting
         services.AddAntiforgery();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
-        });
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(RoundJson.EnumConverter));
 
         // Uploads: the document limit plus room for the form's other fields (UploadLimit answers for all three).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxDocumentBytes + UploadLimit.FormAllowance);

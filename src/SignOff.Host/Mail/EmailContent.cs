@@ -1,5 +1,6 @@
 using System.Globalization;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Host.Mail;
 
@@ -27,8 +28,6 @@ public sealed record EmailContent(
 /// <summary>Turns a notification into what its email says: short, plain-spoken, personal, and clear about what to do next.</summary>
 public static class EmailContentBuilder
 {
-    private static readonly CultureInfo Uk = CultureInfo.GetCultureInfo("en-GB");
-
     public static EmailContent Build(Notification n, Recipient to, string? link, RoundDigest? digest = null)
     {
         var org = n.OrganisationName ?? "your organisation";
@@ -90,9 +89,9 @@ public static class EmailContentBuilder
                 $"{org} has not yet decided",
                 new[] { $"{org}'s decision on {agreement} was due on {due} and has not been recorded. The officer has been reminded." }),
             NotificationKind.DecisionConfirmation => (
-                $"Recorded: {org} {Outcome(n.Outcome)} {agreement}",
+                $"Recorded: {org} {Words.AsVerb(n.Outcome)} {agreement}",
                 $"{org}'s decision is recorded",
-                new[] { $"SignOff has recorded that {org} {Outcome(n.Outcome)} {agreement}." }),
+                new[] { $"SignOff has recorded that {org} {Words.AsVerb(n.Outcome)} {agreement}." }),
             NotificationKind.ConditionsAwaitingReview => (
                 $"Conditions from {org} need your decision",
                 $"{org} approved subject to conditions",
@@ -195,7 +194,7 @@ public static class EmailContentBuilder
     private static void AddDigest(List<EmailFact> facts, RoundDigest d)
     {
         facts.Add(new("Signed", string.Create(CultureInfo.InvariantCulture, $"{d.Signed} of {d.Partners} partners ({Math.Round(d.Progress * 100):0}%)")));
-        facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{RoundProcess.Describe(kv.Key)} {kv.Value}")))));
+        facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{Words.For(kv.Key)} {kv.Value}")))));
         facts.Add(new("Overdue", d.Overdue.IsEmpty ? "None" : string.Join("; ", d.Overdue.Select(l => $"{l.Name} (due {Date(l.On)})"))));
         facts.Add(new("Meetings in the next 14 days", d.UpcomingMeetings.IsEmpty ? "None" : string.Join("; ", d.UpcomingMeetings.Select(l => $"{l.Name}: {l.Detail}, {Date(l.On)}"))));
         facts.Add(new("Conditions awaiting the coordinator", d.ConditionsPending.IsEmpty ? "None" : string.Join("; ", d.ConditionsPending.Select(l => $"{l.Name}: {l.Detail}"))));
@@ -212,15 +211,6 @@ public static class EmailContentBuilder
         _ => "Record the decision",
     };
 
-    private static string Outcome(DecisionOutcome? outcome) => outcome switch
-    {
-        DecisionOutcome.Approved => "approved",
-        DecisionOutcome.ApprovedWithConditions => "approved, subject to conditions,",
-        DecisionOutcome.Deferred => "deferred its decision on",
-        DecisionOutcome.Declined => "declined",
-        _ => "decided on",
-    };
-
     private static string DaysLeft(int? days) => days switch
     {
         null => "A few days",
@@ -228,5 +218,6 @@ public static class EmailContentBuilder
         var d => string.Create(CultureInfo.InvariantCulture, $"{d} working days"),
     };
 
-    private static string Date(DateOnly? date) => date?.ToString("d MMMM yyyy", Uk) ?? "";
+    /// <summary>A date in full, or nothing: an email leaves out what it does not know rather than showing a dash.</summary>
+    private static string Date(DateOnly? date) => date is { } d ? UkDates.Long(d) : "";
 }

@@ -1,4 +1,5 @@
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 using SignOff.Host.Commands;
 using SignOff.Host.Pages;
 using SignOff.Host.Pages.Shared;
@@ -138,17 +139,17 @@ public static class RespondEndpoints
 
     private static IReadOnlyList<string> Explain(string form, PartnerState p, RoundState round) => form switch
     {
-        "decision" => [$"{p.Name} is now {RoundProcess.Describe(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
-        "meeting" => [$"We have noted that {p.Name} will decide on {Dates.Long(p.MeetingOn)}. Reminders will follow that date."],
+        "decision" => [$"{p.Name} is now {Words.For(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
+        "meeting" => [$"We have noted that {p.Name} will decide on {UkDates.Long(p.MeetingOn)}. Reminders will follow that date."],
         "counterpart" => round.Status == RoundStatus.Effective
-            ? [$"Thank you. Every partner has now signed: the agreement took effect on {Dates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
+            ? [$"Thank you. Every partner has now signed: the agreement took effect on {UkDates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
             : [$"Thank you. {p.Name}'s signed counterpart of version {p.Counterpart?.Version} is recorded. You will hear when every partner has signed and the agreement takes effect."],
         _ => [$"{p.Officer.Name} is now {p.Name}'s officer for this agreement and has been sent their own link. This link no longer works."],
     };
 
     private static string NextStep(PartnerState p) => p.Status switch
     {
-        PartnerStatus.CallIn => $"The call-in period ends on {Dates.Long(p.CallInEndsOn)}; you will then be asked for a signed counterpart.",
+        PartnerStatus.CallIn => $"The call-in period ends on {UkDates.Long(p.CallInEndsOn)}; you will then be asked for a signed counterpart.",
         PartnerStatus.ApprovedWithConditions => "The coordinator will review the conditions and let you know.",
         PartnerStatus.Authorised => "You can now upload the signed counterpart: use the link in your email.",
         PartnerStatus.Deferred => "You will be reminded before the next meeting.",

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 
 namespace SignOff.Workflow.Effects;
 
@@ -78,7 +79,7 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
     /// <summary>An effect given up, as the round's audit log records it.</summary>
     public static DeliveryFailure FailureOf(RoundEffect effect, string reason) => effect switch
     {
-        SendNotification n => new(DeliveryChannel.Email, effect.EffectId, $"{PerformEffectActivity.Describe(effect).Replace('-', ' ')} email",
+        SendNotification n => new(DeliveryChannel.Email, effect.EffectId, $"{Words.Name(n.Notification.Kind)} email",
             string.Join(", ", n.Notification.To.Select(r => r.Person.Email)), reason),
         PublishWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Event.Type} event", "its webhook subscribers", reason),
         _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
