@@ -56,24 +56,10 @@ public static class RoundDefinitionParser
 
         public RoundDefinition? Read(string text, DateOnly launchDate, string? rosterCsv)
         {
-            YamlNode? root;
-            try
+            if (!YamlText.TryLoad(text, out var root, out var syntax))
             {
-                var stream = new YamlStream();
-                stream.Load(new StringReader(text));
-                root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-            }
-            catch (YamlException ex)
-            {
-                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", (int)ex.Start.Line, (int)ex.Start.Column,
-                    $"this is not valid YAML or JSON: {Describe(ex)}"));
-                return null;
-            }
-            catch (InvalidOperationException)
-            {
-                // YamlDotNet reports some malformed documents (e.g. an unclosed flow sequence) without a position.
-                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", null, null,
-                    "this is not valid YAML or JSON: check for unclosed brackets or quotes"));
+                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", syntax.Line, syntax.Column,
+                    $"this is not valid YAML or JSON: {syntax.Message}"));
                 return null;
             }
 
@@ -498,14 +484,6 @@ public static class RoundDefinitionParser
 
         private void Add(ProblemSeverity severity, string field, YamlNode? node, string message) =>
             Problems.Add(new DefinitionProblem(severity, field, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column, message));
-
-        private static string Describe(YamlException ex)
-        {
-            // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 40) - (Line: …): "; we report the position ourselves.
-            var message = ex.Message;
-            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-            return (cut >= 0 ? message[(cut + 3)..] : message).Trim().TrimEnd('.');
-        }
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
