@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace SignOff.Core.Definitions;
@@ -52,6 +53,14 @@ public static class RoundDefinitionParser
 
     private sealed class Reader(GovernanceRouteCatalog routes)
     {
+        /// <summary>
+        /// True when the definition is JSON (its root is a '{…}' mapping). JSON says every value's type
+        /// out loud — text is always in double quotes — so a JSON definition is held to the schema's
+        /// types. YAML guesses the type of an unquoted value from how it looks, which people writing
+        /// <c>reference: 2021</c> neither see nor mean, so there unquoted values are text.
+        /// </summary>
+        private bool json;
+
         public List<DefinitionProblem> Problems { get; } = [];
 
         public RoundDefinition? Read(string text, DateOnly launchDate, string? rosterCsv)
@@ -69,6 +78,7 @@ public static class RoundDefinitionParser
                 return null;
             }
 
+            json = map.Style == MappingStyle.Flow;
             Unknown(map, "", RootFields);
             var agreement = Mapping(map, "agreement", "agreement", required: true);
             var title = Text(agreement, "title", "agreement.title", required: true);
@@ -262,6 +272,10 @@ public static class RoundDefinitionParser
                 if (beforeNode is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode s && PositiveInt(s.Value) is not null))
                 {
                     before = [.. seq.Children.Select(c => PositiveInt(((YamlScalarNode)c).Value)!.Value)];
+                    for (var i = 0; i < seq.Children.Count; i++)
+                    {
+                        NotQuoted(seq.Children[i], $"round.reminders.before[{i}]");
+                    }
                 }
                 else
                 {
@@ -275,6 +289,7 @@ public static class RoundDefinitionParser
                 if (everyNode is YamlScalarNode s && PositiveInt(s.Value) is { } n)
                 {
                     every = n;
+                    NotQuoted(everyNode, "round.reminders.overdueEvery");
                 }
                 else
                 {
@@ -408,7 +423,15 @@ public static class RoundDefinitionParser
         private string? Text(YamlMappingNode? parent, string key, string field, bool required = false)
         {
             var node = Child(parent, key);
-            if (node is null || (node is YamlScalarNode { Value: null or "" } && node is YamlScalarNode { Style: ScalarStyle.Plain }))
+            if (json && node is YamlScalarNode { Style: ScalarStyle.Plain } literal && JsonLiteral(literal.Value) is { } what)
+            {
+                Error(field, node, $"must be text in double quotes, not {what}");
+                return null;
+            }
+
+            // Nothing, null or ~ is YAML's way of saying "no value" (in JSON, null was refused above):
+            // title: ~ is a missing title, as title: always was, not a title reading "~".
+            if (node is null || node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" })
             {
                 if (required && parent is not null)
                 {
@@ -436,6 +459,23 @@ public static class RoundDefinitionParser
             }
 
             return value;
+        }
+
+        /// <summary>How a value unquoted in JSON reads to people, when it is a JSON number, boolean or null.</summary>
+        private static string? JsonLiteral(string? value) =>
+            value is "true" or "false" ? $"the value {value}"
+            : value is "null" ? "null"
+            : double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _)
+                ? $"the number {value}"
+                : null;
+
+        /// <summary>In JSON a number in quotes is text, which the schema refuses where it wants a number.</summary>
+        private void NotQuoted(YamlNode node, string field)
+        {
+            if (json && node is YamlScalarNode { Style: not ScalarStyle.Plain } quoted)
+            {
+                Error(field, node, $"must be a number without quotes, not the text \"{quoted.Value}\"");
+            }
         }
 
         private DateOnly? Date(YamlMappingNode? parent, string key, string field, bool required = false)

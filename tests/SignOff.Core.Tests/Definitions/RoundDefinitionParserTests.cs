@@ -164,6 +164,44 @@ public sealed class RoundDefinitionParserTests
     }
 
     [Fact]
+    public void Json_values_of_the_wrong_type_are_refused_with_their_field()
+    {
+        var result = Parse(ValidJson
+            .Replace("\"title\": \"Example Alliance Memorandum of Understanding\"", "\"title\": 42")
+            .Replace("\"overdueEvery\": 5", "\"overdueEvery\": \"5\"")
+            .Replace("[10, 5, 2]", "[10, \"5\", 2]")
+            .Replace("\"name\": \"Jo Bloggs\"", "\"name\": true")
+            .Replace("\"meeting\": \"2021-06-30\"", "\"meeting\": null")
+            .Replace("\"dueBy\": \"2021-07-23\"", "\"dueBy\": 20210723"));
+
+        Assert.Equal(
+        [
+            "line 2, column 27: agreement.title: must be text in double quotes, not the number 42",
+            "line 5, column 35: round.reminders.before[1]: must be a number without quotes, not the text \"5\"",
+            "line 5, column 60: round.reminders.overdueEvery: must be a number without quotes, not the text \"5\"",
+            "line 11, column 64: partners[0].officer.name: must be text in double quotes, not the value true",
+            "line 12, column 59: partners[0].governance.meeting: must be text in double quotes, not null",
+            "line 14, column 61: partners[1].dueBy: must be text in double quotes, not the number 20210723",
+        ], result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Unquoted_yaml_values_are_text_and_null_is_no_value()
+    {
+        // To people writing YAML, reference: 2021 is text; YAML's guess that it is a number is invisible to them.
+        var result = Parse(Valid
+            .Replace("reference: EXA-MOU-1", "reference: 2021")
+            .Replace("name: Jo Bloggs", "name: true")
+            .Replace("dueBy: 2021-07-23", "dueBy: ~"));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal("2021", result.Definition!.Agreement.Reference);
+        Assert.Equal("true", result.Definition.Partners[0].Officer.Name);
+        Assert.Null(result.Definition.Partners[1].DueBy);
+        Assert.Equal("line 2, column 10: agreement.title: is required", Only(Valid.Replace("title: Example Alliance Memorandum of Understanding", "title: null")));
+    }
+
+    [Fact]
     public void A_definition_that_is_not_a_mapping()
     {
         Assert.Equal("line 1, column 1: (definition): the definition must be a mapping with agreement, round, coordinator and partners", Only("- just\n- a list\n"));
