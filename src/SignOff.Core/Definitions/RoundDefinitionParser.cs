@@ -28,6 +28,9 @@ public static class RoundDefinitionParser
     private static readonly string[] GovernanceFields = ["route", "meeting"];
     private static readonly string[] Calendars = ["england-and-wales", "scotland", "northern-ireland"];
 
+    /// <summary>The schema's day names, in <see cref="DayOfWeek"/> order (Sunday is 0).</summary>
+    private static readonly string[] Days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
     /// <summary>Parses and validates a definition.</summary>
     /// <param name="text">The definition, YAML or JSON.</param>
     /// <param name="launchDate">The London date the round would launch (deadlines before it are errors).</param>
@@ -333,13 +336,16 @@ public static class RoundDefinitionParser
             var dayText = Text(node, "day", "round.digest.day");
             if (dayText is not null)
             {
-                if (Enum.TryParse<DayOfWeek>(dayText, ignoreCase: true, out var parsed) && !int.TryParse(dayText, out _))
+                var index = Array.IndexOf(Days, dayText);
+                if (index >= 0)
                 {
-                    day = parsed;
+                    day = (DayOfWeek)index;
                 }
                 else
                 {
-                    Error("round.digest.day", Child(node, "day"), $"'{dayText}' is not a day of the week; use monday to sunday");
+                    Error("round.digest.day", Child(node, "day"), Days.Contains(dayText, StringComparer.OrdinalIgnoreCase)
+                        ? $"'{dayText}': write days in lower case, e.g. monday"
+                        : $"'{dayText}' is not a day of the week; use monday to sunday");
                 }
             }
 

@@ -202,6 +202,17 @@ public sealed class RoundDefinitionParserTests
     }
 
     [Fact]
+    public void Digest_days_are_the_schemas_names_only()
+    {
+        Assert.Equal("line 8, column 36: round.digest.day: 'Monday': write days in lower case, e.g. monday", Only(Valid.Replace("day: monday", "day: Monday")));
+
+        // Enum parsing would have read this as Monday | Tuesday, that is Wednesday.
+        Assert.Equal(
+            "line 6, column 46: round.digest.day: 'monday, tuesday' is not a day of the week; use monday to sunday",
+            Only(ValidJson.Replace("\"day\": \"monday\"", "\"day\": \"monday, tuesday\"")));
+    }
+
+    [Fact]
     public void A_definition_that_is_not_a_mapping()
     {
         Assert.Equal("line 1, column 1: (definition): the definition must be a mapping with agreement, round, coordinator and partners", Only("- just\n- a list\n"));
