@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SignOff.Core.Definitions;
@@ -70,22 +69,15 @@ public sealed class GovernanceRouteCatalog
         var before = problems.Count;
         void Problem(string message) => problems.Add($"{id}: {message}");
 
-        YamlMappingNode map;
-        try
+        if (!YamlText.TryLoad(yaml, out var root, out var syntax))
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
-            {
-                Problem("a route file must be a mapping of name, kind, callInClearWorkingDays, decisionBody, description");
-                return null;
-            }
-
-            map = m;
+            Problem(string.Create(CultureInfo.InvariantCulture, $"line {syntax.Line}, column {syntax.Column}: not valid YAML: {syntax.Message}"));
+            return null;
         }
-        catch (YamlException ex)
+
+        if (root is not YamlMappingNode map)
         {
-            Problem(string.Create(CultureInfo.InvariantCulture, $"line {ex.Start.Line}: not valid YAML"));
+            Problem("a route file must be a mapping of name, kind, callInClearWorkingDays, decisionBody, description");
             return null;
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace SignOff.Core.Definitions;
@@ -27,6 +28,9 @@ public static class RoundDefinitionParser
     private static readonly string[] GovernanceFields = ["route", "meeting"];
     private static readonly string[] Calendars = ["england-and-wales", "scotland", "northern-ireland"];
 
+    /// <summary>The schema's day names, in <see cref="DayOfWeek"/> order (Sunday is 0).</summary>
+    private static readonly string[] Days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
     /// <summary>Parses and validates a definition.</summary>
     /// <param name="text">The definition, YAML or JSON.</param>
     /// <param name="launchDate">The London date the round would launch (deadlines before it are errors).</param>
@@ -52,28 +56,22 @@ public static class RoundDefinitionParser
 
     private sealed class Reader(GovernanceRouteCatalog routes)
     {
+        /// <summary>
+        /// True when the definition is JSON (its root is a '{…}' mapping). JSON says every value's type
+        /// out loud — text is always in double quotes — so a JSON definition is held to the schema's
+        /// types. YAML guesses the type of an unquoted value from how it looks, which people writing
+        /// <c>reference: 2021</c> neither see nor mean, so there unquoted values are text.
+        /// </summary>
+        private bool json;
+
         public List<DefinitionProblem> Problems { get; } = [];
 
         public RoundDefinition? Read(string text, DateOnly launchDate, string? rosterCsv)
         {
-            YamlNode? root;
-            try
+            if (!YamlText.TryLoad(text, out var root, out var syntax))
             {
-                var stream = new YamlStream();
-                stream.Load(new StringReader(text));
-                root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-            }
-            catch (YamlException ex)
-            {
-                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", (int)ex.Start.Line, (int)ex.Start.Column,
-                    $"this is not valid YAML or JSON: {Describe(ex)}"));
-                return null;
-            }
-            catch (InvalidOperationException)
-            {
-                // YamlDotNet reports some malformed documents (e.g. an unclosed flow sequence) without a position.
-                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", null, null,
-                    "this is not valid YAML or JSON: check for unclosed brackets or quotes"));
+                Problems.Add(new DefinitionProblem(ProblemSeverity.Error, "(definition)", syntax.Line, syntax.Column,
+                    $"this is not valid YAML or JSON: {syntax.Message}"));
                 return null;
             }
 
@@ -83,6 +81,7 @@ public static class RoundDefinitionParser
                 return null;
             }
 
+            json = map.Style == MappingStyle.Flow;
             Unknown(map, "", RootFields);
             var agreement = Mapping(map, "agreement", "agreement", required: true);
             var title = Text(agreement, "title", "agreement.title", required: true);
@@ -276,6 +275,10 @@ public static class RoundDefinitionParser
                 if (beforeNode is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode s && PositiveInt(s.Value) is not null))
                 {
                     before = [.. seq.Children.Select(c => PositiveInt(((YamlScalarNode)c).Value)!.Value)];
+                    for (var i = 0; i < seq.Children.Count; i++)
+                    {
+                        NotQuoted(seq.Children[i], $"round.reminders.before[{i}]");
+                    }
                 }
                 else
                 {
@@ -289,6 +292,7 @@ public static class RoundDefinitionParser
                 if (everyNode is YamlScalarNode s && PositiveInt(s.Value) is { } n)
                 {
                     every = n;
+                    NotQuoted(everyNode, "round.reminders.overdueEvery");
                 }
                 else
                 {
@@ -332,13 +336,16 @@ public static class RoundDefinitionParser
             var dayText = Text(node, "day", "round.digest.day");
             if (dayText is not null)
             {
-                if (Enum.TryParse<DayOfWeek>(dayText, ignoreCase: true, out var parsed) && !int.TryParse(dayText, out _))
+                var index = Array.IndexOf(Days, dayText);
+                if (index >= 0)
                 {
-                    day = parsed;
+                    day = (DayOfWeek)index;
                 }
                 else
                 {
-                    Error("round.digest.day", Child(node, "day"), $"'{dayText}' is not a day of the week; use monday to sunday");
+                    Error("round.digest.day", Child(node, "day"), Days.Contains(dayText, StringComparer.OrdinalIgnoreCase)
+                        ? $"'{dayText}': write days in lower case, e.g. monday"
+                        : $"'{dayText}' is not a day of the week; use monday to sunday");
                 }
             }
 
@@ -422,7 +429,15 @@ public static class RoundDefinitionParser
         private string? Text(YamlMappingNode? parent, string key, string field, bool required = false)
         {
             var node = Child(parent, key);
-            if (node is null || (node is YamlScalarNode { Value: null or "" } && node is YamlScalarNode { Style: ScalarStyle.Plain }))
+            if (json && node is YamlScalarNode { Style: ScalarStyle.Plain } literal && JsonLiteral(literal.Value) is { } what)
+            {
+                Error(field, node, $"must be text in double quotes, not {what}");
+                return null;
+            }
+
+            // Nothing, null or ~ is YAML's way of saying "no value" (in JSON, null was refused above):
+            // title: ~ is a missing title, as title: always was, not a title reading "~".
+            if (node is null || node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" })
             {
                 if (required && parent is not null)
                 {
@@ -450,6 +465,23 @@ public static class RoundDefinitionParser
             }
 
             return value;
+        }
+
+        /// <summary>How a value unquoted in JSON reads to people, when it is a JSON number, boolean or null.</summary>
+        private static string? JsonLiteral(string? value) =>
+            value is "true" or "false" ? $"the value {value}"
+            : value is "null" ? "null"
+            : double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _)
+                ? $"the number {value}"
+                : null;
+
+        /// <summary>In JSON a number in quotes is text, which the schema refuses where it wants a number.</summary>
+        private void NotQuoted(YamlNode node, string field)
+        {
+            if (json && node is YamlScalarNode { Style: not ScalarStyle.Plain } quoted)
+            {
+                Error(field, node, $"must be a number without quotes, not the text \"{quoted.Value}\"");
+            }
         }
 
         private DateOnly? Date(YamlMappingNode? parent, string key, string field, bool required = false)
@@ -498,14 +530,6 @@ public static class RoundDefinitionParser
 
         private void Add(ProblemSeverity severity, string field, YamlNode? node, string message) =>
             Problems.Add(new DefinitionProblem(severity, field, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column, message));
-
-        private static string Describe(YamlException ex)
-        {
-            // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 40) - (Line: …): "; we report the position ourselves.
-            var message = ex.Message;
-            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-            return (cut >= 0 ? message[(cut + 3)..] : message).Trim().TrimEnd('.');
-        }
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -29,6 +29,30 @@ public sealed class RoundDefinitionParserTests
             dueBy: 2021-07-23
         """;
 
+    private const string ValidJson = """
+        {
+          "agreement": { "title": "Example Alliance Memorandum of Understanding", "reference": "EXA-MOU-1" },
+          "round": {
+            "deadline": "2021-07-31", "calendar": "england-and-wales",
+            "reminders": { "before": [10, 5, 2], "overdueEvery": 5 },
+            "digest": { "schedule": "weekly", "day": "monday" },
+            "chairs": [ { "name": "Alliance Chair", "email": "chair@alliance.example" } ]
+          },
+          "coordinator": { "name": "Programme Office", "email": "office@alliance.example" },
+          "partners": [
+            { "name": "Example District Council", "officer": { "name": "Jo Bloggs", "email": "jo.bloggs@council.example" },
+              "governance": { "route": "full-council", "meeting": "2021-06-30" } },
+            { "name": "Example County Council", "officer": { "name": "Sam Smith", "email": "sam.smith@county.example" },
+              "governance": { "route": "cabinet-member" }, "dueBy": "2021-07-23" }
+          ]
+        }
+        """;
+
+    /// <summary>The valid definition with its coordinator written as a block, so that line 11 is an indented key.</summary>
+    private static readonly string Block = Valid.Replace(
+        "coordinator: { name: Programme Office, email: office@alliance.example }",
+        "coordinator:\n  name: Programme Office\n  email: office@alliance.example");
+
     private static DefinitionResult Parse(string text, string? roster = null) =>
         RoundDefinitionParser.Parse(text, Launch, Workflows.Routes, roster);
 
@@ -58,26 +82,7 @@ public sealed class RoundDefinitionParserTests
     [Fact]
     public void Json_and_yaml_of_the_same_round_parse_to_the_same_definition()
     {
-        const string json = """
-            {
-              "agreement": { "title": "Example Alliance Memorandum of Understanding", "reference": "EXA-MOU-1" },
-              "round": {
-                "deadline": "2021-07-31", "calendar": "england-and-wales",
-                "reminders": { "before": [10, 5, 2], "overdueEvery": 5 },
-                "digest": { "schedule": "weekly", "day": "monday" },
-                "chairs": [ { "name": "Alliance Chair", "email": "chair@alliance.example" } ]
-              },
-              "coordinator": { "name": "Programme Office", "email": "office@alliance.example" },
-              "partners": [
-                { "name": "Example District Council", "officer": { "name": "Jo Bloggs", "email": "jo.bloggs@council.example" },
-                  "governance": { "route": "full-council", "meeting": "2021-06-30" } },
-                { "name": "Example County Council", "officer": { "name": "Sam Smith", "email": "sam.smith@county.example" },
-                  "governance": { "route": "cabinet-member" }, "dueBy": "2021-07-23" }
-              ]
-            }
-            """;
-
-        Assert.Equal(Json(Parse(Valid).Definition!), Json(Parse(json).Definition!));
+        Assert.Equal(Json(Parse(Valid).Definition!), Json(Parse(ValidJson).Definition!));
     }
 
     [Fact]
@@ -101,7 +106,110 @@ public sealed class RoundDefinitionParserTests
     {
         var message = Only("agreement:\n  title: 'unclosed\nround: {}\n");
         Assert.StartsWith("line 2, column 10: (definition): this is not valid YAML or JSON:", message);
-        Assert.Equal("(definition): this is not valid YAML or JSON: check for unclosed brackets or quotes", Only("agreement:\n  title: [unclosed\nround: {}\n"));
+        Assert.Equal(
+            "line 3, column 1: (definition): this is not valid YAML or JSON: the '[' opened on line 2, column 10 is still open here: close it before this line, or indent this line further",
+            Only("agreement:\n  title: [unclosed\nround: {}\n"));
+    }
+
+    // Syntax errors are reported where the mistake is, in people's words: YamlDotNet's own answer is at
+    // line 1, column 1 for some (a tab) and has no position at all for others (a line that falls out of
+    // an unclosed bracket).
+    [Theory]
+    [InlineData("json, closing brace missing", "line 16, column 1", "the document ends before the '{' opened on line 1, column 1 is closed")]
+    [InlineData("json, '[' never closed", "line 15, column 1", "this '}' cannot close the '[' opened on line 10, column 15; close that with ']' first")]
+    [InlineData("json, quote never closed", "line 2, column 88", "the quote opened here runs on to line 3; is its closing quote missing?")]
+    [InlineData("json, comma missing at a line end", "line 5, column 5", "expected ',' or '}' here; is a ',' missing at the end of line 4?")]
+    [InlineData("json, one brace too many", "line 16, column 2", "this '}' closes nothing: there is no '{' open here")]
+    [InlineData("json, key given twice", "line 2, column 75", "'title' is given more than once in the same mapping; keep one")]
+    [InlineData("yaml, '{' left open", "line 9, column 3", "the '{' opened on line 8, column 11 is still open here: close it before this line, or indent this line further")]
+    [InlineData("yaml, '[' left open", "line 7, column 51", "this '}' cannot close the '[' opened on line 7, column 24; close that with ']' first")]
+    [InlineData("yaml, quote never closed", "line 12, column 11", "the quote opened here is never closed")]
+    [InlineData("yaml, double quote not closed on its line", "line 2, column 10", "the quote opened here is not closed before line 3")]
+    [InlineData("yaml, tab starting line 11", "line 11, column 1", "line 11 is indented with a tab; indent with spaces")]
+    [InlineData("yaml, tab after spaces on line 13", "line 13, column 3", "line 13 is indented with a tab; indent with spaces")]
+    [InlineData("yaml, line indented too far", "line 3, column 4", "line 3 is indented further than line 2, so it reads as more of the value there; line it up with the key it belongs with")]
+    [InlineData("yaml, line indented too little", "line 3, column 2", "line 3 is not lined up with the lines above it; indent it exactly as far as the keys or '-' items it belongs with")]
+    [InlineData("yaml, key given twice", "line 4, column 3", "'title' is given more than once in the same mapping; keep one")]
+    [InlineData("yaml, ': ' in a value", "line 2, column 26", "a value with ': ' in it must be in quotes")]
+    [InlineData("yaml, key without ':' above a block", "line 4, column 1", "'round' has no ':' after it")]
+    [InlineData("yaml, key without ':' above a key", "line 10, column 1", "'coordinator' has no ':' after it")]
+    [InlineData("yaml, alias to nothing", "line 3, column 14", "there is no '&ref' before this '*ref' for it to repeat")]
+    public void Syntax_errors_are_placed_where_the_mistake_is(string mistake, string where, string message)
+    {
+        var text = mistake switch
+        {
+            "json, closing brace missing" => ValidJson[..ValidJson.LastIndexOf('}')],
+            "json, '[' never closed" => ValidJson.Replace("  ]\n}", "}"),
+            "json, quote never closed" => ValidJson.Replace("\"EXA-MOU-1\" }", "\"EXA-MOU-1 }"),
+            "json, comma missing at a line end" => ValidJson.Replace("\"england-and-wales\",", "\"england-and-wales\""),
+            "json, one brace too many" => ValidJson + "}",
+            "json, key given twice" => ValidJson.Replace("\"reference\": \"EXA-MOU-1\"", "\"title\": \"EXA-MOU-1\""),
+            "yaml, '{' left open" => Valid.Replace("day: monday }", "day: monday"),
+            "yaml, '[' left open" => Valid.Replace("before: [10, 5, 2]", "before: [10, 5, 2"),
+            "yaml, quote never closed" => Valid.Replace("name: Example District Council", "name: 'Example District Council"),
+            "yaml, double quote not closed on its line" => Valid.Replace("title: Example", "title: \"Example"),
+            "yaml, tab starting line 11" => Block.Replace("\n  name: Programme Office", "\n\tname: Programme Office"),
+            "yaml, tab after spaces on line 13" => Valid.Replace("    officer: { name: Jo Bloggs", "  \t  officer: { name: Jo Bloggs"),
+            "yaml, line indented too far" => Valid.Replace("  reference:", "   reference:"),
+            "yaml, line indented too little" => Valid.Replace("  reference:", " reference:"),
+            "yaml, key given twice" => Valid.Replace("  reference: EXA-MOU-1", "  reference: EXA-MOU-1\n  title: Again"),
+            "yaml, ': ' in a value" => Valid.Replace("Example Alliance Memorandum", "Example Alliance: Memorandum"),
+            "yaml, key without ':' above a block" => Valid.Replace("\nround:", "\nround"),
+            "yaml, key without ':' above a key" => Valid.Replace("coordinator: { name: Programme Office, email: office@alliance.example }", "coordinator"),
+            "yaml, alias to nothing" => Valid.Replace("reference: EXA-MOU-1", "reference: *ref"),
+            _ => throw new ArgumentOutOfRangeException(nameof(mistake)),
+        };
+
+        Assert.Equal($"{where}: (definition): this is not valid YAML or JSON: {message}", Only(text));
+    }
+
+    [Fact]
+    public void Json_values_of_the_wrong_type_are_refused_with_their_field()
+    {
+        var result = Parse(ValidJson
+            .Replace("\"title\": \"Example Alliance Memorandum of Understanding\"", "\"title\": 42")
+            .Replace("\"overdueEvery\": 5", "\"overdueEvery\": \"5\"")
+            .Replace("[10, 5, 2]", "[10, \"5\", 2]")
+            .Replace("\"name\": \"Jo Bloggs\"", "\"name\": true")
+            .Replace("\"meeting\": \"2021-06-30\"", "\"meeting\": null")
+            .Replace("\"dueBy\": \"2021-07-23\"", "\"dueBy\": 20210723"));
+
+        Assert.Equal(
+        [
+            "line 2, column 27: agreement.title: must be text in double quotes, not the number 42",
+            "line 5, column 35: round.reminders.before[1]: must be a number without quotes, not the text \"5\"",
+            "line 5, column 60: round.reminders.overdueEvery: must be a number without quotes, not the text \"5\"",
+            "line 11, column 64: partners[0].officer.name: must be text in double quotes, not the value true",
+            "line 12, column 59: partners[0].governance.meeting: must be text in double quotes, not null",
+            "line 14, column 61: partners[1].dueBy: must be text in double quotes, not the number 20210723",
+        ], result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Unquoted_yaml_values_are_text_and_null_is_no_value()
+    {
+        // To people writing YAML, reference: 2021 is text; YAML's guess that it is a number is invisible to them.
+        var result = Parse(Valid
+            .Replace("reference: EXA-MOU-1", "reference: 2021")
+            .Replace("name: Jo Bloggs", "name: true")
+            .Replace("dueBy: 2021-07-23", "dueBy: ~"));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal("2021", result.Definition!.Agreement.Reference);
+        Assert.Equal("true", result.Definition.Partners[0].Officer.Name);
+        Assert.Null(result.Definition.Partners[1].DueBy);
+        Assert.Equal("line 2, column 10: agreement.title: is required", Only(Valid.Replace("title: Example Alliance Memorandum of Understanding", "title: null")));
+    }
+
+    [Fact]
+    public void Digest_days_are_the_schemas_names_only()
+    {
+        Assert.Equal("line 8, column 36: round.digest.day: 'Monday': write days in lower case, e.g. monday", Only(Valid.Replace("day: monday", "day: Monday")));
+
+        // Enum parsing would have read this as Monday | Tuesday, that is Wednesday.
+        Assert.Equal(
+            "line 6, column 46: round.digest.day: 'monday, tuesday' is not a day of the week; use monday to sunday",
+            Only(ValidJson.Replace("\"day\": \"monday\"", "\"day\": \"monday, tuesday\"")));
     }
 
     [Fact]

@@ -57,6 +57,14 @@ public sealed class WorkflowFilesTests
     }
 
     [Fact]
+    public void A_broken_route_file_names_the_line_and_column_of_a_syntax_error()
+    {
+        var ex = Assert.Throws<GovernanceRouteException>(() => GovernanceRouteCatalog.Parse([("bad", "name: Bad\nkind: meeting\n\tdescription: tabbed\n")]));
+
+        Assert.EndsWith($"{Environment.NewLine}bad: line 3, column 1: not valid YAML: line 3 is indented with a tab; indent with spaces", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_schema_names_exactly_the_fields_the_parser_accepts()
     {
         using var schema = JsonDocument.Parse(Workflows.Read("round.schema.json"));
