@@ -113,10 +113,6 @@ public sealed class BankHolidays
         return new BankHolidays(result);
     }
 
-    /// <summary>True when a date is a bank holiday in a division.</summary>
-    /// <exception cref="ArgumentException">The division is not in this data.</exception>
-    public bool IsBankHoliday(string division, DateOnly date) => Dates(division).Contains(date);
-
     /// <summary>A division's bank holidays, in date order.</summary>
     /// <exception cref="ArgumentException">The division is not in this data.</exception>
     public IReadOnlyList<BankHoliday> For(string division) =>

@@ -96,17 +96,6 @@ public sealed class WorkingDayCalendar
         return date;
     }
 
-    /// <summary>The date itself when it is a working day, otherwise the next one.</summary>
-    public DateOnly NextWorkingDayOnOrAfter(DateOnly date)
-    {
-        while (!IsWorkingDay(date))
-        {
-            date = date.AddDays(1);
-        }
-
-        return date;
-    }
-
     /// <summary>The first working day strictly after a date.</summary>
     public DateOnly NextWorkingDayAfter(DateOnly date) => AddClearWorkingDays(date, 1);
 

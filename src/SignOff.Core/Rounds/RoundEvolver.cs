@@ -11,18 +11,6 @@ namespace SignOff.Core.Rounds;
 /// </remarks>
 public static class RoundEvolver
 {
-    /// <summary>Rebuilds a round from its whole event log.</summary>
-    public static RoundState? Replay(IEnumerable<RoundEvent> events)
-    {
-        RoundState? state = null;
-        foreach (var e in events)
-        {
-            state = Evolve(state, e);
-        }
-
-        return state;
-    }
-
     /// <summary>Applies one event.</summary>
     public static RoundState Evolve(RoundState? state, RoundEvent e)
     {

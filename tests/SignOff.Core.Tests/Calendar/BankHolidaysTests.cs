@@ -1,3 +1,4 @@
+using SignOff.Testing;
 using SignOff.Core.Calendar;
 using static SignOff.Core.Tests.Support.RoundHarness;
 

@@ -1,3 +1,4 @@
+using SignOff.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -282,6 +282,6 @@ public sealed class RealTimelineScenarioTests
         Assert.Equal(D("2021-07-31"), round.State.EffectiveOn);
         Assert.All(round.State.Partners, p => Assert.Equal(PartnerStatus.Signed, p.Status));
         Assert.Equal(21, Assert.Single(round.Notifications(NotificationKind.EffectiveNotice)).To.Count);
-        Assert.Equal(Json(round.State), Json(RoundEvolver.Replay(round.Events)!));
+        Assert.Equal(Json(round.State), Json(RoundHarness.Replay(round.Events)!));
     }
 }

@@ -55,7 +55,7 @@ public sealed class RoundPropertyTests
     {
         var script = Run(steps, Ignore);
 
-        var rebuilt = RoundEvolver.Replay(script.Round.Events);
+        var rebuilt = RoundHarness.Replay(script.Round.Events);
 
         Assert.Equal(Json(script.Round.State), Json(rebuilt!));
     }
@@ -71,7 +71,7 @@ public sealed class RoundPropertyTests
         Assert.Equal(json, Json(restored));
         var events = System.Text.Json.JsonSerializer.Deserialize<List<RoundEvent>>(
             System.Text.Json.JsonSerializer.Serialize(script.Round.Events, JsonOptions), JsonOptions)!;
-        Assert.Equal(json, Json(RoundEvolver.Replay(events)!));
+        Assert.Equal(json, Json(RoundHarness.Replay(events)!));
     }
 
     [Property(MaxTest = Tests)]

@@ -15,6 +15,10 @@ namespace SignOff.Core.Tests.Support;
 /// </summary>
 public sealed class RoundHarness
 {
+    /// <summary>Rebuilds a round from its whole event log: the fold the snapshot must always equal.</summary>
+    public static RoundState? Replay(IEnumerable<RoundEvent> events) =>
+        events.Aggregate((RoundState?)null, RoundEvolver.Evolve);
+
     private int sequence;
 
     public RoundHarness(DateTimeOffset start)
