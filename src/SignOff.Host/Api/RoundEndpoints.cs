@@ -193,19 +193,18 @@ public static class RoundEndpoints
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> DecisionAsync(string roundId, string partnerId, DecisionRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        // The same reader as the pages; an omitted date is today (see DecisionRules), the version the round's current one.
-        var today = d.Commands.Today;
+        // The same reader as the pages; an omitted date is today (see DecisionRules). An omitted version
+        // is the round's current one, read from the round as the runner loads it (no extra load).
         var read = DecisionReader.Read(
             new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence),
-            new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: today), "the partner");
+            new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: d.Commands.Today), "the partner", TriggerId(http), partnerId, body.Version ?? 0, Coordinators.Of(http));
         if (read.FirstFailure is { } failure)
         {
             return Problems.From(failure);
         }
 
-        var triggerId = TriggerId(http);
-        var by = Coordinators.Of(http);
-        return Answer(await d.Commands.RunAsync(roundId, state => read.Value.ToTrigger(triggerId, partnerId, body.Version ?? state?.CurrentVersion.Number ?? 0, by), ct));
+        var decision = read.Value;
+        return Answer(await d.Commands.RunAsync(roundId, state => body.Version is null && state is not null ? decision with { Version = state.CurrentVersion.Number } : decision, ct));
     }
 
     /// <summary>A date the JSON reader has already read, as the text the decision reader reads.</summary>

@@ -32,25 +32,6 @@ public sealed record DecisionInput(
 /// </remarks>
 public sealed record DecisionRules(bool EvidenceRequired, DateOnly? DecidedOnIfOmitted);
 
-/// <summary>A decision read and checked, waiting for the version it is on.</summary>
-public sealed record CheckedDecision(
-    DecisionOutcome Outcome,
-    string? Body,
-    DateOnly DecidedOn,
-    string? MinuteReference,
-    string? Conditions,
-    string? Reason,
-    DateOnly? DeferredTo,
-    string? Evidence)
-{
-    /// <summary>The trigger that records it (the version is the caller's: the link's, or the round's current one).</summary>
-    public RecordDecision ToTrigger(string triggerId, string partnerId, int version, Actor by) =>
-        new(triggerId, partnerId, version, Outcome, Body, DecidedOn, MinuteReference,
-            Outcome == DecisionOutcome.ApprovedWithConditions ? Conditions : null,
-            Outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? Reason : null,
-            Outcome == DecisionOutcome.Deferred ? DeferredTo : null, by, Evidence);
-}
-
 /// <summary>
 /// Reads a decision the same way whichever door it comes through (the API, the officer's page, the
 /// coordinator's page): the same words, the same dates, the same failures at the same fields.
@@ -65,7 +46,11 @@ public static class DecisionReader
     /// <param name="input">The decision as sent.</param>
     /// <param name="rules">What this door asks beyond the rest.</param>
     /// <param name="who">The partner's name, for the words ("Choose what Maldon District Council decided").</param>
-    public static Checked<CheckedDecision> Read(DecisionInput input, DecisionRules rules, string who)
+    /// <param name="triggerId">The trigger's id.</param>
+    /// <param name="partnerId">The partner deciding.</param>
+    /// <param name="version">The version decided on (the link's, the page's current one, or the one the API was asked for).</param>
+    /// <param name="by">Who records it.</param>
+    public static Checked<RecordDecision> Read(DecisionInput input, DecisionRules rules, string who, string triggerId, string partnerId, int version, Actor by)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(rules);
@@ -103,8 +88,11 @@ public static class DecisionReader
         }
 
         return failures.Count > 0
-            ? Checked.Invalid<CheckedDecision>(failures)
-            : Checked.Valid(new CheckedDecision(outcome!.Value, body, decidedOn.Value!.Value, Text(input.MinuteReference), conditions, reason, deferredTo.Value, evidence));
+            ? Checked.Invalid<RecordDecision>(failures)
+            : Checked.Valid(new RecordDecision(triggerId, partnerId, version, outcome!.Value, body, decidedOn.Value!.Value, Text(input.MinuteReference),
+                outcome == DecisionOutcome.ApprovedWithConditions ? conditions : null,
+                outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
+                outcome == DecisionOutcome.Deferred ? deferredTo.Value : null, by, evidence));
     }
 
     private static string? Text(string? value) => value?.Trim() is { Length: > 0 } text ? text : null;

@@ -257,9 +257,8 @@ public static class CoordinatorPages
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
                 break;
             case "decision":
-                var decision = Forms.Decision(form, partner, needsEvidence: true);
-                read = (decision.IsValid ? decision.Value.ToTrigger(triggerId, partnerId, stored.CurrentVersion.Number, by) : null, Forms.Errors(decision.Failures), "decision",
-                    DecisionReader.DecidedOnField);
+                var decision = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);
+                read = (decision.IsValid ? decision.Value : null, Forms.Errors(decision.Failures), "decision", DecisionReader.DecidedOnField);
                 break;
             case "delegate":
                 var to = Forms.Delegate(form);

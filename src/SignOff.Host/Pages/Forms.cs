@@ -39,14 +39,14 @@ public static class Forms
 
     /// <summary>Reads the decision form, by the same reader as the API (<see cref="DecisionReader"/>).</summary>
     /// <remarks>The date must be given on a page: see <see cref="DecisionRules"/>.</remarks>
-    public static Checked<CheckedDecision> Decision(IFormCollection form, PartnerState partner, bool needsEvidence)
+    public static Checked<RecordDecision> Decision(IFormCollection form, PartnerState partner, int version, string triggerId, Actor by, bool needsEvidence)
     {
         ArgumentNullException.ThrowIfNull(form);
         ArgumentNullException.ThrowIfNull(partner);
         var input = new DecisionInput(
             form[DecisionReader.OutcomeField], form[DecisionReader.BodyField], form[DecisionReader.DecidedOnField], form[DecisionReader.MinuteReferenceField],
             form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], form[DecisionReader.DeferredToField], form[DecisionReader.EvidenceField]);
-        return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name);
+        return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name, triggerId, partner.PartnerId, version, by);
     }
 
     /// <summary>Reads the counterpart form's fields (the file is read by the command).</summary>

@@ -72,13 +72,13 @@ public static class RespondEndpoints
         switch (which)
         {
             case "decision":
-                var decision = Forms.Decision(form, partner, needsEvidence: false);
+                var decision = Forms.Decision(form, partner, link!.Version, triggerId, officer, needsEvidence: false);
                 if (!decision.IsValid)
                 {
                     return await Again(Forms.Errors(decision.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunAsync(link!.RoundId, decision.Value.ToTrigger(triggerId, partner.PartnerId, link.Version, officer), ct);
+                result = await d.Commands.RunAsync(link.RoundId, decision.Value, ct);
                 dateField = DecisionReader.DecidedOnField;
                 break;
             case "meeting":
