@@ -113,34 +113,9 @@ public static class CompletionPack
         return output.ToArray();
     }
 
-    /// <summary>
-    /// Chooses PDFsharp's licence (required from 6.5): a commercial licence key when one is
-    /// configured (<c>Pdf:LicenseKey</c>), otherwise the AGPL. Call once at start-up.
-    /// </summary>
-    /// <remarks>
-    /// PDFsharp 6.5 is the only version the registry holds and it is dual-licensed; running a
-    /// network service on the AGPL choice obliges us to offer our source to its users. Buying a
-    /// licence and setting the key removes that obligation without a code change.
-    /// </remarks>
-    /// <returns>The licence in use, for the start-up log.</returns>
-    public static string UseLicense(string? commercialKey)
-    {
-        lock (FontLock)
-        {
-            if (commercialKey is { Length: > 0 })
-            {
-                PdfSharp.PdfSharpLicense.LoadLicense(commercialKey);
-                return "commercial";
-            }
-
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
-            return "AGPL";
-        }
-    }
-
     private static void EnsureFonts()
     {
-        // PDFsharp's font resolver and licence are process-wide and may be set only once.
+        // PDFsharp's font resolver is process-wide and may be set only once.
         lock (FontLock)
         {
             GlobalFontSettings.FontResolver ??= new SegoeWpFontResolver();

@@ -173,9 +173,7 @@ public static class SignOffHosting
 
     public static async Task UseSignOffAsync(this WebApplication app)
     {
-        var pdfLicence = Documents.CompletionPack.UseLicense(app.Configuration["Pdf:LicenseKey"]);
-        app.Logger.LogInformation("Mail goes by {Transport}; completion packs use PDFsharp under the {Licence} licence",
-            app.Services.GetRequiredService<IMailTransport>().Name, pdfLicence);
+        app.Logger.LogInformation("Mail goes by {Transport}", app.Services.GetRequiredService<IMailTransport>().Name);
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -11,8 +11,6 @@ public sealed class CompletionPackTests
 {
     private static readonly DateTimeOffset GeneratedAt = new(2021, 8, 2, 9, 30, 0, TimeSpan.Zero);
 
-    public CompletionPackTests() => CompletionPack.UseLicense(null);
-
     [Fact]
     public void The_pack_records_the_agreement_every_decision_and_every_counterpart()
     {
