@@ -414,7 +414,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.InvalidDate, $"The signing date {UkDates.Long(t.SignedOn)} is in the future.");
         }
 
-        var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By);
+        var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By, t.Check);
         change.Emit(new CounterpartReceived(p.PartnerId, counterpart));
         change.Webhook(WebhookEventTypes.PartnerCounterpartReceived, p.PartnerId, ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
             ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)));

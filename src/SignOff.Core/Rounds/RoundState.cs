@@ -109,7 +109,41 @@ public sealed record RecordedDecision(
     Actor RecordedBy,
     string? Evidence);
 
+/// <summary>How a counterpart's signature was established when SignOff received it.</summary>
+public enum SignatureKind
+{
+    /// <summary>Executed in SignOff by the signatory, and sealed with the service's certificate.</summary>
+    SignedInSignOff,
+
+    /// <summary>A PDF carrying a digital signature whose signed bytes are intact and whose CMS signature verifies.</summary>
+    DigitallySigned,
+
+    /// <summary>A PDF or Word file with no digital signature (a scan, say): for the coordinator to review.</summary>
+    NotDigitallySigned,
+
+    /// <summary>A photo of a wet-ink signature page, converted to PDF: for the coordinator to review.</summary>
+    Photo,
+}
+
+/// <summary>What SignOff found when it checked a counterpart's signature.</summary>
+/// <param name="Kind">How the signature was established.</param>
+/// <param name="Signer">The signing certificate's subject (digital signatures), or the signatory (signed in SignOff).</param>
+/// <param name="Detail">What was checked, in words, for the completion pack and the coordinator.</param>
+public sealed record SignatureCheck(SignatureKind Kind, string? Signer = null, string? Detail = null)
+{
+    /// <summary>True when the signature was verified by SignOff (made in it, or a digital signature that verifies).</summary>
+    public bool IsVerified => Kind is SignatureKind.SignedInSignOff or SignatureKind.DigitallySigned;
+}
+
 /// <summary>A partner's executed counterpart.</summary>
+/// <param name="Version">The draft version it is a counterpart of.</param>
+/// <param name="Document">The stored file (content-addressed by its SHA-256).</param>
+/// <param name="SignatoryName">Who signed for the organisation.</param>
+/// <param name="SignatoryPosition">Their position.</param>
+/// <param name="SignedOn">The date it was signed.</param>
+/// <param name="ReceivedOn">The date SignOff received it.</param>
+/// <param name="ReceivedFrom">Who uploaded or executed it.</param>
+/// <param name="Check">What SignOff found when it checked the signature; null on counterparts recorded before checks existed.</param>
 public sealed record Counterpart(
     int Version,
     DocumentRef Document,
@@ -117,7 +151,8 @@ public sealed record Counterpart(
     string SignatoryPosition,
     DateOnly SignedOn,
     DateOnly ReceivedOn,
-    Actor ReceivedFrom);
+    Actor ReceivedFrom,
+    SignatureCheck? Check = null);
 
 /// <summary>One partner's state in a round.</summary>
 public sealed record PartnerState(

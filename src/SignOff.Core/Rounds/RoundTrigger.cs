@@ -90,7 +90,8 @@ public sealed record ReceiveCounterpart(
     string SignatoryName,
     string SignatoryPosition,
     DateOnly SignedOn,
-    Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+    Actor By,
+    SignatureCheck? Check = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator circulates a revised draft.</summary>
 public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;
