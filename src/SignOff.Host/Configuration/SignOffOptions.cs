@@ -14,4 +14,14 @@ public sealed record SignOffOptions
 
     /// <summary>How long an officer's link stays valid.</summary>
     public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromDays(60);
+
+    /// <summary>
+    /// The service's sealing certificate, a PKCS#12 (PFX) file in base64, for counterparts executed in
+    /// SignOff. On Azure it is a Key Vault reference; when absent, SignOff makes a self-signed one once
+    /// and keeps it beside the data-protection keys, so every instance seals with the same certificate.
+    /// </summary>
+    public string? SealCertificate { get; init; }
+
+    /// <summary>The password of <see cref="SealCertificate"/>, if it has one.</summary>
+    public string? SealCertificatePassword { get; init; }
 }

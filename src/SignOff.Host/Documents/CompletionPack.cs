@@ -1,7 +1,6 @@
 using System.Globalization;
 using PdfSharp;
 using PdfSharp.Drawing;
-using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 using SignOff.Core.Rounds;
 using SignOff.Core.Wording;
@@ -20,7 +19,6 @@ namespace SignOff.Host.Documents;
 public static class CompletionPack
 {
     private const double Margin = 50;
-    private static readonly Lock FontLock = new();
 
     /// <summary>The file name a round's pack is offered under.</summary>
     public static string FileName(RoundState round) => $"{PartnerIds.Slug(round.Agreement.Reference)}-completion-pack.pdf";
@@ -28,7 +26,7 @@ public static class CompletionPack
     /// <summary>Renders the pack for a round (any status: a pack of an unfinished round says so on its first line).</summary>
     public static byte[] Render(RoundState round, DateTimeOffset generatedAt)
     {
-        EnsureFonts();
+        PdfFonts.Ensure();
         using var document = new PdfDocument();
         document.Info.Title = $"Completion pack: {round.Agreement.Title}";
         document.Info.Subject = $"{round.Agreement.Reference}, version {round.CurrentVersion.Number}";
@@ -111,26 +109,6 @@ public static class CompletionPack
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
         return output.ToArray();
-    }
-
-    private static void EnsureFonts()
-    {
-        // PDFsharp's font resolver is process-wide and may be set only once.
-        lock (FontLock)
-        {
-            GlobalFontSettings.FontResolver ??= new SegoeWpFontResolver();
-        }
-    }
-
-    /// <summary>Serves PDFsharp's embedded Segoe WP faces for every family, so no system fonts are needed.</summary>
-    private sealed class SegoeWpFontResolver : IFontResolver
-    {
-        public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) =>
-            new(bold ? "SegoeWP-Bold" : "SegoeWP", mustSimulateBold: false, mustSimulateItalic: italic);
-
-        public byte[] GetFont(string faceName) => faceName == "SegoeWP-Bold"
-            ? PdfSharp.WPFonts.FontDataHelper.SegoeWPBold
-            : PdfSharp.WPFonts.FontDataHelper.SegoeWP;
     }
 
     /// <summary>A top-to-bottom writer that wraps text and starts new A4 pages as needed.</summary>

@@ -8,6 +8,7 @@ using SignOff.Core.Rounds;
 using SignOff.Host.Api;
 using SignOff.Host.Commands;
 using SignOff.Host.Effects;
+using SignOff.Host.Documents;
 using SignOff.Host.Durable;
 using SignOff.Host.Mail;
 using SignOff.Host.Pages;
@@ -111,6 +112,8 @@ public static class SignOffHosting
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoundCommands>>()));
+        services.AddSingleton<ServiceSeal>();
+        services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();

@@ -1,6 +1,7 @@
 using SignOff.Core.Rounds;
 using SignOff.Core.Wording;
 using SignOff.Host.Commands;
+using SignOff.Host.Documents;
 using SignOff.Host.Pages;
 using SignOff.Host.Pages.Shared;
 using SignOff.Storage.Blobs;
@@ -16,7 +17,8 @@ namespace SignOff.Host.Respond;
 public static class RespondEndpoints
 {
     /// <summary>The services the officer's page uses.</summary>
-    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(ResponseLinks Links, RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time,
+        CounterpartExecution Signing);
 
     public static void MapRespond(this IEndpointRouteBuilder app)
     {
@@ -101,6 +103,19 @@ public static class RespondEndpoints
                 result = await d.Commands.RunWithDocumentAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 dateField = "signedOn";
                 break;
+            case "sign":
+                var statement = CounterpartExecution.Read(form[CounterpartExecution.NameField], form[CounterpartExecution.PositionField],
+                    form[CounterpartExecution.SignatureField], form[CounterpartExecution.AuthorityField] == "yes", partner.Name);
+                if (!statement.IsValid)
+                {
+                    return await Again(Forms.Errors(statement.Failures), StatusCodes.Status422UnprocessableEntity);
+                }
+
+                // The version the page showed: a counterpart is of the version the signatory read.
+                var shown = int.TryParse(form["version"], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : state!.CurrentVersion.Number;
+                result = await d.Signing.ExecuteAsync(link!.RoundId, partner.PartnerId, shown, statement.Value, officer, triggerId, ct);
+                dateField = CounterpartExecution.SignatureField;
+                break;
             case "delegate":
                 var to = Forms.Delegate(form);
                 if (!to.IsValid)
@@ -134,6 +149,7 @@ public static class RespondEndpoints
         "decision" => "Decision recorded",
         "meeting" => "Meeting date saved",
         "counterpart" => "Counterpart received",
+        "sign" => "Counterpart signed",
         _ => "Handed over",
     };
 
@@ -141,7 +157,7 @@ public static class RespondEndpoints
     {
         "decision" => [$"{p.Name} is now {Words.For(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
         "meeting" => [$"We have noted that {p.Name} will decide on {UkDates.Long(p.MeetingOn)}. Reminders will follow that date."],
-        "counterpart" => round.Status == RoundStatus.Effective
+        "counterpart" or "sign" => round.Status == RoundStatus.Effective
             ? [$"Thank you. Every partner has now signed: the agreement took effect on {UkDates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
             : [$"Thank you. {p.Name}'s signed counterpart of version {p.Counterpart?.Version} is recorded. You will hear when every partner has signed and the agreement takes effect."],
         _ => [$"{p.Officer.Name} is now {p.Name}'s officer for this agreement and has been sent their own link. This link no longer works."],
