@@ -166,12 +166,29 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         Assert.Contains("1 of 2 partners signed", await chair.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await CheckAsync(chair, "16-chair-digest");
 
-        // The colleague signs; the agreement takes effect.
+        // The colleague's chief executive signs in SignOff (no PDF-signing tool needed); the agreement takes effect.
         var alexRequest = await MailDev.WaitForAsync(m => m.Subject.StartsWith("Please sign", StringComparison.Ordinal), roundId: roundId, to: "alex@chelmsford.example", ct: Ct);
         await alex.GotoAsync(MailDev.RespondLink(alexRequest));
-        await FillCounterpartAsync(alex, new FilePayload { Name = "chelmsford-signed.pdf", MimeType = "application/pdf", Buffer = Pdf("signed by Chelmsford") }, "Nick Eveleigh");
+        await CheckAsync(alex, "17a-officer-sign");
+        var alexPhone = await browser.NewPhonePageAsync();
+        await alexPhone.GotoAsync(MailDev.RespondLink(alexRequest));
+        await CheckAsync(alexPhone, "17a-officer-sign-phone");
+        await alexPhone.CloseAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Sign the counterpart" }).ClickAsync();
+        var signErrors = await alex.Locator(".error-summary").InnerTextAsync();
+        Assert.Contains("Enter your full name", signErrors, StringComparison.Ordinal);
+        Assert.Contains("Confirm that you are authorised to sign for Chelmsford City Council", signErrors, StringComparison.Ordinal);
+        await CheckAsync(alex, "17b-officer-sign-errors");
+        await alex.GetByLabel("Your full name").FillAsync("Nick Eveleigh");
+        await alex.GetByLabel("Your position").FillAsync("Chief Executive");
+        await alex.GetByLabel("Signature", new() { Exact = true }).FillAsync("Nick Eveleigh");
+        await alex.GetByLabel("I am authorised to sign this agreement on behalf of Chelmsford City Council").CheckAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Sign the counterpart" }).ClickAsync();
+        Assert.Equal("Counterpart signed", await alex.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
         Assert.Contains("took effect", await alex.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await CheckAsync(alex, "17-officer-agreement-effective");
+        var events = await api.Http.GetStringAsync($"api/rounds/{roundId}/events?max=1000", Ct);
+        Assert.Contains("\"signed-in-sign-off\"", events, StringComparison.Ordinal); // recorded as executed in SignOff, not uploaded
 
         var round = await api.WaitForAsync(roundId, r => r.GetProperty("status").GetString() == "effective", "effective", ct: Ct);
         Assert.Equal(JsonValueKind.String, round.GetProperty("effectiveOn").ValueKind);
