@@ -305,6 +305,8 @@ resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 // once when the app restarts (see infra/README.md).
 var sendGridSecretUri = '${keyVault.properties.vaultUri}secrets/sendgrid-api-key/'
 var webhookSecretUri = '${keyVault.properties.vaultUri}secrets/webhook-secret-key/'
+// A Key Vault certificate's secret of the same name holds its PFX (base64): the counterpart seal.
+var sealCertificateUri = '${keyVault.properties.vaultUri}secrets/seal-certificate/'
 
 // ---------------------------------------------------------------------------------------------
 // Role assignments for the identity (least privilege; each says why)
@@ -456,6 +458,9 @@ var baseAppSettings = [
 
   // 32 random bytes (base64) that seal webhook subscription secrets at rest.
   { name: 'Webhooks__SecretKey', value: '@Microsoft.KeyVault(SecretUri=${webhookSecretUri})' }
+
+  // The certificate that seals counterparts executed in SignOff (a Key Vault certificate, PFX).
+  { name: 'SignOff__SealCertificate', value: '@Microsoft.KeyVault(SecretUri=${sealCertificateUri})' }
 
   { name: 'SignOff__PublicBaseUrl', value: effectivePublicBaseUrl }
 ]
