@@ -132,7 +132,7 @@ public static class CoordinatorPages
         var events = await store.ReadEventsAsync(state.RoundId, Math.Max(1, state.EventCount - window + 1), window, ct);
         string Name(string id) => state.FindPartner(id)?.Name ?? id;
         return [.. events
-            .Where(e => partnerId is null || RoundTimeline.PartnerOf(e.Event) == partnerId)
+            .Where(e => partnerId is null || RoundTimeline.Concerns(e.Event, partnerId))
             .Select(e => (e.Event, Told: RoundTimeline.Describe(e.Event, Name)))
             .Where(e => e.Told is not null)
             .Select(e => new TimelineEntry(e.Event.At, e.Told!.Value.Text, e.Told.Value.By ?? "SignOff"))
