@@ -249,7 +249,10 @@ public sealed partial class DurabilityTests
             ["minuteReference"] = "FC 12/2021",
         }), Ct);
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
-        Assert.Contains("Decision recorded", await posted.Content.ReadAsStringAsync(Ct));
+        var check = await posted.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("Check your answers", check); // nothing recorded yet: the officer confirms first
+        var confirmed = await browser.PostAsync(path, new FormUrlEncodedContent(DecisionFlowTests.Hidden(check)), Ct);
+        Assert.Contains("Decision recorded", await confirmed.Content.ReadAsStringAsync(Ct));
         var round = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
         Assert.Equal("authorised", round.GetProperty("partners")[0].GetProperty("status").GetString());
 
