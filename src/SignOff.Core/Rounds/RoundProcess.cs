@@ -421,10 +421,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.NoCallInRunning, $"{p.Name} is {Words.For(p.Status)}; a decision can be called in only during its call-in period.");
         }
 
-        var decidedOn = p.Decision!.DecidedOn;
-        if (t.CalledInOn > change.Today || t.CalledInOn < decidedOn)
+        if (SinceDecision(change, p, t.CalledInOn, "call-in date") is { } badDate)
         {
-            return Reject(RejectionCode.InvalidDate, $"The call-in date {UkDates.Long(t.CalledInOn)} must be between the decision ({UkDates.Long(decidedOn)}) and today.");
+            return badDate;
         }
 
         var committee = Clean(t.Committee);
@@ -434,6 +433,15 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         change.Webhook(WebhookEventTypes.PartnerCalledIn, p.PartnerId, ("calledInOn", Iso(t.CalledInOn)), ("committee", committee ?? ""), ("reason", reason ?? ""));
         change.Notify(NotificationKind.CallInNotice, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with { Body = committee, Reason = reason });
         return null;
+    }
+
+    /// <summary>A date in a call-in's life must fall between the partner's decision and today.</summary>
+    private static RoundDecision.Rejected? SinceDecision(Change change, PartnerState p, DateOnly on, string what)
+    {
+        var decidedOn = p.Decision!.DecidedOn;
+        return on > change.Today || on < decidedOn
+            ? Reject(RejectionCode.InvalidDate, $"The {what} {UkDates.Long(on)} must be between the decision ({UkDates.Long(decidedOn)}) and today.")
+            : null;
     }
 
     private static RoundDecision.Rejected? ResolveCallInOf(Change change, ResolveCallIn t)
@@ -449,10 +457,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.NotCalledIn, $"{p.Name} is {Words.For(p.Status)}; only a called-in decision can be upheld or referred back.");
         }
 
-        var decidedOn = p.Decision!.DecidedOn;
-        if (t.DecidedOn > change.Today || t.DecidedOn < decidedOn)
+        if (SinceDecision(change, p, t.DecidedOn, "date of the call-in's outcome") is { } badDate)
         {
-            return Reject(RejectionCode.InvalidDate, $"The date {UkDates.Long(t.DecidedOn)} must be between the decision ({UkDates.Long(decidedOn)}) and today.");
+            return badDate;
         }
 
         var note = Clean(t.Note);

@@ -24,6 +24,15 @@ public sealed class DecisionTrailTests
             .Build(),
         at);
 
+    /// <summary>The round on the evening of Tuesday 14 July 2026, when a partner's decision that day has been recorded.</summary>
+    private static RoundHarness DecidedOn14July(string partner, DecisionOutcome outcome, string? reason = null)
+    {
+        var round = Round(At(2026, 7, 1));
+        round.AdvanceTo(At(2026, 7, 14, 18));
+        round.Decide(partner, outcome, reason: reason);
+        return round;
+    }
+
     private static ReminderSchedule ScheduleOf(RoundState s) => new(Holidays.CalendarFor(s.Calendar), s.Reminders);
 
     [Fact]
@@ -31,9 +40,7 @@ public sealed class DecisionTrailTests
     {
         // Cabinet on Tuesday 14 July 2026: the call-in's last day is Tuesday 21 July; the decision
         // may be implemented from Wednesday 22 July. SignOff's clock then jumps from 17 to 23 July.
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Southend, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Southend, DecisionOutcome.Approved);
         Assert.Equal(D("2026-07-21"), round.Partner(Southend).CallInEndsOn);
         round.AdvanceTo(At(2026, 7, 17));
         round.Clock.SetUtcNow(At(2026, 7, 23, 11)); // behind: nothing fired between
@@ -76,9 +83,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_called_in_decision_waits_past_the_end_of_its_call_in_and_is_authorised_from_the_day_it_is_upheld()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Southend, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Southend, DecisionOutcome.Approved);
         var id = round.Partner(Southend).PartnerId;
         round.AdvanceTo(At(2026, 7, 16));
 
@@ -109,9 +114,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_call_in_referred_back_asks_the_partner_to_decide_again()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Southend, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Southend, DecisionOutcome.Approved);
         var id = round.Partner(Southend).PartnerId;
         round.AdvanceTo(At(2026, 7, 16));
         round.Apply(new CallInDecision("call-in-1", id, D("2026-07-16"), null, null, Coordinator));
@@ -135,9 +138,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void Only_a_decision_in_its_call_in_period_can_be_called_in_and_only_a_called_in_one_resolved()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Trust, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Trust, DecisionOutcome.Approved);
         var trust = round.Partner(Trust).PartnerId;
 
         var callIn = round.Try(new CallInDecision("call-in-1", trust, D("2026-07-14"), null, null, Coordinator));
@@ -150,9 +151,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_decline_corrected_to_an_approval_authorises_the_partner_and_resumes_the_round_keeping_the_original_in_the_log()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Trust, DecisionOutcome.Declined, reason: "No budget");
+        var round = DecidedOn14July(Trust, DecisionOutcome.Declined, reason: "No budget");
         Assert.Equal(RoundStatus.Stalled, round.State.Status);
         var original = round.Partner(Trust).Decision!;
 
@@ -177,9 +176,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_signed_approval_corrected_to_a_decline_drops_its_counterpart_and_stalls_the_round()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Trust, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Trust, DecisionOutcome.Approved);
         round.Sign(Trust);
         Assert.Equal(PartnerStatus.Signed, round.Partner(Trust).Status);
 
@@ -196,9 +193,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_wrong_date_corrected_after_the_call_in_started_restarts_the_call_in_from_the_right_date()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Southend, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Southend, DecisionOutcome.Approved);
         Assert.Equal(PartnerStatus.CallIn, round.Partner(Southend).Status);
         round.AdvanceTo(At(2026, 7, 16));
 
@@ -216,9 +211,7 @@ public sealed class DecisionTrailTests
     [Fact]
     public void A_corrected_minute_reference_of_a_signed_partner_corrects_the_record_only()
     {
-        var round = Round(At(2026, 7, 1));
-        round.AdvanceTo(At(2026, 7, 14, 18));
-        round.Decide(Trust, DecisionOutcome.Approved);
+        var round = DecidedOn14July(Trust, DecisionOutcome.Approved);
         round.Sign(Trust);
         var before = round.Partner(Trust);
 

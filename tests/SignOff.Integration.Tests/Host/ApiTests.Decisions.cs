@@ -10,25 +10,8 @@ namespace SignOff.Integration.Tests.Host;
 /// Decisions over HTTP: the officer checks their answers before anything is recorded; the version
 /// recorded is the version the page showed; a call-in and a correction through the API.
 /// </summary>
-public sealed partial class DecisionFlowTests : IAsyncLifetime
+public sealed partial class ApiTests
 {
-    private readonly SignOffFactory host = new();
-    private HttpClient api = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        api = host.Api();
-        await host.SetClockAsync("2021-06-01T09:00:00Z", Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        api.Dispose();
-        await host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Check_your_answers_records_nothing_until_the_officer_confirms_and_a_change_link_keeps_the_answers()
     {
@@ -37,14 +20,7 @@ public sealed partial class DecisionFlowTests : IAsyncLifetime
         var page = await browser.GetStringAsync(path, Ct);
         var events = await EventCountAsync(roundId);
 
-        var check = await browser.PostAsync(path, Form(page, new()
-        {
-            ["form"] = "decision",
-            ["outcome"] = "approve",
-            ["body"] = "Full Council",
-            ["decidedOn"] = "2021-06-01",
-            ["minuteReference"] = "FC 12/2021",
-        }), Ct);
+        var check = await browser.PostAsync(path, Form(page, FullCouncilApproval()), Ct);
         var checkPage = await check.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
@@ -106,7 +82,7 @@ public sealed partial class DecisionFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_call_in_holds_a_partner_until_it_is_upheld_and_a_correction_keeps_the_original_in_the_log()
     {
-        var round = await host.LaunchAsync(api, Ct);
+        var round = await LaunchAsync();
         var roundId = round.GetProperty("roundId").GetString()!;
         const string maldon = "maldon-district-council", chelmsford = "chelmsford-city-council";
         foreach (var partner in new[] { maldon, chelmsford })
@@ -153,7 +129,7 @@ public sealed partial class DecisionFlowTests : IAsyncLifetime
     /// <summary>Launches the round and opens Maldon's officer link in a browser that keeps cookies.</summary>
     private async Task<(string RoundId, HttpClient Browser, string Path)> OfficerPageAsync()
     {
-        var round = await host.LaunchAsync(api, Ct);
+        var round = await LaunchAsync();
         var roundId = round.GetProperty("roundId").GetString()!;
         await host.DrainAsync(Ct);
         var invitation = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Single(m => m.To == "jo@maldon.example");
@@ -167,8 +143,18 @@ public sealed partial class DecisionFlowTests : IAsyncLifetime
     private async Task<string?> StatusAsync(string roundId, int partner) =>
         (await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct)).GetProperty("partners")[partner].GetProperty("status").GetString();
 
+    /// <summary>Maldon's approval at Full Council, as its officer enters it on the decision form.</summary>
+    internal static Dictionary<string, string> FullCouncilApproval() => new()
+    {
+        ["form"] = "decision",
+        ["outcome"] = "approve",
+        ["body"] = "Full Council",
+        ["decidedOn"] = "2021-06-01",
+        ["minuteReference"] = "FC 12/2021",
+    };
+
     /// <summary>The decision form's post: its anti-forgery token, submission id and version, with the answers.</summary>
-    private static FormUrlEncodedContent Form(string page, Dictionary<string, string> answers)
+    internal static FormUrlEncodedContent Form(string page, Dictionary<string, string> answers)
     {
         var hidden = Hidden(page);
         foreach (var name in new[] { "__RequestVerificationToken", "__submission", "version" })
