@@ -126,6 +126,50 @@ public sealed partial class ApiTests
         Assert.Contains(mails, m => m.To == "chair@alliance.example" && m.Subject.Contains("called in", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_coordinators_partner_page_records_a_call_in_and_corrects_a_decision_keeping_the_original_on_the_timeline()
+    {
+        var round = await LaunchAsync();
+        var roundId = round.GetProperty("roundId").GetString()!;
+        foreach (var partner in new[] { "maldon-district-council", "chelmsford-city-council" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
+                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct)).StatusCode);
+        }
+
+        using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var signIn = await browser.GetStringAsync("/sign-in", Ct);
+        var signedIn = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(signIn)) { ["apiKey"] = SignOffFactory.ApiKey }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        var chelmsford = $"/rounds/{roundId}/partners/chelmsford-city-council";
+        var page = await browser.GetStringAsync(chelmsford, Ct);
+        var calledIn = await browser.PostAsync($"{chelmsford}/call-in", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(page, "/call-in"))
+        {
+            ["calledInOn"] = "2021-06-01",
+            ["committee"] = "Scrutiny Committee",
+        }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, calledIn.StatusCode);
+        Assert.Equal("called-in", await StatusAsync(roundId, 1));
+        Assert.Contains("Record the outcome", await browser.GetStringAsync(chelmsford, Ct));
+
+        var maldon = $"/rounds/{roundId}/partners/maldon-district-council";
+        page = await browser.GetStringAsync(maldon, Ct);
+        var correction = await browser.PostAsync($"{maldon}/decision/correction", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(page, "/decision/correction"))
+        {
+            ["outcome"] = "decline",
+            ["body"] = "Full Council",
+            ["decidedOn"] = "2021-06-01",
+            ["reason"] = "No budget",
+            ["evidence"] = "Minutes, item 7",
+            ["correctionReason"] = "Approve was pressed by mistake",
+        }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, correction.StatusCode);
+        Assert.Equal("declined", await StatusAsync(roundId, 0));
+        var timeline = WebUtility.HtmlDecode(await browser.GetStringAsync(maldon, Ct));
+        Assert.Contains("decision was corrected from approved by Full Council on 1 June 2021", timeline);
+    }
+
     /// <summary>Launches the round and opens Maldon's officer link in a browser that keeps cookies.</summary>
     private async Task<(string RoundId, HttpClient Browser, string Path)> OfficerPageAsync()
     {
@@ -165,10 +209,10 @@ public sealed partial class ApiTests
         return new FormUrlEncodedContent(answers);
     }
 
-    /// <summary>The hidden fields of a page's first form that has a submission id (the decision form, or the confirmation).</summary>
-    internal static Dictionary<string, string> Hidden(string page)
+    /// <summary>The hidden fields of a page's first form (the decision form, the confirmation), or of the form posting to an address ending so.</summary>
+    internal static Dictionary<string, string> Hidden(string page, string? actionEndsWith = null)
     {
-        var form = FormPattern().Match(page).Value;
+        var form = FormPattern().Matches(page).First(f => actionEndsWith is null || f.Value.Contains($"{actionEndsWith}\"", StringComparison.Ordinal)).Value;
         return HiddenPattern().Matches(form).DistinctBy(m => m.Groups[1].Value)
             .ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value), StringComparer.Ordinal);
     }
