@@ -99,7 +99,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         await joPhone.GotoAsync(joLink);
         await CheckAsync(joPhone, "07-officer-decision-phone");
         await joPhone.CloseAsync();
-        await jo.GetByRole(AriaRole.Button, new() { Name = "Record this decision" }).ClickAsync();
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         var summary = await jo.Locator(".error-summary").InnerTextAsync();
         Assert.Contains("Choose what Maldon District Council decided", summary, StringComparison.Ordinal);
         Assert.Contains("Enter the date of the decision", summary, StringComparison.Ordinal);
@@ -107,7 +107,9 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         await jo.Locator("#outcome").CheckAsync();
         await jo.GetByLabel("Date of the decision").FillAsync("2021-06-30");
         await jo.GetByLabel("Minute or decision reference (optional)").FillAsync("FC 45/2021");
-        await jo.GetByRole(AriaRole.Button, new() { Name = "Record this decision" }).ClickAsync();
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await CheckAsync(jo, "08b-officer-check-answers");
+        await jo.GetByRole(AriaRole.Button, new() { Name = "Confirm and record" }).ClickAsync();
         Assert.Equal("Decision recorded", await jo.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
         Assert.Contains("authorised", await jo.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await CheckAsync(jo, "09-officer-decision-recorded");
@@ -143,7 +145,8 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         await alex.Locator("#outcome-approve-with-conditions").CheckAsync();
         await alex.GetByLabel("Date of the decision").FillAsync("2021-06-30");
         await alex.GetByLabel("Conditions", new() { Exact = true }).FillAsync("Subject to the data-sharing annex being agreed by the Alliance Board.");
-        await alex.GetByRole(AriaRole.Button, new() { Name = "Record this decision" }).ClickAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await alex.GetByRole(AriaRole.Button, new() { Name = "Confirm and record" }).ClickAsync();
         Assert.Equal("Decision recorded", await alex.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
 
         // The coordinator reviews the conditions on the partner's page and accepts them: the call-in starts.

@@ -27,6 +27,9 @@ public enum RejectionCode
     TimerNotPending,
     TimerNotDue,
     CalendarOutOfRange,
+    NoCallInRunning,
+    NotCalledIn,
+    NoDecisionToCorrect,
 }
 
 /// <summary>

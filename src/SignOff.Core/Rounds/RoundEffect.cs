@@ -47,6 +47,9 @@ public enum NotificationKind
     ChairDigest,
     WebhookStopped,
     CalendarExhausted,
+    DecisionCorrection,
+    CallInNotice,
+    CallInOutcomeNotice,
 }
 
 /// <summary>Why someone receives a message.</summary>
@@ -95,6 +98,8 @@ public sealed record Recipient(Person Person, RecipientRole Role);
 /// <param name="Failure">What could not be delivered (a stopped webhook subscription).</param>
 /// <param name="Revision">For a revision notice: whether the revision is minor or material.</param>
 /// <param name="ConditionsAccepted">For a conditions outcome: true when the coordinator accepted them.</param>
+/// <param name="CallInOutcome">For a call-in outcome notice: upheld or referred back.</param>
+/// <param name="CounterpartSuperseded">For a minor revision notice: the partner had signed, and its counterpart of the earlier version no longer counts.</param>
 public sealed record Notification(
     NotificationKind Kind,
     ImmutableList<Recipient> To,
@@ -121,7 +126,9 @@ public sealed record Notification(
     bool AttachCalendar = false,
     DeliveryFailure? Failure = null,
     RevisionKind? Revision = null,
-    bool ConditionsAccepted = false);
+    bool ConditionsAccepted = false,
+    CallInOutcome? CallInOutcome = null,
+    bool CounterpartSuperseded = false);
 
 /// <summary>
 /// An event for other systems, in the catalogue published with the webhooks.
@@ -143,6 +150,9 @@ public static class WebhookEventTypes
     public const string PartnerMeetingScheduled = "partner.meeting_scheduled";
     public const string PartnerDecided = "partner.decided";
     public const string PartnerCallInStarted = "partner.call_in_started";
+    public const string PartnerCalledIn = "partner.called_in";
+    public const string PartnerCallInResolved = "partner.call_in_resolved";
+    public const string PartnerDecisionCorrected = "partner.decision_corrected";
     public const string PartnerConditionsAccepted = "partner.conditions_accepted";
     public const string PartnerConditionsRejected = "partner.conditions_rejected";
     public const string PartnerAuthorised = "partner.authorised";
@@ -161,7 +171,7 @@ public static class WebhookEventTypes
     public static IReadOnlyList<string> All { get; } =
     [
         RoundStarted, PartnerInvited, PartnerAcknowledged, PartnerReminded, PartnerMeetingScheduled, PartnerDecided,
-        PartnerCallInStarted, PartnerConditionsAccepted, PartnerConditionsRejected, PartnerAuthorised,
+        PartnerCallInStarted, PartnerCalledIn, PartnerCallInResolved, PartnerDecisionCorrected, PartnerConditionsAccepted, PartnerConditionsRejected, PartnerAuthorised,
         PartnerCounterpartReceived, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, RoundRevised,
         RoundStalled, RoundResumed, RoundOverdue, RoundCancelled, AgreementEffective,
     ];

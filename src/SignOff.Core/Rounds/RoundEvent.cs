@@ -50,6 +50,9 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(TimerCleared), "timer-cleared")]
 [JsonDerivedType(typeof(DeliveryFailed), "delivery-failed")]
 [JsonDerivedType(typeof(TimersBeyondCalendar), "timers-beyond-calendar")]
+[JsonDerivedType(typeof(DecisionCorrected), "decision-corrected")]
+[JsonDerivedType(typeof(DecisionCalledIn), "decision-called-in")]
+[JsonDerivedType(typeof(CallInResolved), "call-in-resolved")]
 public abstract record RoundEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -86,6 +89,42 @@ public sealed record MeetingScheduled(string PartnerId, DateOnly MeetingOn, stri
 /// <summary>The partner's decision on a version, as the officer or the coordinator recorded it, with its evidence.</summary>
 public sealed record DecisionRecorded(string PartnerId, RecordedDecision Decision) : RoundEvent, IPartnerScoped;
 
+/// <summary>
+/// A recorded decision was corrected: the log keeps the original beside the correction, why and on
+/// what evidence.
+/// </summary>
+/// <remarks>
+/// A correction that keeps the outcome of a partner already authorised or signed corrects the
+/// record only (the authorisation and counterpart were given on the strength of that outcome);
+/// any other correction puts the partner where the corrected decision would have put it had it
+/// been recorded first, and the call-in and authorisation that follow are recorded after this
+/// event as for a first recording (<see cref="RoundEvolver.CorrectionStands"/> says which).
+/// </remarks>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="Original">The decision as it was recorded.</param>
+/// <param name="Corrected">The decision as it should have been.</param>
+/// <param name="Reason">Why the record was wrong.</param>
+/// <param name="Evidence">Where the evidence of the right decision is.</param>
+/// <param name="By">Who corrected it.</param>
+public sealed record DecisionCorrected(string PartnerId, RecordedDecision Original, RecordedDecision Corrected, string Reason, string Evidence, Actor By)
+    : RoundEvent, IPartnerScoped;
+
+/// <summary>A scrutiny committee called the partner's decision in: it cannot be acted on until the call-in is resolved.</summary>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="On">The date it was called in.</param>
+/// <param name="Committee">The committee that called it in, if given.</param>
+/// <param name="Reason">The grounds given, if any.</param>
+/// <param name="By">Who recorded it.</param>
+public sealed record DecisionCalledIn(string PartnerId, DateOnly On, string? Committee, string? Reason, Actor By) : RoundEvent, IPartnerScoped;
+
+/// <summary>A called-in decision was upheld (authorised from <paramref name="On"/>, recorded next) or referred back (the partner decides again).</summary>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="Outcome">Upheld or referred back.</param>
+/// <param name="On">The date of the outcome.</param>
+/// <param name="Note">What was said, if anything.</param>
+/// <param name="By">Who recorded it.</param>
+public sealed record CallInResolved(string PartnerId, CallInOutcome Outcome, DateOnly On, string? Note, Actor By) : RoundEvent, IPartnerScoped;
+
 /// <summary>An approval by a body subject to call-in: the decision cannot be acted on until <paramref name="EndsOn"/>.</summary>
 public sealed record CallInStarted(string PartnerId, DateOnly EndsOn) : RoundEvent, IPartnerScoped;
 
@@ -99,6 +138,11 @@ public sealed record ConditionsAccepted(string PartnerId, string? Note, Actor By
 public sealed record ConditionsRejected(string PartnerId, string Reason, Actor By) : RoundEvent, IPartnerScoped;
 
 /// <summary>The partner's approval stands (no call-in pending, conditions accepted): it may sign, and its counterpart is requested.</summary>
+/// <remarks>
+/// <paramref name="On"/> is the domain's date, not the day a timer happened to fire: the day after
+/// the call-in period ended (the timer's own date), the day a call-in was upheld, or the day the
+/// coordinator accepted the conditions. The counterpart chases count from it.
+/// </remarks>
 public sealed record PartnerAuthorised(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
 
 /// <summary>The partner's signed counterpart of a version was received and stored (by its SHA-256).</summary>

@@ -68,6 +68,10 @@ public static class RoundEvolver
             Status = p.Status == PartnerStatus.Invited ? PartnerStatus.Scheduled : p.Status,
         }),
         DecisionRecorded x => Partner(s, x.PartnerId, p => ApplyDecision(p, x.Decision)),
+        DecisionCorrected x => Partner(s, x.PartnerId, p => CorrectionStands(p, x.Corrected) ? p with { Decision = x.Corrected } : ApplyDecision(ResetDecision(p), x.Corrected)),
+        DecisionCalledIn x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.CalledIn, CallInRunning = false }),
+        CallInResolved x => Partner(s, x.PartnerId, p => x.Outcome == CallInOutcome.ReferredBack ? ResetDecision(p)
+            : p with { Status = p.Conditions == ConditionsStatus.Pending ? PartnerStatus.ApprovedWithConditions : PartnerStatus.Approved }),
         CallInStarted x => Partner(s, x.PartnerId, p => p with
         {
             CallInEndsOn = x.EndsOn,
@@ -130,6 +134,24 @@ public static class RoundEvolver
         DecisionOutcome.Declined => p with { Decision = d, Status = PartnerStatus.Declined },
         _ => throw new InvalidOperationException($"Unknown outcome {d.Outcome}."),
     };
+
+    /// <summary>
+    /// True when correcting a partner's decision to <paramref name="corrected"/> corrects the record
+    /// only: the partner is already authorised or signed and the outcome is unchanged (a wrong date
+    /// or minute reference), so what was done on the strength of that outcome stands.
+    /// </summary>
+    /// <remarks>
+    /// Any other correction rebuilds the partner from the corrected decision, as if it had been
+    /// recorded in the first place: the process then records the call-in and authorisation that
+    /// follow with the same logic as a first recording. Shared by the evolver and the process, so
+    /// they cannot disagree about which case a correction is.
+    /// </remarks>
+    public static bool CorrectionStands(PartnerState p, RecordedDecision corrected)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(corrected);
+        return p.Status is PartnerStatus.Authorised or PartnerStatus.Signed && p.Decision?.Outcome == corrected.Outcome;
+    }
 
     /// <summary>Back to awaiting a decision, keeping the history of reminders.</summary>
     private static PartnerState ResetDecision(PartnerState p) => p with

@@ -83,6 +83,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             AcknowledgeInvitation t => Acknowledge(change, t),
             ScheduleMeeting t => Schedule(change, t),
             RecordDecision t => Decision(change, t),
+            CorrectDecision t => Correct(change, t),
+            CallInDecision t => CallIn(change, t),
+            ResolveCallIn t => ResolveCallInOf(change, t),
             AcceptConditions t => Accept(change, t),
             RejectConditions t => RejectConditionsOf(change, t),
             ReceiveCounterpart t => Counterpart(change, t),
@@ -231,6 +234,47 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return NotAwaiting(p);
         }
 
+        if (Read(change, p, t, out var decision) is { } refused)
+        {
+            return refused;
+        }
+
+        change.Emit(new DecisionRecorded(p.PartnerId, decision));
+        p = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerDecided, p.PartnerId, ("outcome", Kebab(t.Outcome)), ("body", decision.Body),
+            ("decidedOn", Iso(decision.DecidedOn)), ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
+            ("minuteReference", decision.MinuteReference ?? ""));
+        change.Notify(NotificationKind.DecisionConfirmation, p, [Officer(p), Coordinator(s)], n => n with
+        {
+            Outcome = t.Outcome,
+            Body = decision.Body,
+            Conditions = decision.Conditions,
+            Reason = decision.Reason,
+            MeetingOn = decision.DeferredTo,
+        });
+
+        switch (t.Outcome)
+        {
+            case DecisionOutcome.ApprovedWithConditions:
+                change.Notify(NotificationKind.ConditionsAwaitingReview, p, [Coordinator(s), .. Chairs(s)], n => n with { Conditions = decision.Conditions });
+                break;
+            case DecisionOutcome.Declined:
+                change.Notify(NotificationKind.DeclineAlert, p, [Coordinator(s), .. Chairs(s)], n => n with { Reason = decision.Reason, Body = decision.Body });
+                break;
+        }
+
+        FollowDecision(change, p.PartnerId, decision);
+        return null;
+    }
+
+    /// <summary>
+    /// Checks a decision as sent against the round (its version, its dates, the details its outcome
+    /// needs) and makes the record of it: for a first recording and a correction alike.
+    /// </summary>
+    private static RoundDecision.Rejected? Read(Change change, PartnerState p, RecordDecision t, out RecordedDecision decision)
+    {
+        var s = change.State;
+        decision = null!;
         if (t.Version < s.MaterialBaseVersion || t.Version > s.CurrentVersion.Number)
         {
             return Reject(RejectionCode.StaleVersion,
@@ -263,7 +307,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 return Reject(RejectionCode.InvalidTrigger, $"Unknown outcome {t.Outcome}.");
         }
 
-        var decision = new RecordedDecision(
+        decision = new RecordedDecision(
             t.Outcome,
             t.Version,
             Clean(t.Body) ?? p.Route.DecisionBody,
@@ -274,50 +318,164 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             t.Outcome == DecisionOutcome.Deferred ? t.DeferredTo : null,
             t.By,
             Clean(t.Evidence));
-        change.Emit(new DecisionRecorded(p.PartnerId, decision));
+        return null;
+    }
+
+    /// <summary>
+    /// What an approval starts once it is on the record: the call-in period of a body subject to
+    /// call-in, then authorisation when nothing else is pending. The same for a decision recorded
+    /// and a decision corrected, so a correction leaves the partner where the corrected decision
+    /// would have.
+    /// </summary>
+    /// <remarks>
+    /// A call-in already over when the decision is recorded (a decision entered late) authorises
+    /// from the day after the call-in ended, the domain's date, not the day it was entered.
+    /// </remarks>
+    private void FollowDecision(Change change, string partnerId, RecordedDecision decision)
+    {
+        if (decision.Outcome is not (DecisionOutcome.Approved or DecisionOutcome.ApprovedWithConditions))
+        {
+            return;
+        }
+
+        var p = change.State.FindPartner(partnerId)!;
+        DateOnly? authorisableOn = null;
+        if (p.Route.HasCallIn)
+        {
+            var endsOn = Schedule(change.State).CallInEndsOn(decision.DecidedOn, p.Route.CallInClearWorkingDays);
+            change.Emit(new CallInStarted(p.PartnerId, endsOn));
+            if (LondonTime.StartOf(endsOn.AddDays(1)) <= change.Now)
+            {
+                // Recorded after the call-in already expired (a decision entered late): no wait.
+                change.Emit(new CallInEnded(p.PartnerId));
+                authorisableOn = endsOn.AddDays(1);
+            }
+            else
+            {
+                change.Webhook(WebhookEventTypes.PartnerCallInStarted, p.PartnerId, ("endsOn", Iso(endsOn)),
+                    ("clearWorkingDays", p.Route.CallInClearWorkingDays.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        AuthoriseIfReady(change, p.PartnerId, authorisableOn);
+    }
+
+    private RoundDecision.Rejected? Correct(Change change, CorrectDecision t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Decision is not { } original)
+        {
+            return Reject(RejectionCode.NoDecisionToCorrect, $"{p.Name} is {Words.For(p.Status)}; there is no recorded decision to correct.");
+        }
+
+        var reason = Clean(t.Reason);
+        var evidence = Clean(t.Evidence);
+        if (reason is null || evidence is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "A correction says why the record was wrong and where the evidence of the right decision is.");
+        }
+
+        if (Read(change, p, t.Corrected with { By = t.By, Evidence = evidence }, out var corrected) is { } refused)
+        {
+            return refused;
+        }
+
+        var stands = RoundEvolver.CorrectionStands(p, corrected);
+        change.Emit(new DecisionCorrected(p.PartnerId, original, corrected, reason, evidence, t.By));
         p = change.State.FindPartner(p.PartnerId)!;
-        change.Webhook(WebhookEventTypes.PartnerDecided, p.PartnerId, ("outcome", Kebab(t.Outcome)), ("body", decision.Body),
-            ("decidedOn", Iso(decision.DecidedOn)), ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
-            ("minuteReference", decision.MinuteReference ?? ""));
-        change.Notify(NotificationKind.DecisionConfirmation, p, [Officer(p), Coordinator(s)], n => n with
+        change.Webhook(WebhookEventTypes.PartnerDecisionCorrected, p.PartnerId, ("outcome", Kebab(corrected.Outcome)),
+            ("previousOutcome", Kebab(original.Outcome)), ("decidedOn", Iso(corrected.DecidedOn)), ("minuteReference", corrected.MinuteReference ?? ""),
+            ("reason", reason));
+        change.Notify(NotificationKind.DecisionCorrection, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with
         {
-            Outcome = t.Outcome,
-            Body = decision.Body,
-            Conditions = decision.Conditions,
-            Reason = decision.Reason,
-            MeetingOn = decision.DeferredTo,
+            Outcome = corrected.Outcome,
+            Body = corrected.Body,
+            Conditions = corrected.Conditions,
+            Reason = reason,
+            Note = $"Recorded before: {RoundTimeline.Outcome(original)}. Corrected to: {RoundTimeline.Outcome(corrected)}. Evidence: {evidence}.",
+            ResponseLinkFor = p.AwaitsDecision || p.Status == PartnerStatus.Authorised ? p.PartnerId : null,
         });
-
-        switch (t.Outcome)
+        if (!stands)
         {
-            case DecisionOutcome.Approved or DecisionOutcome.ApprovedWithConditions:
-                if (t.Outcome == DecisionOutcome.ApprovedWithConditions)
-                {
-                    change.Notify(NotificationKind.ConditionsAwaitingReview, p, [Coordinator(s), .. Chairs(s)], n => n with { Conditions = conditions });
-                }
+            FollowDecision(change, p.PartnerId, corrected);
+        }
 
-                if (p.Route.HasCallIn)
-                {
-                    var endsOn = Schedule(s).CallInEndsOn(decision.DecidedOn, p.Route.CallInClearWorkingDays);
-                    if (LondonTime.StartOf(endsOn.AddDays(1)) <= change.Now)
-                    {
-                        // Recorded after the call-in already expired (a decision entered late): no wait.
-                        change.Emit(new CallInStarted(p.PartnerId, endsOn));
-                        change.Emit(new CallInEnded(p.PartnerId));
-                    }
-                    else
-                    {
-                        change.Emit(new CallInStarted(p.PartnerId, endsOn));
-                        change.Webhook(WebhookEventTypes.PartnerCallInStarted, p.PartnerId, ("endsOn", Iso(endsOn)),
-                            ("clearWorkingDays", p.Route.CallInClearWorkingDays.ToString(CultureInfo.InvariantCulture)));
-                    }
-                }
+        return null;
+    }
 
-                AuthoriseIfReady(change, p.PartnerId);
-                break;
-            case DecisionOutcome.Declined:
-                change.Notify(NotificationKind.DeclineAlert, p, [Coordinator(s), .. Chairs(s)], n => n with { Reason = reason, Body = decision.Body });
-                break;
+    private static RoundDecision.Rejected? CallIn(Change change, CallInDecision t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (!p.CallInRunning)
+        {
+            return Reject(RejectionCode.NoCallInRunning, $"{p.Name} is {Words.For(p.Status)}; a decision can be called in only during its call-in period.");
+        }
+
+        if (SinceDecision(change, p, t.CalledInOn, "call-in date") is { } badDate)
+        {
+            return badDate;
+        }
+
+        var committee = Clean(t.Committee);
+        var reason = Clean(t.Reason);
+        change.Emit(new DecisionCalledIn(p.PartnerId, t.CalledInOn, committee, reason, t.By));
+        p = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerCalledIn, p.PartnerId, ("calledInOn", Iso(t.CalledInOn)), ("committee", committee ?? ""), ("reason", reason ?? ""));
+        change.Notify(NotificationKind.CallInNotice, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with { Body = committee, Reason = reason });
+        return null;
+    }
+
+    /// <summary>A date in a call-in's life must fall between the partner's decision and today.</summary>
+    private static RoundDecision.Rejected? SinceDecision(Change change, PartnerState p, DateOnly on, string what)
+    {
+        var decidedOn = p.Decision!.DecidedOn;
+        return on > change.Today || on < decidedOn
+            ? Reject(RejectionCode.InvalidDate, $"The {what} {UkDates.Long(on)} must be between the decision ({UkDates.Long(decidedOn)}) and today.")
+            : null;
+    }
+
+    private static RoundDecision.Rejected? ResolveCallInOf(Change change, ResolveCallIn t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Status != PartnerStatus.CalledIn)
+        {
+            return Reject(RejectionCode.NotCalledIn, $"{p.Name} is {Words.For(p.Status)}; only a called-in decision can be upheld or referred back.");
+        }
+
+        if (SinceDecision(change, p, t.DecidedOn, "date of the call-in's outcome") is { } badDate)
+        {
+            return badDate;
+        }
+
+        var note = Clean(t.Note);
+        change.Emit(new CallInResolved(p.PartnerId, t.Outcome, t.DecidedOn, note, t.By));
+        p = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerCallInResolved, p.PartnerId, ("outcome", Kebab(t.Outcome)), ("decidedOn", Iso(t.DecidedOn)), ("note", note ?? ""));
+        change.Notify(NotificationKind.CallInOutcomeNotice, p, [Officer(p), Coordinator(s), .. Chairs(s)], n => n with
+        {
+            Note = note,
+            CallInOutcome = t.Outcome,
+            ResponseLinkFor = t.Outcome == CallInOutcome.ReferredBack ? p.PartnerId : null,
+        });
+        if (t.Outcome == CallInOutcome.Upheld)
+        {
+            // Authorised from the day it was upheld: the decision could be implemented from then.
+            AuthoriseIfReady(change, p.PartnerId, t.DecidedOn);
         }
 
         return null;
@@ -442,15 +600,20 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         foreach (var p in change.State.RemainingPartners)
         {
             var needsAction = t.Kind == RevisionKind.Material || p.AwaitsDecision || p.Status == PartnerStatus.Authorised;
+            // A partner that had signed is asked for a counterpart of the new version: its old one no longer counts.
+            var superseded = t.Kind == RevisionKind.Minor && s.FindPartner(p.PartnerId)!.Status == PartnerStatus.Signed;
             change.Notify(NotificationKind.RevisionNotice, p, [Officer(p)], n => n with
             {
                 Note = Clean(t.Note),
                 Revision = t.Kind,
                 ResponseLinkFor = needsAction ? p.PartnerId : null,
                 AttachDraft = true,
+                CounterpartSuperseded = superseded,
             });
         }
 
+        // The chairs oversee the round: a new version is theirs to know of too.
+        change.Notify(NotificationKind.RevisionNotice, null, [.. Chairs(s)], n => n with { Note = Clean(t.Note), Revision = t.Kind, AttachDraft = true });
         return null;
     }
 
@@ -610,8 +773,10 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
                 break;
             case TimerPurpose.CallInEnds:
+                // The timer's own date, the day after the call-in ended: a timer that fires late
+                // (SignOff down or behind) must not move the authorisation, or the chases after it.
                 change.Emit(new CallInEnded(p.PartnerId));
-                AuthoriseIfReady(change, p.PartnerId);
+                AuthoriseIfReady(change, p.PartnerId, timer.On);
                 break;
             case TimerPurpose.CounterpartChase:
                 change.Emit(new CounterpartChased(p.PartnerId, timer.On));
@@ -624,19 +789,26 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         return null;
     }
 
-    /// <summary>Authorises a partner once its approval stands, conditions are accepted and call-in is over.</summary>
-    private static void AuthoriseIfReady(Change change, string partnerId)
+    /// <summary>Authorises a partner once its approval stands, conditions are accepted and call-in is over (and not called in).</summary>
+    /// <param name="change">The change under way.</param>
+    /// <param name="partnerId">The partner.</param>
+    /// <param name="on">
+    /// The domain's date of the authorisation when it is not today: the day after the call-in ended
+    /// (a timer's own date, or a decision entered late), the day a call-in was upheld.
+    /// </param>
+    private static void AuthoriseIfReady(Change change, string partnerId, DateOnly? on = null)
     {
         var p = change.State.FindPartner(partnerId)!;
         var approved = p.Decision?.Outcome is DecisionOutcome.Approved or DecisionOutcome.ApprovedWithConditions;
-        if (!approved || p.Conditions == ConditionsStatus.Pending || p.CallInRunning || p.Status == PartnerStatus.Authorised)
+        if (!approved || p.Conditions == ConditionsStatus.Pending || p.CallInRunning || p.Status is PartnerStatus.Authorised or PartnerStatus.CalledIn)
         {
             return;
         }
 
-        change.Emit(new PartnerAuthorised(p.PartnerId, change.Today));
+        var authorisedOn = on ?? change.Today;
+        change.Emit(new PartnerAuthorised(p.PartnerId, authorisedOn));
         p = change.State.FindPartner(partnerId)!;
-        change.Webhook(WebhookEventTypes.PartnerAuthorised, p.PartnerId, ("authorisedOn", Iso(change.Today)));
+        change.Webhook(WebhookEventTypes.PartnerAuthorised, p.PartnerId, ("authorisedOn", Iso(authorisedOn)));
         change.Notify(NotificationKind.CounterpartRequest, p, [Officer(p)], n => n with { ResponseLinkFor = p.PartnerId, AttachDraft = true });
     }
 

@@ -33,6 +33,9 @@ public enum PartnerStatus
     Signed,
     Withdrawn,
     Removed,
+
+    /// <summary>A scrutiny committee called the decision in: it waits for the call-in's outcome.</summary>
+    CalledIn,
 }
 
 /// <summary>The outcome an officer (or the coordinator on their behalf) records.</summary>
@@ -42,6 +45,16 @@ public enum DecisionOutcome
     ApprovedWithConditions,
     Deferred,
     Declined,
+}
+
+/// <summary>How a call-in ended.</summary>
+public enum CallInOutcome
+{
+    /// <summary>The decision stands and may be implemented.</summary>
+    Upheld,
+
+    /// <summary>The decision goes back to the decision-maker, to be taken again.</summary>
+    ReferredBack,
 }
 
 /// <summary>Whether conditions attached to an approval have been dealt with.</summary>

@@ -24,6 +24,9 @@ public static class RoundTimeline
             DecisionRecorded d => ($"{partnerName(d.PartnerId)}: {Outcome(d.Decision)}.", d.Decision.RecordedBy.Name),
             CallInStarted c => ($"{partnerName(c.PartnerId)}'s call-in period runs until {UkDates.Long(c.EndsOn)}.", null),
             CallInEnded c => ($"{partnerName(c.PartnerId)}'s call-in period ended.", null),
+            DecisionCorrected c => ($"{partnerName(c.PartnerId)}'s decision was corrected from {Outcome(c.Original)} to {Outcome(c.Corrected)}: {c.Reason} (evidence: {c.Evidence}).", c.By.Name),
+            DecisionCalledIn c => ($"{partnerName(c.PartnerId)}'s decision was called in{(c.Committee is null ? "" : $" by {c.Committee}")} on {UkDates.Long(c.On)}{(c.Reason is null ? "" : $": {c.Reason}")}.", c.By.Name),
+            CallInResolved c => ($"{partnerName(c.PartnerId)}'s called-in decision was {(c.Outcome == CallInOutcome.Upheld ? "upheld" : "referred back to be taken again")} on {UkDates.Long(c.On)}{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
             ConditionsAccepted c => ($"{partnerName(c.PartnerId)}'s conditions were accepted{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
             ConditionsRejected c => ($"{partnerName(c.PartnerId)}'s conditions were not accepted: {c.Reason}.", c.By.Name),
             PartnerAuthorised a => ($"{partnerName(a.PartnerId)} is authorised to sign; its counterpart was requested.", null),
@@ -56,6 +59,12 @@ public static class RoundTimeline
         var minute = d.MinuteReference is { Length: > 0 } m ? $" (minute {m})" : "";
         return $"{what} by {d.Body} on {UkDates.Long(d.DecidedOn)}{minute}, version {d.Version}";
     }
+
+    /// <summary>
+    /// True when an event belongs on a partner's own timeline: it is about that partner, or it is a
+    /// revision of the draft, which changes what every partner is deciding on or signing.
+    /// </summary>
+    public static bool Concerns(RoundEvent e, string partnerId) => e is DraftRevised || PartnerOf(e) == partnerId;
 
     /// <summary>The partner an event is about, or null for round-wide events.</summary>
     public static string? PartnerOf(RoundEvent e) => e switch

@@ -18,6 +18,9 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(AcknowledgeInvitation), "acknowledge")]
 [JsonDerivedType(typeof(ScheduleMeeting), "schedule-meeting")]
 [JsonDerivedType(typeof(RecordDecision), "record-decision")]
+[JsonDerivedType(typeof(CorrectDecision), "correct-decision")]
+[JsonDerivedType(typeof(CallInDecision), "call-in-decision")]
+[JsonDerivedType(typeof(ResolveCallIn), "resolve-call-in")]
 [JsonDerivedType(typeof(AcceptConditions), "accept-conditions")]
 [JsonDerivedType(typeof(RejectConditions), "reject-conditions")]
 [JsonDerivedType(typeof(ReceiveCounterpart), "receive-counterpart")]
@@ -74,6 +77,48 @@ public sealed record RecordDecision(
     DateOnly? DeferredTo,
     Actor By,
     string? Evidence = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>
+/// The coordinator corrects a recorded decision (the wrong outcome pressed, the wrong date or
+/// minute reference), saying why and where the evidence is.
+/// </summary>
+/// <remarks>
+/// Carries the corrected decision as the same <see cref="RecordDecision"/> a first recording
+/// would, so every door reads a correction with the same reader and the core checks it with the
+/// same rules; the log keeps the original beside it (<see cref="DecisionCorrected"/>).
+/// </remarks>
+/// <param name="TriggerId">The trigger's id.</param>
+/// <param name="Corrected">The decision as it should have been recorded (its partner is the partner corrected).</param>
+/// <param name="Reason">Why the record was wrong.</param>
+/// <param name="Evidence">Where the evidence of the right decision is (minutes, a decision notice).</param>
+/// <param name="By">Who corrects it.</param>
+public sealed record CorrectDecision(string TriggerId, RecordDecision Corrected, string Reason, string Evidence, Actor By)
+    : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped
+{
+    /// <summary>The partner whose decision is corrected: the corrected decision's.</summary>
+    [JsonIgnore]
+    public string PartnerId => Corrected.PartnerId;
+}
+
+/// <summary>A scrutiny committee called a partner's decision in during its call-in period.</summary>
+/// <param name="TriggerId">The trigger's id.</param>
+/// <param name="PartnerId">The partner whose decision was called in.</param>
+/// <param name="CalledInOn">The date it was called in.</param>
+/// <param name="Committee">The committee that called it in (null: not given).</param>
+/// <param name="Reason">The grounds given, if any.</param>
+/// <param name="By">Who recorded it: the partner's officer or the coordinator.</param>
+public sealed record CallInDecision(string TriggerId, string PartnerId, DateOnly CalledInOn, string? Committee, string? Reason, Actor By)
+    : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The outcome of a call-in: the decision upheld, or referred back to be taken again.</summary>
+/// <param name="TriggerId">The trigger's id.</param>
+/// <param name="PartnerId">The partner whose called-in decision was resolved.</param>
+/// <param name="Outcome">Upheld (the decision may be implemented from <paramref name="DecidedOn"/>) or referred back.</param>
+/// <param name="DecidedOn">The date the committee (or the decision-maker, on a referral) concluded.</param>
+/// <param name="Note">What was said, if anything.</param>
+/// <param name="By">Who recorded it.</param>
+public sealed record ResolveCallIn(string TriggerId, string PartnerId, CallInOutcome Outcome, DateOnly DecidedOn, string? Note, Actor By)
+    : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator accepts a partner's conditions.</summary>
 public sealed record AcceptConditions(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;

@@ -29,6 +29,7 @@ public static class Words
         PartnerStatus.Signed => "signed",
         PartnerStatus.Withdrawn => "withdrawn",
         PartnerStatus.Removed => "removed",
+        PartnerStatus.CalledIn => "called in",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No words for this partner status."),
     };
 

@@ -46,6 +46,13 @@ public static class RoundEndpoints
             RunAsync(d, roundId, new RejectConditions(TriggerId(http), partnerId, body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Refuse a partner's conditions, with the reason: the partner decides again.");
         api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
+        api.MapPost("/{roundId}/partners/{partnerId}/decision/correction", CorrectionAsync)
+            .WithSummary("Correct a partner's recorded decision (the wrong outcome, date or minute reference), with why and the evidence: the log keeps the original, and the partner moves to where the corrected decision puts it.");
+        api.MapPost("/{roundId}/partners/{partnerId}/call-in", (string roundId, string partnerId, CallInRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new CallInDecision(TriggerId(http), partnerId, body.CalledInOn ?? d.Commands.Today, body.Committee, body.Reason, Coordinators.Of(http)), ct))
+            .WithSummary("Record that a scrutiny committee called a partner's decision in, during its call-in period (calledInOn defaults to today).");
+        api.MapPost("/{roundId}/partners/{partnerId}/call-in/outcome", CallInOutcomeAsync)
+            .WithSummary("Record a call-in's outcome: upheld (the partner is authorised from decidedOn) or referred-back (the partner decides again).");
         api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
             .DescribesMultipart(
                 new("file", File: true, Required: true, "The signed counterpart, PDF or DOCX."),
@@ -74,6 +81,13 @@ public static class RoundEndpoints
     public sealed record DelegateRequest(string Name, string Email);
 
     public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
+
+    /// <summary>A corrected decision: the fields of a decision (on the version originally decided), the evidence, and why the record was wrong.</summary>
+    public sealed record CorrectionRequest(string Outcome, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence, string? CorrectionReason);
+
+    public sealed record CallInRequest(DateOnly? CalledInOn, string? Committee, string? Reason);
+
+    public sealed record CallInOutcomeRequest(string? Outcome, DateOnly? DecidedOn, string? Note);
 
     public sealed record AddPartnerRequest(string Name, OfficerView Officer, string Route, DateOnly? Meeting, DateOnly? DueBy);
 
@@ -205,6 +219,40 @@ public static class RoundEndpoints
 
         var decision = read.Value;
         return Answer(await d.Commands.RunAsync(roundId, state => body.Version is null && state is not null ? decision with { Version = state.CurrentVersion.Number } : decision, ct));
+    }
+
+    private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> CorrectionAsync(string roundId, string partnerId, CorrectionRequest body, HttpContext http, Deps d, CancellationToken ct)
+    {
+        // The corrected decision is read as a decision is; it stays on the version originally decided,
+        // read from the round as the runner loads it.
+        var read = DecisionReader.Read(
+            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence),
+            new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: null), "the partner", TriggerId(http), partnerId, 0, Coordinators.Of(http));
+        if (read.FirstFailure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        if (string.IsNullOrWhiteSpace(body.CorrectionReason))
+        {
+            return Problems.From(new CommandFailure.Invalid(InputProblem.MissingDetail, "Say why the recorded decision was wrong.", "correctionReason"));
+        }
+
+        var corrected = read.Value;
+        return Answer(await d.Commands.RunAsync(roundId, state => new CorrectDecision(corrected.TriggerId,
+            corrected with { Version = state?.FindPartner(partnerId)?.Decision?.Version ?? state?.CurrentVersion.Number ?? 0 },
+            body.CorrectionReason, corrected.Evidence!, corrected.By), ct));
+    }
+
+    private static Task<Results<Ok<RoundView>, ProblemHttpResult>> CallInOutcomeAsync(string roundId, string partnerId, CallInOutcomeRequest body, HttpContext http, Deps d, CancellationToken ct)
+    {
+        if (InputReaders.CallInOutcome(body.Outcome) is not { } outcome)
+        {
+            return Task.FromResult<Results<Ok<RoundView>, ProblemHttpResult>>(Problems.From(new CommandFailure.Invalid(
+                string.IsNullOrWhiteSpace(body.Outcome) ? InputProblem.MissingDetail : InputProblem.UnknownChoice, "The outcome must be upheld or referred-back.", "outcome")));
+        }
+
+        return RunAsync(d, roundId, new ResolveCallIn(TriggerId(http), partnerId, outcome, body.DecidedOn ?? d.Commands.Today, body.Note, Coordinators.Of(http)), ct);
     }
 
     /// <summary>A date the JSON reader has already read, as the text the decision reader reads.</summary>

@@ -150,6 +150,7 @@ public static class FailureAnswers
         RejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer current"),
         RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NotAuthorised
             or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
+            or RejectionCode.NoCallInRunning or RejectionCode.NotCalledIn or RejectionCode.NoDecisionToCorrect
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
     };
 

@@ -42,6 +42,9 @@ public static class DecisionReader
     public const string OutcomeField = "outcome", BodyField = "body", DecidedOnField = "decidedOn", ConditionsField = "conditions",
         ReasonField = "reason", DeferredToField = "deferredTo", EvidenceField = "evidence", MinuteReferenceField = "minuteReference";
 
+    /// <summary>The version of the draft a page showed the decision against (a hidden field): the version the decision is recorded on.</summary>
+    public const string VersionField = "version";
+
     /// <summary>Reads and checks a decision, collecting every failure in the order of the form's fields.</summary>
     /// <param name="input">The decision as sent.</param>
     /// <param name="rules">What this door asks beyond the rest.</param>

@@ -28,6 +28,14 @@ public static class InputReaders
         _ => null,
     };
 
+    /// <summary>A call-in's outcome: upheld (the decision stands) or referred-back (the partner decides again).</summary>
+    public static CallInOutcome? CallInOutcome(string? text) => text?.Trim() switch
+    {
+        "upheld" => Core.Rounds.CallInOutcome.Upheld,
+        "referred-back" => Core.Rounds.CallInOutcome.ReferredBack,
+        _ => null,
+    };
+
     /// <summary>A date as a date input and the API send it (YYYY-MM-DD): none, a date, or why not.</summary>
     /// <param name="text">The input, as sent.</param>
     /// <param name="field">The field's name, for the failure.</param>

@@ -50,7 +50,7 @@ public static class EmailContentBuilder
             facts.Add(new("Meeting", Date(meeting)));
         }
 
-        if (n.Body is not null && n.Kind is NotificationKind.DecisionConfirmation or NotificationKind.DeclineAlert or NotificationKind.Invitation)
+        if (n.Body is not null && n.Kind is NotificationKind.DecisionConfirmation or NotificationKind.DeclineAlert or NotificationKind.Invitation or NotificationKind.DecisionCorrection)
         {
             facts.Add(new("Decision-making body", n.Body));
         }
@@ -123,6 +123,9 @@ public static class EmailContentBuilder
                     n.Revision == RevisionKind.Material
                         ? $"The coordinator has circulated version {n.Version} with material changes. Earlier decisions and counterparts no longer count: please take it through your governance again."
                         : $"The coordinator has circulated version {n.Version} as a minor revision. Decisions already taken stand; counterparts must be of this final version.",
+                    n.CounterpartSuperseded
+                        ? $"The counterpart {org} signed was of an earlier version and no longer counts: please have version {n.Version} signed and upload the new counterpart."
+                        : "",
                     n.Note is null ? "" : $"What changed: {n.Note}",
                 }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.WithdrawalNotice => (
@@ -161,6 +164,20 @@ public static class EmailContentBuilder
                     $"SignOff counts working days with the published bank holidays, and its copy ends before these dates, so it could not schedule: {n.Note}.",
                     "Nothing else is affected. Refresh the bank-holiday data (./signoff holidays, or the next release), and the round schedules them at its next change.",
                 }),
+            NotificationKind.DecisionCorrection => (
+                $"Corrected: {org}'s decision on {agreement}",
+                $"{org}'s decision has been corrected",
+                new[] { $"The coordinator corrected the record of {org}'s decision: it now reads that {org} {Words.AsVerb(n.Outcome)} {agreement}.", n.Note ?? "" }
+                    .Where(p => p.Length > 0).ToArray()),
+            NotificationKind.CallInNotice => (
+                $"{org}'s decision on {agreement} has been called in",
+                $"{org}'s decision has been called in",
+                new[] { $"{n.Body ?? "A scrutiny committee"} has called in {org}'s decision on {agreement}. It cannot be acted on, and no counterpart is asked for, until the call-in's outcome is recorded." }),
+            NotificationKind.CallInOutcomeNotice => n.CallInOutcome == CallInOutcome.ReferredBack
+                ? ($"{org}'s decision on {agreement} was referred back", $"{org}'s decision was referred back",
+                    new[] { $"The call-in referred {org}'s decision back. Please take {agreement} back to the decision-maker and record the new decision.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray())
+                : ($"{org}'s decision on {agreement} was upheld", $"{org}'s decision was upheld",
+                    new[] { $"The call-in upheld {org}'s decision: it can now be implemented, and a signed counterpart is asked for.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",
@@ -206,7 +223,8 @@ public static class EmailContentBuilder
     private static string ActionLabel(Notification n) => n.Kind switch
     {
         NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase => "Upload the signed counterpart",
-        NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome => "Open the agreement",
+        NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome or NotificationKind.DecisionCorrection
+            or NotificationKind.CallInOutcomeNotice => "Open the agreement",
         NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert => "See every round's status",
         _ => "Record the decision",
     };

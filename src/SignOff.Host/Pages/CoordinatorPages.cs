@@ -24,6 +24,9 @@ public static class CoordinatorPages
         ["conditions-accepted"] = "The conditions are accepted. The partner has been told.",
         ["conditions-rejected"] = "The conditions are rejected. The partner has been asked to decide again.",
         ["decision"] = "The decision is recorded, with its evidence.",
+        ["decision-corrected"] = "The decision is corrected; the original stays in the timeline. The officer and the chairs have been told.",
+        ["called-in"] = "The call-in is recorded. No counterpart is asked for until its outcome is recorded.",
+        ["call-in-resolved"] = "The call-in's outcome is recorded. The officer and the chairs have been told.",
         ["counterpart"] = "The counterpart is recorded.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
         ["removed"] = "The partner has been removed from the round.",
@@ -132,7 +135,7 @@ public static class CoordinatorPages
         var events = await store.ReadEventsAsync(state.RoundId, Math.Max(1, state.EventCount - window + 1), window, ct);
         string Name(string id) => state.FindPartner(id)?.Name ?? id;
         return [.. events
-            .Where(e => partnerId is null || RoundTimeline.PartnerOf(e.Event) == partnerId)
+            .Where(e => partnerId is null || RoundTimeline.Concerns(e.Event, partnerId))
             .Select(e => (e.Event, Told: RoundTimeline.Describe(e.Event, Name)))
             .Where(e => e.Told is not null)
             .Select(e => new TimelineEntry(e.Event.At, e.Told!.Value.Text, e.Told.Value.By ?? "SignOff"))
@@ -240,6 +243,8 @@ public static class CoordinatorPages
         {
             "conditions/accept" or "conditions/reject" => "conditions",
             "counterparts" => "counterpart",
+            "decision/correction" => "correction",
+            "call-in/outcome" => "call-in-outcome",
             _ => action,
         };
         Task<IResult> Again(FormErrors errors, int status) =>
@@ -257,8 +262,20 @@ public static class CoordinatorPages
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
                 break;
             case "decision":
-                var decision = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);
+                var decision = Forms.Decision(form, partner, Forms.ShownVersion(form, stored.CurrentVersion.Number), triggerId, by, needsEvidence: true);
                 read = (decision.IsValid ? decision.Value : null, Forms.Errors(decision.Failures), "decision", DecisionReader.DecidedOnField);
+                break;
+            case "decision/correction":
+                var correction = Forms.Correction(form, partner, triggerId, by);
+                read = (correction.IsValid ? correction.Value : null, Forms.Errors(correction.Failures), "decision-corrected", DecisionReader.DecidedOnField);
+                break;
+            case "call-in":
+                var callIn = Forms.CallIn(form, partnerId, triggerId, by);
+                read = (callIn.IsValid ? callIn.Value : null, Forms.Errors(callIn.Failures), "called-in", "calledInOn");
+                break;
+            case "call-in/outcome":
+                var resolved = Forms.CallInOutcome(form, partnerId, triggerId, by);
+                read = (resolved.IsValid ? resolved.Value : null, Forms.Errors(resolved.Failures), "call-in-resolved", "callInDecidedOn");
                 break;
             case "delegate":
                 var to = Forms.Delegate(form);

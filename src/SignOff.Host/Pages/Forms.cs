@@ -49,6 +49,63 @@ public static class Forms
         return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name, triggerId, partner.PartnerId, version, by);
     }
 
+    /// <summary>
+    /// The version of the draft the page showed the decision form with (its hidden field), or
+    /// <paramref name="current"/> for a form without one: a decision is recorded against the version
+    /// the person saw and confirmed, never a version taken from elsewhere (an older link's).
+    /// </summary>
+    public static int ShownVersion(IFormCollection form, int current)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return int.TryParse(form[DecisionReader.VersionField].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var shown) && shown > 0 ? shown : current;
+    }
+
+    /// <summary>Reads the call-in form (the officer's page and the coordinator's alike): the date is asked for, the rest optional.</summary>
+    public static Checked<CallInDecision> CallIn(IFormCollection form, string partnerId, string triggerId, Actor by)
+    {
+        var calledInOn = Date(form, "calledInOn", "date it was called in", required: true);
+        return calledInOn.IsValid
+            ? Checked.Valid(new CallInDecision(triggerId, partnerId, calledInOn.Value!.Value, Text(form, "committee"), Text(form, "callInReason"), by))
+            : Checked.Invalid<CallInDecision>(calledInOn.Failures);
+    }
+
+    /// <summary>Reads the call-in outcome form: upheld or referred back, and when.</summary>
+    public static Checked<ResolveCallIn> CallInOutcome(IFormCollection form, string partnerId, string triggerId, Actor by)
+    {
+        var failures = new List<CommandFailure>();
+        var outcome = InputReaders.CallInOutcome(form["callInOutcome"]);
+        if (outcome is null)
+        {
+            failures.Add(Missing("callInOutcome", "Choose whether the decision was upheld or referred back", InputProblem.UnknownChoice));
+        }
+
+        var decidedOn = Date(form, "callInDecidedOn", "date of the outcome", required: true);
+        failures.AddRange(decidedOn.Failures);
+        return failures.Count > 0
+            ? Checked.Invalid<ResolveCallIn>(failures)
+            : Checked.Valid(new ResolveCallIn(triggerId, partnerId, outcome!.Value, decidedOn.Value!.Value, Text(form, "callInNote"), by));
+    }
+
+    /// <summary>
+    /// Reads the correction form: the corrected decision by the same reader as a first recording
+    /// (on the version originally decided), with why the record was wrong and the evidence.
+    /// </summary>
+    public static Checked<CorrectDecision> Correction(IFormCollection form, PartnerState partner, string triggerId, Actor by)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        var decision = Decision(form, partner, partner.Decision?.Version ?? 0, triggerId, by, needsEvidence: true);
+        var failures = decision.Failures.ToList();
+        var why = Text(form, "correctionReason");
+        if (why is null)
+        {
+            failures.Add(Missing("correctionReason", "Enter why the recorded decision was wrong"));
+        }
+
+        return failures.Count > 0
+            ? Checked.Invalid<CorrectDecision>(failures)
+            : Checked.Valid(new CorrectDecision(triggerId, decision.Value, why!, decision.Value.Evidence!, by));
+    }
+
     /// <summary>Reads the counterpart form's fields (the file is read by the command).</summary>
     public static Checked<Func<DocumentRef, RoundState, RoundTrigger>> Counterpart(IFormCollection form, string partnerId, string triggerId, Actor by)
     {

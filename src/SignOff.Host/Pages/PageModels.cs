@@ -31,5 +31,16 @@ public sealed record PartnerModel(RoundState Round, PartnerState Partner, DateOn
 /// <summary>The officer's page, reached from an emailed link.</summary>
 public sealed record RespondModel(string Token, RoundState Round, PartnerState Partner, DateOnly Today, FormErrors Errors, FormValues Values, string? ErrorForm);
 
+/// <summary>
+/// The officer's "check your answers" page: the decision as it will be recorded, before anything is.
+/// </summary>
+/// <param name="Token">The officer's link token.</param>
+/// <param name="Round">The round.</param>
+/// <param name="Partner">The partner deciding.</param>
+/// <param name="Decision">The decision as read from the form, on the version the form showed.</param>
+/// <param name="Values">The form's values, carried as hidden fields to the confirmation and into the "Change" links.</param>
+/// <param name="Submission">The form's submission id, carried to the confirmation so it makes the same trigger id.</param>
+public sealed record DecisionCheckModel(string Token, RoundState Round, PartnerState Partner, RecordDecision Decision, FormValues Values, string Submission);
+
 /// <summary>The chair's (or coordinator's) digest across rounds.</summary>
 public sealed record DigestModel(string For, IReadOnlyList<RoundDigest> Rounds, DateOnly Today, bool Coordinator);

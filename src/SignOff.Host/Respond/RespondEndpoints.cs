@@ -33,8 +33,17 @@ public static class RespondEndpoints
         var (_, state, partner) = await ResolveAsync(token, d, ct);
         return partner is null
             ? await InvalidAsync(http, d)
-            : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, FormValues.Empty, null));
+            : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, ChangedAnswers(http.Request.Query), null));
     }
+
+    /// <summary>
+    /// The answers a "Change" link on the check-your-answers page brings back to the form, so
+    /// nothing has to be typed again; none for an ordinary visit. Only shown, never acted on.
+    /// </summary>
+    private static FormValues ChangedAnswers(IQueryCollection query) =>
+        query["change"] == "decision"
+            ? new(query.Keys.Where(k => k != "change").ToDictionary(k => k, k => query[k].ToString(), StringComparer.Ordinal))
+            : FormValues.Empty;
 
     private static async Task<IResult> DraftAsync(string token, HttpContext http, Deps d, CancellationToken ct)
     {
@@ -67,20 +76,31 @@ public static class RespondEndpoints
         var officer = new Actor(partner.Officer.Name, partner.Officer.Email, ActorRole.Officer);
         var triggerId = Forms.TriggerId("respond", token, form);
         Task<IResult> Again(FormErrors errors, int status) =>
-            d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, errors, FormValues.From(form), which), status);
+            d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, errors, FormValues.From(form),
+                which == "decision-confirm" ? "decision" : which), status);
 
         CommandResult result;
         string dateField;
         switch (which)
         {
-            case "decision":
-                var decision = Forms.Decision(form, partner, link!.Version, triggerId, officer, needsEvidence: false);
+            case "decision" or "decision-confirm":
+                // Recorded on the version the page showed (its hidden field), not the link's: a link
+                // from an earlier email still shows the current draft. The core refuses a version a
+                // material revision has since replaced.
+                var decision = Forms.Decision(form, partner, Forms.ShownVersion(form, state!.CurrentVersion.Number), triggerId, officer, needsEvidence: false);
                 if (!decision.IsValid)
                 {
                     return await Again(Forms.Errors(decision.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunAsync(link.RoundId, decision.Value, ct);
+                if (which == "decision")
+                {
+                    // Check your answers first: nothing is recorded until the officer confirms.
+                    return await d.Pages.RenderAsync<DecisionCheckPage>(http,
+                        new DecisionCheckModel(token, state, partner, decision.Value, FormValues.From(form), form["__submission"].ToString()));
+                }
+
+                result = await d.Commands.RunAsync(link!.RoundId, decision.Value, ct);
                 dateField = DecisionReader.DecidedOnField;
                 break;
             case "meeting":
@@ -112,9 +132,19 @@ public static class RespondEndpoints
                 }
 
                 // The version the page showed: a counterpart is of the version the signatory read.
-                var shown = int.TryParse(form["version"], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : state!.CurrentVersion.Number;
-                result = await d.Signing.ExecuteAsync(link!.RoundId, partner.PartnerId, shown, statement.Value, officer, triggerId, ct);
+                result = await d.Signing.ExecuteAsync(link!.RoundId, partner.PartnerId, Forms.ShownVersion(form, state!.CurrentVersion.Number), statement.Value, officer,
+                    triggerId, ct);
                 dateField = CounterpartExecution.SignatureField;
+                break;
+            case "call-in":
+                var callIn = Forms.CallIn(form, partner.PartnerId, triggerId, officer);
+                if (!callIn.IsValid)
+                {
+                    return await Again(Forms.Errors(callIn.Failures), StatusCodes.Status422UnprocessableEntity);
+                }
+
+                result = await d.Commands.RunAsync(link!.RoundId, callIn.Value, ct);
+                dateField = "calledInOn";
                 break;
             case "delegate":
                 var to = Forms.Delegate(form);
@@ -146,20 +176,22 @@ public static class RespondEndpoints
 
     private static string Confirmation(string form) => form switch
     {
-        "decision" => "Decision recorded",
+        "decision" or "decision-confirm" => "Decision recorded",
         "meeting" => "Meeting date saved",
         "counterpart" => "Counterpart received",
         "sign" => "Counterpart signed",
+        "call-in" => "Call-in recorded",
         _ => "Handed over",
     };
 
     private static IReadOnlyList<string> Explain(string form, PartnerState p, RoundState round) => form switch
     {
-        "decision" => [$"{p.Name} is now {Words.For(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
+        "decision" or "decision-confirm" => [$"{p.Name} is now {Words.For(p.Status)}. A confirmation is on its way by email.", NextStep(p)],
         "meeting" => [$"We have noted that {p.Name} will decide on {UkDates.Long(p.MeetingOn)}. Reminders will follow that date."],
         "counterpart" or "sign" => round.Status == RoundStatus.Effective
             ? [$"Thank you. Every partner has now signed: the agreement took effect on {UkDates.Long(round.EffectiveOn)}. The completion pack is on its way by email."]
             : [$"Thank you. {p.Name}'s signed counterpart of version {p.Counterpart?.Version} is recorded. You will hear when every partner has signed and the agreement takes effect."],
+        "call-in" => [$"{p.Name}'s decision is recorded as called in. No counterpart is asked for until the call-in's outcome is recorded; you will hear by email."],
         _ => [$"{p.Officer.Name} is now {p.Name}'s officer for this agreement and has been sent their own link. This link no longer works."],
     };
 

@@ -191,7 +191,13 @@ public sealed class RealTimelineScenarioTests
         Assert.Null(trust.Counterpart);
         Assert.Equal(PartnerStatus.Authorised, round.Partner("Mersey Care NHS Foundation Trust").Status);
         Assert.Equal(PartnerStatus.Scheduled, round.Partner("Sefton Metropolitan Borough Council").Status);
-        Assert.Equal(3, revised.Effects.OfType<SendNotification>().Count(e => e.Notification is { Kind: NotificationKind.RevisionNotice, Revision: RevisionKind.Minor }));
+        var notices = revised.Effects.OfType<SendNotification>().Select(e => e.Notification).Where(n => n is { Kind: NotificationKind.RevisionNotice, Revision: RevisionKind.Minor }).ToList();
+        Assert.Equal(3, notices.Count(n => n.PartnerId is not null));
+        Assert.Single(notices, n => n.PartnerId is null && n.To.All(r => r.Role == RecipientRole.Chair)); // the chairs hear of it too
+        // Only the trust had signed: it alone is told its counterpart no longer counts, and asked for the new one.
+        var superseded = Assert.Single(notices, n => n.CounterpartSuperseded);
+        Assert.Equal(trust.PartnerId, superseded.PartnerId);
+        Assert.NotNull(superseded.ResponseLinkFor);
         Assert.Single(round.Webhooks(WebhookEventTypes.RoundRevised), w => w.Data["kind"] == "minor" && w.Data["version"] == "2");
 
         // A counterpart of version 8 as first circulated no longer counts.

@@ -61,6 +61,19 @@ public sealed class RoundTimelineTests
     }
 
     [Fact]
+    public void A_revision_belongs_on_every_partners_timeline_and_a_partners_own_event_only_on_its_own()
+    {
+        var revised = new DraftRevised(2, Document("v2"), RevisionKind.Minor, "Annex 6", Coordinator);
+        var acknowledged = new InvitationAcknowledged("maldon", Coordinator);
+
+        Assert.True(RoundTimeline.Concerns(revised, "maldon"));
+        Assert.True(RoundTimeline.Concerns(revised, "chelmsford"));
+        Assert.True(RoundTimeline.Concerns(acknowledged, "maldon"));
+        Assert.False(RoundTimeline.Concerns(acknowledged, "chelmsford"));
+        Assert.False(RoundTimeline.Concerns(new DigestSent(D("2021-06-07")), "maldon"));
+    }
+
+    [Fact]
     public void An_acknowledgement_names_the_partner_and_who_acknowledged()
     {
         var line = RoundTimeline.Describe(new InvitationAcknowledged("maldon", new Actor("Jo Bloggs", "jo@maldon.example", ActorRole.Officer)), _ => "Maldon District Council");

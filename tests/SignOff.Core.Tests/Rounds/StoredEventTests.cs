@@ -42,6 +42,9 @@ public sealed class StoredEventTests
         [typeof(TimerCleared)] = "timer-cleared",
         [typeof(DeliveryFailed)] = "delivery-failed",
         [typeof(TimersBeyondCalendar)] = "timers-beyond-calendar",
+        [typeof(DecisionCorrected)] = "decision-corrected",
+        [typeof(DecisionCalledIn)] = "decision-called-in",
+        [typeof(CallInResolved)] = "call-in-resolved",
     };
 
     [Fact]

@@ -80,6 +80,13 @@ public sealed class RandomRoundScript
 
     public IReadOnlyList<RoundTrigger> Accepted => accepted;
 
+    /// <summary>The coordinator corrects a partner's decision to an outcome, decided today.</summary>
+    private CorrectDecision Correction(string id, PartnerState p, DecisionOutcome outcome, DateOnly today) =>
+        new(id, new RecordDecision(id, p.PartnerId, p.Decision?.Version ?? Round.State.CurrentVersion.Number, outcome, null, today, "M3",
+            outcome == DecisionOutcome.ApprovedWithConditions ? "Annex 6 agreed" : null,
+            outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? "Wrong button" : null,
+            outcome == DecisionOutcome.Deferred ? today.AddDays(14) : null, Coordinator), "The wrong outcome was pressed", "Minutes online", Coordinator);
+
     private RoundTrigger? Make(int s)
     {
         var partners = Round.State.Partners;
@@ -100,9 +107,15 @@ public sealed class RandomRoundScript
             12 => Round.CounterpartFor(p, version: Math.Max(1, Round.State.CurrentVersion.Number - 1)) with { TriggerId = id },
             13 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Minor, "Addendum", Coordinator),
             14 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Material, "New schedule", Coordinator),
-            15 => new WithdrawPartner(id, p.PartnerId, today, "Notice", Coordinator),
-            16 => new RemovePartner(id, p.PartnerId, "Declined", Coordinator),
-            17 => new DelegateOfficer(id, p.PartnerId, new Person("Colleague", $"colleague.{id}@partner.example"), officer),
+            15 => (s / 200) % 4 != 0
+                ? new WithdrawPartner(id, p.PartnerId, today, "Notice", Coordinator)
+                : new CallInDecision(id, p.PartnerId, today, "Scrutiny Committee", null, Coordinator),
+            16 => (s / 200) % 2 == 0
+                ? new RemovePartner(id, p.PartnerId, "Declined", Coordinator)
+                : new ResolveCallIn(id, p.PartnerId, (s / 400) % 2 == 0 ? CallInOutcome.Upheld : CallInOutcome.ReferredBack, today, null, Coordinator),
+            17 => (s / 200) % 3 != 0
+                ? new DelegateOfficer(id, p.PartnerId, new Person("Colleague", $"colleague.{id}@partner.example"), officer)
+                : Correction(id, p, (DecisionOutcome)((s / 400) % 4), today),
             18 => s % 3 == 0
                 ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null), null), Coordinator)
                 : new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer),

@@ -9,7 +9,7 @@ using SignOff.Core.Rounds;
 namespace SignOff.Integration.Tests.Host;
 
 /// <summary>The API as a coordinator uses it, against real Azurite and MailDev.</summary>
-public sealed class ApiTests : IAsyncLifetime
+public sealed partial class ApiTests : IAsyncLifetime
 {
     private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory host = new();
