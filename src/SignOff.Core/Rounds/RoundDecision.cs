@@ -22,6 +22,12 @@ public enum RejectionCode
     DuplicatePartner,
     DuplicateOfficer,
     SameDocument,
+
+    /// <summary>A counterpart byte-identical to the unsigned draft of a version: nobody signed it.</summary>
+    UnsignedDraft,
+
+    /// <summary>A counterpart byte-identical to one already recorded for another partner.</summary>
+    CounterpartReused,
     InvalidDate,
     MissingDetail,
     TimerNotPending,

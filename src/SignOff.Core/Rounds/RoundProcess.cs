@@ -402,6 +402,18 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.InvalidTrigger, "The counterpart's SHA-256 must be 64 lower-case hex characters.");
         }
 
+        if (s.Versions.FirstOrDefault(v => v.Document.Sha256 == t.Document.Sha256) is { } draft)
+        {
+            return Reject(RejectionCode.UnsignedDraft,
+                $"This file is the unsigned draft of version {draft.Number}, exactly as circulated: upload the copy signed for {p.Name}.");
+        }
+
+        if (s.Partners.FirstOrDefault(o => o.PartnerId != p.PartnerId && o.Counterpart?.Document.Sha256 == t.Document.Sha256) is { } other)
+        {
+            return Reject(RejectionCode.CounterpartReused,
+                $"This file is already recorded as {other.Name}'s counterpart: upload the copy signed for {p.Name}.");
+        }
+
         var name = Clean(t.SignatoryName);
         var position = Clean(t.SignatoryPosition);
         if (name is null || position is null)

@@ -187,7 +187,7 @@ public static class RoundEndpoints
         var signedOn = signed.Value!.Value;
 
         int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
-        return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
+        return Answer(await d.Commands.ReceiveCounterpartAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
             version ?? state.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinators.Of(request.HttpContext)), ct));
     }
 

@@ -280,7 +280,7 @@ public static class CoordinatorPages
                     return await Again(Forms.Errors(make.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
+                var uploaded = await d.Commands.ReceiveCounterpartAsync(roundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 return uploaded.Succeeded
                     ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done=counterpart")
                     : await Again(Forms.From(uploaded.Failure!, "signedOn"), FailureAnswers.For(uploaded.Failure!).Status);

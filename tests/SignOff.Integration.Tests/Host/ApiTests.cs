@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using SignOff.Core.Rounds;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Host;
 
@@ -305,7 +306,7 @@ public sealed class ApiTests : IAsyncLifetime
         {
             var counterpart = new MultipartFormDataContent
             {
-                { new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% signed by {partner}\n%%EOF\n")), "file", "signed.pdf" },
+                { new ByteArrayContent(TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
                 { new StringContent("Pat Chief"), "signatoryName" },
                 { new StringContent("Chief Executive"), "signatoryPosition" },
                 { new StringContent("2021-06-15"), "signedOn" },
