@@ -126,9 +126,10 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     /// <summary>Records an uploaded counterpart once its content is checked: the trigger carries what the check found.</summary>
     /// <remarks>
     /// In order, each refusal in the officer's words: the file's type (a PDF, Word file or photo);
-    /// its content (<see cref="ICounterpartInspector"/>: it names the agreement, a digital signature
-    /// verifies, a photo becomes a PDF); the round's own rules (the core refuses the unsigned draft
-    /// and another partner's file of this round); then the claim on the file across every round
+    /// the round's own rules on the file as uploaded (the core refuses the unsigned draft and another
+    /// partner's file of this round); its content (<see cref="ICounterpartInspector"/>: it names the
+    /// agreement, a digital signature verifies, a photo becomes a PDF); the round's rules again on
+    /// the file to be stored (a photo's PDF); then the claim on the file across every round
     /// (<see cref="CounterpartRegistry"/>), made only once the round would accept it, so a refusal
     /// claims nothing.
     /// </remarks>
@@ -154,6 +155,15 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
             return badType;
         }
 
+        // The round's own refusals first (not yet authorised, the unsigned draft, another partner's file): they
+        // are cheaper than reading the file and say more precisely what is wrong.
+        var now = time.GetUtcNow();
+        var asUploaded = make(new DocumentRef(type.Sha256!, file.FileName, type.Length, type.ContentType!), round);
+        if (process.Decide(round, asUploaded, now) is RoundDecision.Rejected early)
+        {
+            return new CommandFailure.Refused(early.Code, early.Message, field);
+        }
+
         var inspection = counterparts.Inspect(uploaded, type, file.FileName, round.Agreement);
         if (inspection is CounterpartInspection.Refused refused)
         {
@@ -170,7 +180,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
 
         var doc = new DocumentRef(check.Sha256!, inspected.FileName, check.Length, check.ContentType!);
         var trigger = make(doc, round) with { Check = inspected.Check };
-        if (process.Decide(round, trigger, time.GetUtcNow()) is RoundDecision.Rejected rejected)
+        if (process.Decide(round, trigger, now) is RoundDecision.Rejected rejected)
         {
             return new CommandFailure.Refused(rejected.Code, rejected.Message, field);
         }

@@ -12,7 +12,7 @@ namespace SignOff.Integration.Tests.Host;
 /// <summary>The API as a coordinator uses it, against real Azurite and MailDev.</summary>
 public sealed class ApiTests : IAsyncLifetime
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    internal static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory host = new();
     private HttpClient api = null!;
 
@@ -42,7 +42,7 @@ public sealed class ApiTests : IAsyncLifetime
         await host.DisposeAsync();
     }
 
-    private static MultipartFormDataContent Upload(string? definition, byte[]? draft, string draftName = "draft.pdf")
+    internal static MultipartFormDataContent Upload(string? definition, byte[]? draft, string draftName = "draft.pdf")
     {
         var form = new MultipartFormDataContent();
         if (definition is not null)
