@@ -16,6 +16,9 @@ public enum RejectionCode
     StaleVersion,
     NotAwaitingDecision,
     NoConditionsPending,
+
+    /// <summary>The coordinator accepted or rejected a counterpart the partner does not have waiting (or, to reject, counting).</summary>
+    NoCounterpartInReview,
     NotAuthorised,
     NotDeclined,
     AlreadyAcknowledged,

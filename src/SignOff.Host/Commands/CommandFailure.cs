@@ -149,7 +149,8 @@ public static class FailureAnswers
         RejectionCode.PartnerWithdrawn => new(StatusCodes.Status409Conflict, Type(code), "The partner has withdrawn"),
         RejectionCode.PartnerRemoved => new(StatusCodes.Status409Conflict, Type(code), "The partner has been removed"),
         RejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer current"),
-        RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NotAuthorised
+        RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NoCounterpartInReview
+            or RejectionCode.NotAuthorised
             or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
     };
