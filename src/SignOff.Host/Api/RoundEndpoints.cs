@@ -48,11 +48,17 @@ public static class RoundEndpoints
         api.MapPost("/{roundId}/partners/{partnerId}/decision", DecisionAsync).WithSummary("Record a decision on a partner's behalf, with evidence.");
         api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
             .DescribesMultipart(
-                new("file", File: true, Required: true, "The signed counterpart, PDF or DOCX."),
+                new("file", File: true, Required: true, "The signed counterpart: PDF, DOCX, or a JPEG or PNG photo of the signed page (made into a PDF)."),
                 new("signatoryName", File: false, Required: true, "Who signed."),
                 new("signatoryPosition", File: false, Required: true, "Their position in the organisation."),
                 new("signedOn", File: false, Required: true, "The date of signing, YYYY-MM-DD.", "date"),
                 new("version", File: false, Required: false, "The version signed (default: the current one).", "int32"));
+        api.MapPost("/{roundId}/partners/{partnerId}/counterpart/accept", (string roundId, string partnerId, NoteRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new AcceptCounterpart(TriggerId(http), partnerId, body.Note, Coordinators.Of(http)), ct))
+            .WithSummary("Accept a partner's counterpart that waits for review: it counts.");
+        api.MapPost("/{roundId}/partners/{partnerId}/counterpart/reject", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new RejectCounterpart(TriggerId(http), partnerId, body.Reason ?? "", Coordinators.Of(http)), ct))
+            .WithSummary("Reject a partner's counterpart, with the reason, before the agreement takes effect: the partner is asked for another.");
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinators.Of(http)), ct))
             .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");

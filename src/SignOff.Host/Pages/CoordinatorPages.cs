@@ -25,6 +25,8 @@ public static class CoordinatorPages
         ["conditions-rejected"] = "The conditions are rejected. The partner has been asked to decide again.",
         ["decision"] = "The decision is recorded, with its evidence.",
         ["counterpart"] = "The counterpart is recorded.",
+        ["counterpart-accepted"] = "The counterpart is accepted: it counts.",
+        ["counterpart-rejected"] = "The counterpart is rejected. The partner has been asked for another, with your reason.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
         ["removed"] = "The partner has been removed from the round.",
         ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
@@ -239,6 +241,7 @@ public static class CoordinatorPages
         var formName = action switch
         {
             "conditions/accept" or "conditions/reject" => "conditions",
+            "counterpart/accept" or "counterpart/reject" => "review",
             "counterparts" => "counterpart",
             _ => action,
         };
@@ -255,6 +258,14 @@ public static class CoordinatorPages
                 read = Forms.Text(form, "rejectReason") is { } why
                     ? (new RejectConditions(triggerId, partnerId, why, by), FormErrors.None, "conditions-rejected", null)
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
+                break;
+            case "counterpart/accept":
+                read = (new AcceptCounterpart(triggerId, partnerId, Forms.Text(form, "reviewNote"), by), FormErrors.None, "counterpart-accepted", null);
+                break;
+            case "counterpart/reject":
+                read = Forms.Text(form, "counterpartRejectReason") is { } because
+                    ? (new RejectCounterpart(triggerId, partnerId, because, by), FormErrors.None, "counterpart-rejected", null)
+                    : (null, FormErrors.Of("counterpartRejectReason", "Enter why the counterpart cannot be accepted"), "", null);
                 break;
             case "decision":
                 var decision = Forms.Decision(form, partner, stored.CurrentVersion.Number, triggerId, by, needsEvidence: true);

@@ -79,6 +79,8 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("POST", "/api/rounds/{round}/partners/{partner}/conditions/reject", Api: true, Json: """{"reason":"no"}"""),
         new("POST", "/api/rounds/{round}/partners/nobody/decision", Api: true, Form: true),
         new("POST", "/api/rounds/{round}/partners/{partner}/counterparts", Api: true, Form: true),
+        new("POST", "/api/rounds/{round}/partners/{partner}/counterpart/accept", Api: true, Json: "{}"),
+        new("POST", "/api/rounds/{round}/partners/{partner}/counterpart/reject", Api: true, Json: """{"reason":"no"}"""),
         new("POST", "/api/rounds/{round}/partners/nobody/delegate", Api: true, Json: """{"name":"A","email":"a@x.example"}"""),
         new("POST", "/api/rounds/{round}/cancel", Api: true, Json: """{"reason":" "}"""),
         new("GET", "/api/webhooks/event-types"),

@@ -28,9 +28,10 @@ public sealed class CounterpartCheckTests : IAsyncLifetime
     }
 
     /// <summary>Launches a round and records Maldon's approval (full council: authorised at once); returns the round and Maldon's id.</summary>
-    private async Task<(string RoundId, string Maldon)> AuthorisedAsync()
+    private async Task<(string RoundId, string Maldon)> AuthorisedAsync(string review = "none")
     {
-        var launched = await api.PostAsync("/api/rounds", ApiTests.Upload(ApiTests.Definition(), ApiTests.Pdf), Ct);
+        var definition = ApiTests.Definition().Replace("  chairs:", $"  counterparts: {{ review: {review} }}\n  chairs:", StringComparison.Ordinal);
+        var launched = await api.PostAsync("/api/rounds", ApiTests.Upload(definition, ApiTests.Pdf), Ct);
         Assert.Equal(HttpStatusCode.Created, launched.StatusCode);
         var round = await launched.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var roundId = round.GetProperty("roundId").GetString()!;
@@ -107,6 +108,31 @@ public sealed class CounterpartCheckTests : IAsyncLifetime
         Assert.False(counterpart.GetProperty("signature").GetProperty("verified").GetBoolean());
         var stored = await api.GetAsync($"/api/rounds/{roundId}/documents/{counterpart.GetProperty("sha256").GetString()}", Ct);
         Assert.Equal("application/pdf", stored.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Under_review_the_coordinator_rejects_a_photo_with_a_reason_and_accepts_the_next()
+    {
+        var (roundId, maldon) = await AuthorisedAsync(review: "unverified");
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(roundId, maldon, TestCounterparts.Png, "page.png")).StatusCode);
+        var round = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
+        Assert.Equal("counterpart-in-review", round.GetProperty("partners")[0].GetProperty("status").GetString());
+
+        var noReason = await ApiTests.ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{maldon}/counterpart/reject", new { reason = " " }, Ct),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("https://signoff.example/problems/missing-detail", noReason.GetProperty("type").GetString());
+        var rejected = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{maldon}/counterpart/reject", new { reason = "The signature page is cut off" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+        var partner = (await rejected.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("partners")[0];
+        Assert.Equal("authorised", partner.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, partner.GetProperty("counterpart").ValueKind);
+
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(roundId, maldon, TestCounterparts.Jpeg, "page.jpg")).StatusCode);
+        var accepted = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{maldon}/counterpart/accept", new { note = "Checked against the register" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("signed", (await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("partners")[0].GetProperty("status").GetString());
+        var again = await ApiTests.ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{maldon}/counterpart/accept", new { }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal("https://signoff.example/problems/no-counterpart-in-review", again.GetProperty("type").GetString());
     }
 
     [Fact]
