@@ -146,7 +146,7 @@ public static class RoundEndpoints
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompletionPackAsync(string roundId, Deps d, CancellationToken ct) =>
         await d.Engine.LoadAsync(roundId, ct) is { } stored
-            ? TypedResults.File(Documents.CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored))
+            ? TypedResults.File(await Documents.CompletionPack.RenderAsync(stored, d.Time.GetUtcNow(), d.Documents, ct), "application/pdf", Documents.CompletionPack.FileName(stored))
             : Problems.From(new CommandFailure.NotFound($"There is no round '{roundId}'."));
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)

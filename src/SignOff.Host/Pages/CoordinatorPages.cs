@@ -163,7 +163,7 @@ public static class CoordinatorPages
         }
 
         PageResult.SecurityHeaders(http.Response);
-        return Results.File(CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", CompletionPack.FileName(stored));
+        return Results.File(await CompletionPack.RenderAsync(stored, d.Time.GetUtcNow(), d.Documents, ct), "application/pdf", CompletionPack.FileName(stored));
     }
 
     private static async Task<IResult> ReviseAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)

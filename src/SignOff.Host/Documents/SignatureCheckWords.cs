@@ -1,8 +1,8 @@
 using SignOff.Core.Rounds;
 
-namespace SignOff.Host.Pages;
+namespace SignOff.Host.Documents;
 
-/// <summary>A counterpart's signature check as the coordinator reads it on the partner's page.</summary>
+/// <summary>A counterpart's signature check as people read it: on the partner's page and in the completion pack.</summary>
 public static class SignatureCheckWords
 {
     /// <summary>"Digitally signed by CN=…", "Not digitally signed — review", and so on.</summary>
