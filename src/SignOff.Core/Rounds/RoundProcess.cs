@@ -431,7 +431,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By, t.Check);
         change.Emit(new CounterpartReceived(p.PartnerId, counterpart));
         change.Webhook(WebhookEventTypes.PartnerCounterpartReceived, p.PartnerId, ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
-            ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)));
+            ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)),
+            ("signature", t.Check is { } check ? Kebab(check.Kind) : ""), ("signer", t.Check?.Signer ?? ""));
         change.Notify(NotificationKind.CounterpartReceipt, p, [Officer(p), Coordinator(s)], n => n);
         if (s.CounterpartReview == CounterpartReview.Unverified && t.Check?.IsVerified != true)
         {

@@ -185,8 +185,12 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
             return new CommandFailure.Refused(rejected.Code, rejected.Message, field);
         }
 
+        // A photo is claimed by its own bytes too: the PDF made from it differs at each upload, the photo does not.
         var partner = round.FindPartner(trigger.PartnerId)!;
-        if (await registry.ClaimAsync(doc.Sha256, new CounterpartClaim(roundId, partner.PartnerId, partner.Name, round.Agreement.Reference), ct) is { } held)
+        var claim = new CounterpartClaim(roundId, partner.PartnerId, partner.Name, round.Agreement.Reference);
+        var held = await registry.ClaimAsync(doc.Sha256, claim, ct)
+            ?? (type.Sha256 != doc.Sha256 ? await registry.ClaimAsync(type.Sha256!, claim, ct) : null);
+        if (held is not null)
         {
             var where = held.RoundId == roundId ? "in this round" : $"in the round for {held.AgreementReference}";
             return new CommandFailure.DocumentRefused(DocumentProblem.CounterpartUsedElsewhere,

@@ -82,9 +82,9 @@ public sealed class CounterpartInspector : ICounterpartInspector
     /// <summary>A photo of a signed page as a one-page A4 PDF, the photo scaled to fit within the margins.</summary>
     /// <remarks>
     /// PDFsharp gives every PDF it writes fresh identifiers (the trailer's <c>/ID</c>, the XMP
-    /// document ids), so the same photo uploaded twice makes two different PDFs: the reuse checks,
-    /// which compare SHA-256s of what is stored, do not see a photo sent again for another partner.
-    /// The coordinator reviews every photo in any case (it is never a verified signature).
+    /// document ids), so the same photo uploaded twice makes two different PDFs: the commands
+    /// therefore claim the photo's own SHA-256 as well as the PDF's, so a photo sent again for
+    /// another partner is still refused.
     /// </remarks>
     private static CounterpartInspection Photo(byte[] content, string contentType, string fileName)
     {

@@ -108,6 +108,11 @@ public sealed class CounterpartCheckTests : IAsyncLifetime
         Assert.False(counterpart.GetProperty("signature").GetProperty("verified").GetBoolean());
         var stored = await api.GetAsync($"/api/rounds/{roundId}/documents/{counterpart.GetProperty("sha256").GetString()}", Ct);
         Assert.Equal("application/pdf", stored.Content.Headers.ContentType?.MediaType);
+
+        // The same photo for a partner of another round: its PDF would differ, the photo does not.
+        var (second, maldonAgain) = await AuthorisedAsync();
+        await AssertRefusedAsync(await UploadAsync(second, maldonAgain, TestCounterparts.Jpeg, "signature-page.jpg"), HttpStatusCode.UnprocessableEntity,
+            "counterpart-reused", "This file is already recorded as Maldon District Council's counterpart in the round for TEST-MOU");
     }
 
     [Fact]
