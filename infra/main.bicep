@@ -131,6 +131,7 @@ var tableNames = [
   'settings'
   'links'
   'webhooks'
+  'counterparts'
 ]
 
 var allTags = union(tags, {

@@ -72,6 +72,9 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Webhook subscriptions, deliveries and their attempt log.</summary>
     public TableClient Webhooks => Tables.GetTableClient(Prefix + "webhooks");
 
+    /// <summary>Every counterpart file offered, by SHA-256, and the partner it belongs to.</summary>
+    public TableClient Counterparts => Tables.GetTableClient(Prefix + "counterparts");
+
     /// <summary>The host's data-protection key ring (session cookies, anti-forgery tokens), shared by every instance.</summary>
     public BlobContainerClient DataProtectionKeys => Blobs.GetBlobContainerClient(Prefix + "dataprotection");
 
@@ -85,6 +88,7 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
         await Settings.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);
+        await Counterparts.CreateIfNotExistsAsync(cancellationToken);
         await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

@@ -28,7 +28,8 @@ public sealed partial class JourneyTests(BrowserFixture browser)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static byte[] Pdf(string text) => Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    // A readable PDF naming the agreement: a counterpart must name its agreement to be taken.
+    private static byte[] Pdf(string text) => SignOff.Testing.TestPdfs.WithText("Mid Essex Test Alliance MoU", text);
 
     [Fact]
     public async Task A_round_goes_from_upload_to_effective_through_the_pages_and_emails()

@@ -92,6 +92,7 @@ public sealed record AgreementInfo(string Title, string Reference);
 /// <param name="Chairs">Chairs of the partnership board.</param>
 /// <param name="Coordinator">The coordinator who runs the round.</param>
 /// <param name="Partners">The partners, in the order given.</param>
+/// <param name="CounterpartReview">Which counterparts wait for the coordinator's acceptance before they count.</param>
 public sealed record RoundDefinition(
     AgreementInfo Agreement,
     DateOnly Deadline,
@@ -100,4 +101,22 @@ public sealed record RoundDefinition(
     DigestSchedule Digest,
     IReadOnlyList<Person> Chairs,
     Person Coordinator,
-    IReadOnlyList<PartnerDefinition> Partners);
+    IReadOnlyList<PartnerDefinition> Partners,
+    CounterpartReview CounterpartReview = CounterpartReview.None);
+
+/// <summary>Which counterparts wait for the coordinator's acceptance before they count.</summary>
+/// <remarks>
+/// By default a counterpart that passes SignOff's checks counts at once, and the coordinator may
+/// still reject it until the agreement takes effect. A partnership that wants a person to look at
+/// every signature SignOff could not verify (a scan, a photo, a Word file) asks for
+/// <see cref="Unverified"/>: those wait, while counterparts made in SignOff or carrying a verified
+/// digital signature still count at once.
+/// </remarks>
+public enum CounterpartReview
+{
+    /// <summary>Every counterpart that passes the checks counts at once.</summary>
+    None,
+
+    /// <summary>A counterpart whose signature SignOff did not verify waits for the coordinator's acceptance.</summary>
+    Unverified,
+}

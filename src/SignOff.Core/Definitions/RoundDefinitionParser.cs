@@ -20,7 +20,9 @@ public static class RoundDefinitionParser
 {
     private static readonly string[] RootFields = ["agreement", "round", "coordinator", "partners"];
     private static readonly string[] AgreementFields = ["title", "reference"];
-    private static readonly string[] RoundFields = ["deadline", "calendar", "reminders", "digest", "chairs"];
+    private static readonly string[] RoundFields = ["deadline", "calendar", "reminders", "digest", "chairs", "counterparts"];
+
+    private static readonly string[] CounterpartFields = ["review"];
     private static readonly string[] ReminderFields = ["before", "overdueEvery"];
     private static readonly string[] DigestFields = ["schedule", "day"];
     private static readonly string[] PersonFields = ["name", "email"];
@@ -105,6 +107,7 @@ public static class RoundDefinitionParser
 
             var reminders = Reminders(Mapping(round, "reminders", "round.reminders"));
             var digest = Digest(Mapping(round, "digest", "round.digest"));
+            var review = CounterpartReviewOf(Mapping(round, "counterparts", "round.counterparts"));
             var chairs = People(round, "chairs", "round.chairs");
             if (round is not null && chairs.Count == 0)
             {
@@ -143,7 +146,29 @@ public static class RoundDefinitionParser
             }
 
             return new RoundDefinition(new AgreementInfo(title, reference), deadline.Value, calendar, reminders, digest, chairs, coordinator,
-                [.. partners.Select(p => p.Partner!)]);
+                [.. partners.Select(p => p.Partner!)], review);
+        }
+
+        /// <summary>Reads <c>round.counterparts.review</c>: <c>none</c> (the default) or <c>unverified</c>.</summary>
+        private CounterpartReview CounterpartReviewOf(YamlMappingNode? node)
+        {
+            if (node is null)
+            {
+                return CounterpartReview.None;
+            }
+
+            Unknown(node, "round.counterparts.", CounterpartFields);
+            var text = Text(node, "review", "round.counterparts.review");
+            switch (text?.ToLowerInvariant())
+            {
+                case null or "none":
+                    return CounterpartReview.None;
+                case "unverified":
+                    return CounterpartReview.Unverified;
+                default:
+                    Error("round.counterparts.review", Child(node, "review"), $"'{text}' is not a review policy; use none or unverified");
+                    return CounterpartReview.None;
+            }
         }
 
         private void CheckPartners(List<(PartnerDefinition? Partner, string Field, YamlNode? Node, YamlNode? NameNode, YamlNode? EmailNode)> partners, DateOnly? deadline, DateOnly launchDate)

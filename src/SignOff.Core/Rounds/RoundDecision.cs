@@ -16,12 +16,21 @@ public enum RejectionCode
     StaleVersion,
     NotAwaitingDecision,
     NoConditionsPending,
+
+    /// <summary>The coordinator accepted or rejected a counterpart the partner does not have waiting (or, to reject, counting).</summary>
+    NoCounterpartInReview,
     NotAuthorised,
     NotDeclined,
     AlreadyAcknowledged,
     DuplicatePartner,
     DuplicateOfficer,
     SameDocument,
+
+    /// <summary>A counterpart byte-identical to the unsigned draft of a version: nobody signed it.</summary>
+    UnsignedDraft,
+
+    /// <summary>A counterpart byte-identical to one already recorded for another partner.</summary>
+    CounterpartReused,
     InvalidDate,
     MissingDetail,
     TimerNotPending,

@@ -38,6 +38,8 @@ public enum NotificationKind
     CounterpartRequest,
     CounterpartChase,
     CounterpartReceipt,
+    CounterpartAwaitingReview,
+    CounterpartReturned,
     RevisionNotice,
     WithdrawalNotice,
     RemovalNotice,
@@ -157,6 +159,9 @@ public static class WebhookEventTypes
     public const string PartnerConditionsRejected = "partner.conditions_rejected";
     public const string PartnerAuthorised = "partner.authorised";
     public const string PartnerCounterpartReceived = "partner.counterpart_received";
+    public const string PartnerCounterpartHeldForReview = "partner.counterpart_held_for_review";
+    public const string PartnerCounterpartAccepted = "partner.counterpart_accepted";
+    public const string PartnerCounterpartRejected = "partner.counterpart_rejected";
     public const string PartnerWithdrawn = "partner.withdrawn";
     public const string PartnerRemoved = "partner.removed";
     public const string PartnerOfficerChanged = "partner.officer_changed";
@@ -172,7 +177,7 @@ public static class WebhookEventTypes
     [
         RoundStarted, PartnerInvited, PartnerAcknowledged, PartnerReminded, PartnerMeetingScheduled, PartnerDecided,
         PartnerCallInStarted, PartnerCalledIn, PartnerCallInResolved, PartnerDecisionCorrected, PartnerConditionsAccepted, PartnerConditionsRejected, PartnerAuthorised,
-        PartnerCounterpartReceived, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, RoundRevised,
+        PartnerCounterpartReceived, PartnerCounterpartHeldForReview, PartnerCounterpartAccepted, PartnerCounterpartRejected, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, RoundRevised,
         RoundStalled, RoundResumed, RoundOverdue, RoundCancelled, AgreementEffective,
     ];
 }

@@ -34,6 +34,9 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(ConditionsRejected), "conditions-rejected")]
 [JsonDerivedType(typeof(PartnerAuthorised), "partner-authorised")]
 [JsonDerivedType(typeof(CounterpartReceived), "counterpart-received")]
+[JsonDerivedType(typeof(CounterpartHeldForReview), "counterpart-held-for-review")]
+[JsonDerivedType(typeof(CounterpartAccepted), "counterpart-accepted")]
+[JsonDerivedType(typeof(CounterpartRejected), "counterpart-rejected")]
 [JsonDerivedType(typeof(DraftRevised), "draft-revised")]
 [JsonDerivedType(typeof(PartnerWithdrawn), "partner-withdrawn")]
 [JsonDerivedType(typeof(PartnerRemoved), "partner-removed")]
@@ -74,7 +77,8 @@ public sealed record RoundStarted(
     IReadOnlyList<Person> Chairs,
     Person Coordinator,
     DocumentRef Draft,
-    Actor By) : RoundEvent;
+    Actor By,
+    CounterpartReview CounterpartReview = CounterpartReview.None) : RoundEvent;
 
 /// <summary>A partner was asked to take the draft through its governance: at launch, or added mid-round (<paramref name="JoinedMidRound"/>). Carries what the invitation said, so the log alone tells who was asked, by when and through which route.</summary>
 public sealed record PartnerInvited(string PartnerId, string Name, Person Officer, GovernanceRoute Route, DateOnly? MeetingOn, DateOnly DueOn, bool JoinedMidRound)
@@ -147,6 +151,15 @@ public sealed record PartnerAuthorised(string PartnerId, DateOnly On) : RoundEve
 
 /// <summary>The partner's signed counterpart of a version was received and stored (by its SHA-256).</summary>
 public sealed record CounterpartReceived(string PartnerId, Counterpart Counterpart) : RoundEvent, IPartnerScoped;
+
+/// <summary>The counterpart just received is not verified and the round reviews such counterparts: it waits for the coordinator's acceptance before it counts.</summary>
+public sealed record CounterpartHeldForReview(string PartnerId) : RoundEvent, IPartnerScoped;
+
+/// <summary>The coordinator accepted the partner's counterpart after review: it counts.</summary>
+public sealed record CounterpartAccepted(string PartnerId, string? Note, Actor By) : RoundEvent, IPartnerScoped;
+
+/// <summary>The coordinator rejected the partner's counterpart, and why: the partner is authorised again and asked for another.</summary>
+public sealed record CounterpartRejected(string PartnerId, string Reason, Actor By) : RoundEvent, IPartnerScoped;
 
 /// <summary>A new version of the draft was circulated: minor (decisions stand) or material (every partner decides again).</summary>
 public sealed record DraftRevised(int Version, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundEvent;

@@ -28,6 +28,7 @@ public static class RoundEvolver
                 Digest = started.Digest,
                 Chairs = [.. started.Chairs],
                 Coordinator = started.Coordinator,
+                CounterpartReview = started.CounterpartReview,
                 Versions = [new DraftVersion(1, started.Draft, started.At, null, null)],
                 MaterialBaseVersion = 1,
                 ProcessedTriggers = [e.TriggerId],
@@ -87,6 +88,9 @@ public static class RoundEvolver
         ConditionsRejected x => Partner(s, x.PartnerId, p => ResetDecision(p)),
         PartnerAuthorised x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Authorised, AuthorisedOn = x.On }),
         CounterpartReceived x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Signed, Counterpart = x.Counterpart }),
+        CounterpartHeldForReview x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.CounterpartInReview }),
+        CounterpartAccepted x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Signed }),
+        CounterpartRejected x => Partner(s, x.PartnerId, p => p with { Status = PartnerStatus.Authorised, Counterpart = null, LastCounterpartChaseOn = null }),
         DraftRevised x => Revise(s, x),
         PartnerWithdrawn x => Partner(s, x.PartnerId, p => p with
         {
@@ -183,7 +187,7 @@ public static class RoundEvolver
             }
 
             // A minor revision keeps decisions; only a counterpart of the final version counts.
-            return p.Status == PartnerStatus.Signed
+            return p.Status is PartnerStatus.Signed or PartnerStatus.CounterpartInReview
                 ? p with { Status = PartnerStatus.Authorised, Counterpart = null, LastCounterpartChaseOn = null }
                 : p;
         }).ToImmutableList();

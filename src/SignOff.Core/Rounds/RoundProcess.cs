@@ -89,6 +89,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             AcceptConditions t => Accept(change, t),
             RejectConditions t => RejectConditionsOf(change, t),
             ReceiveCounterpart t => Counterpart(change, t),
+            AcceptCounterpart t => AcceptCounterpartOf(change, t),
+            RejectCounterpart t => RejectCounterpartOf(change, t),
             ReviseDraft t => Revise(change, t),
             AddPartner t => Add(change, t),
             WithdrawPartner t => Withdraw(change, t),
@@ -133,7 +135,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         }
 
         var started = new RoundStarted(
-            t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By);
+            t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By, d.CounterpartReview);
         var change = new Change(null, t.TriggerId, now);
         change.Emit(started);
         change.Webhook(WebhookEventTypes.RoundStarted, null, ("title", d.Agreement.Title), ("reference", d.Agreement.Reference),
@@ -560,6 +562,18 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.InvalidTrigger, "The counterpart's SHA-256 must be 64 lower-case hex characters.");
         }
 
+        if (s.Versions.FirstOrDefault(v => v.Document.Sha256 == t.Document.Sha256) is { } draft)
+        {
+            return Reject(RejectionCode.UnsignedDraft,
+                $"This file is the unsigned draft of version {draft.Number}, exactly as circulated: upload the copy signed for {p.Name}.");
+        }
+
+        if (s.Partners.FirstOrDefault(o => o.PartnerId != p.PartnerId && o.Counterpart?.Document.Sha256 == t.Document.Sha256) is { } other)
+        {
+            return Reject(RejectionCode.CounterpartReused,
+                $"This file is already recorded as {other.Name}'s counterpart: upload the copy signed for {p.Name}.");
+        }
+
         var name = Clean(t.SignatoryName);
         var position = Clean(t.SignatoryPosition);
         if (name is null || position is null)
@@ -575,8 +589,64 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         var counterpart = new Counterpart(t.Version, t.Document, name, position, t.SignedOn, change.Today, t.By, t.Check);
         change.Emit(new CounterpartReceived(p.PartnerId, counterpart));
         change.Webhook(WebhookEventTypes.PartnerCounterpartReceived, p.PartnerId, ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
-            ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)));
+            ("sha256", t.Document.Sha256), ("signatoryName", name), ("signatoryPosition", position), ("signedOn", Iso(t.SignedOn)),
+            ("signature", t.Check is { } check ? Kebab(check.Kind) : ""), ("signer", t.Check?.Signer ?? ""));
         change.Notify(NotificationKind.CounterpartReceipt, p, [Officer(p), Coordinator(s)], n => n);
+        if (s.CounterpartReview == CounterpartReview.Unverified && t.Check?.IsVerified != true)
+        {
+            change.Emit(new CounterpartHeldForReview(p.PartnerId));
+            change.Webhook(WebhookEventTypes.PartnerCounterpartHeldForReview, p.PartnerId, ("signature", Kebab(t.Check?.Kind ?? SignatureKind.NotDigitallySigned)));
+            change.Notify(NotificationKind.CounterpartAwaitingReview, p, [Coordinator(s)], n => n with { Note = t.Check?.Detail });
+        }
+
+        return null;
+    }
+
+    /// <summary>The coordinator accepts a counterpart held for review: it counts, and the round may take effect.</summary>
+    private static RoundDecision.Rejected? AcceptCounterpartOf(Change change, AcceptCounterpart t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Status != PartnerStatus.CounterpartInReview)
+        {
+            return Reject(RejectionCode.NoCounterpartInReview, $"{p.Name} is {Words.For(p.Status)}; there is no counterpart waiting for review.");
+        }
+
+        change.Emit(new CounterpartAccepted(p.PartnerId, Clean(t.Note), t.By));
+        change.Webhook(WebhookEventTypes.PartnerCounterpartAccepted, p.PartnerId, ("sha256", p.Counterpart!.Document.Sha256));
+        return null;
+    }
+
+    /// <summary>
+    /// The coordinator rejects a counterpart (held for review, or already counting) until the
+    /// agreement takes effect: the partner is authorised again and asked for another, with the reason.
+    /// </summary>
+    private static RoundDecision.Rejected? RejectCounterpartOf(Change change, RejectCounterpart t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Status is not (PartnerStatus.CounterpartInReview or PartnerStatus.Signed) || p.Counterpart is null)
+        {
+            return Reject(RejectionCode.NoCounterpartInReview, $"{p.Name} is {Words.For(p.Status)}; there is no counterpart to reject.");
+        }
+
+        var reason = Clean(t.Reason);
+        if (reason is null)
+        {
+            return Reject(RejectionCode.MissingDetail, "Say why the counterpart cannot be accepted, so the partner can send another.");
+        }
+
+        var sha256 = p.Counterpart.Document.Sha256;
+        change.Emit(new CounterpartRejected(p.PartnerId, reason, t.By));
+        change.Webhook(WebhookEventTypes.PartnerCounterpartRejected, p.PartnerId, ("sha256", sha256), ("reason", reason));
+        p = change.State.FindPartner(p.PartnerId)!;
+        change.Notify(NotificationKind.CounterpartReturned, p, [Officer(p)], n => n with { Reason = reason, ResponseLinkFor = p.PartnerId, AttachDraft = true });
         return null;
     }
 

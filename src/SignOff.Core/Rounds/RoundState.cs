@@ -30,6 +30,9 @@ public enum PartnerStatus
     Declined,
     CallIn,
     Authorised,
+
+    /// <summary>A counterpart arrived that SignOff could not verify, and the round asks the coordinator to accept it before it counts.</summary>
+    CounterpartInReview,
     Signed,
     Withdrawn,
     Removed,
@@ -272,6 +275,9 @@ public sealed record RoundState
 
     /// <summary>The timers the round is waiting for.</summary>
     public ImmutableList<PendingTimer> Timers { get; init; } = [];
+
+    /// <summary>Which counterparts wait for the coordinator's acceptance (none on rounds launched before the policy existed).</summary>
+    public CounterpartReview CounterpartReview { get; init; }
 
     /// <summary>The ids of every trigger applied, so a trigger delivered twice changes nothing.</summary>
     public ImmutableSortedSet<string> ProcessedTriggers { get; init; } = [];

@@ -24,6 +24,8 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(AcceptConditions), "accept-conditions")]
 [JsonDerivedType(typeof(RejectConditions), "reject-conditions")]
 [JsonDerivedType(typeof(ReceiveCounterpart), "receive-counterpart")]
+[JsonDerivedType(typeof(AcceptCounterpart), "accept-counterpart")]
+[JsonDerivedType(typeof(RejectCounterpart), "reject-counterpart")]
 [JsonDerivedType(typeof(ReviseDraft), "revise-draft")]
 [JsonDerivedType(typeof(AddPartner), "add-partner")]
 [JsonDerivedType(typeof(WithdrawPartner), "withdraw-partner")]
@@ -137,6 +139,12 @@ public sealed record ReceiveCounterpart(
     DateOnly SignedOn,
     Actor By,
     SignatureCheck? Check = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator accepts a counterpart waiting for review: it counts from now.</summary>
+public sealed record AcceptCounterpart(string TriggerId, string PartnerId, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator rejects a partner's counterpart, with a reason, before the agreement takes effect: the partner is asked again.</summary>
+public sealed record RejectCounterpart(string TriggerId, string PartnerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator circulates a revised draft.</summary>
 public sealed record ReviseDraft(string TriggerId, DocumentRef Draft, RevisionKind Kind, string? Note, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

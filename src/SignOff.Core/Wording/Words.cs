@@ -26,6 +26,7 @@ public static class Words
         PartnerStatus.Declined => For(DecisionOutcome.Declined),
         PartnerStatus.CallIn => "in its call-in period",
         PartnerStatus.Authorised => "authorised",
+        PartnerStatus.CounterpartInReview => "signed, awaiting the coordinator's review",
         PartnerStatus.Signed => "signed",
         PartnerStatus.Withdrawn => "withdrawn",
         PartnerStatus.Removed => "removed",

@@ -55,11 +55,17 @@ public static class RoundEndpoints
             .WithSummary("Record a call-in's outcome: upheld (the partner is authorised from decidedOn) or referred-back (the partner decides again).");
         api.MapPost("/{roundId}/partners/{partnerId}/counterparts", CounterpartAsync).WithSummary("Upload a partner's signed counterpart (multipart).")
             .DescribesMultipart(
-                new("file", File: true, Required: true, "The signed counterpart, PDF or DOCX."),
+                new("file", File: true, Required: true, "The signed counterpart: PDF, DOCX, or a JPEG or PNG photo of the signed page (made into a PDF)."),
                 new("signatoryName", File: false, Required: true, "Who signed."),
                 new("signatoryPosition", File: false, Required: true, "Their position in the organisation."),
                 new("signedOn", File: false, Required: true, "The date of signing, YYYY-MM-DD.", "date"),
                 new("version", File: false, Required: false, "The version signed (default: the current one).", "int32"));
+        api.MapPost("/{roundId}/partners/{partnerId}/counterpart/accept", (string roundId, string partnerId, NoteRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new AcceptCounterpart(TriggerId(http), partnerId, body.Note, Coordinators.Of(http)), ct))
+            .WithSummary("Accept a partner's counterpart that waits for review: it counts.");
+        api.MapPost("/{roundId}/partners/{partnerId}/counterpart/reject", (string roundId, string partnerId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new RejectCounterpart(TriggerId(http), partnerId, body.Reason ?? "", Coordinators.Of(http)), ct))
+            .WithSummary("Reject a partner's counterpart, with the reason, before the agreement takes effect: the partner is asked for another.");
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinators.Of(http)), ct))
             .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");
@@ -154,7 +160,7 @@ public static class RoundEndpoints
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompletionPackAsync(string roundId, Deps d, CancellationToken ct) =>
         await d.Engine.LoadAsync(roundId, ct) is { } stored
-            ? TypedResults.File(Documents.CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", Documents.CompletionPack.FileName(stored))
+            ? TypedResults.File(await Documents.CompletionPack.RenderAsync(stored, d.Time.GetUtcNow(), d.Documents, ct), "application/pdf", Documents.CompletionPack.FileName(stored))
             : Problems.From(new CommandFailure.NotFound($"There is no round '{roundId}'."));
 
     private static async Task<Results<Ok<RoundView>, ProblemHttpResult>> ReviseAsync(string roundId, HttpRequest request, Deps d, CancellationToken ct)
@@ -201,7 +207,7 @@ public static class RoundEndpoints
         var signedOn = signed.Value!.Value;
 
         int? version = int.TryParse(form["version"], CultureInfo.InvariantCulture, out var v) ? v : null;
-        return Answer(await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
+        return Answer(await d.Commands.ReceiveCounterpartAsync(roundId, Upload.Of(file), "file", (doc, state) => new ReceiveCounterpart(TriggerId(request.HttpContext), partnerId,
             version ?? state.CurrentVersion.Number, doc, form["signatoryName"].ToString(), form["signatoryPosition"].ToString(), signedOn, Coordinators.Of(request.HttpContext)), ct));
     }
 

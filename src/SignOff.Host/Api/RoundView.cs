@@ -66,7 +66,8 @@ public sealed record PartnerView(
         p.Conditions,
         p.CallInEndsOn,
         p.AuthorisedOn,
-        p.Counterpart is { } c ? new CounterpartView(c.Version, c.Document.Sha256, c.Document.FileName, c.SignatoryName, c.SignatoryPosition, c.SignedOn, c.ReceivedOn) : null,
+        p.Counterpart is { } c ? new CounterpartView(c.Version, c.Document.Sha256, c.Document.FileName, c.SignatoryName, c.SignatoryPosition, c.SignedOn, c.ReceivedOn,
+            c.Check is { } check ? new SignatureCheckView(check.Kind, check.Signer, check.Detail, check.IsVerified) : null) : null,
         next?.DueAt);
 }
 
@@ -74,7 +75,12 @@ public sealed record OfficerView(string Name, string Email);
 
 public sealed record DecisionView(DecisionOutcome Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, ActorRole RecordedByRole, string? Evidence);
 
-public sealed record CounterpartView(int Version, string Sha256, string FileName, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, DateOnly ReceivedOn);
+/// <summary>A partner's counterpart; <c>signature</c> is what SignOff found when it checked the signature (null for counterparts recorded before the checks).</summary>
+public sealed record CounterpartView(int Version, string Sha256, string FileName, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, DateOnly ReceivedOn,
+    SignatureCheckView? Signature = null);
+
+/// <summary>How a counterpart's signature was established: its kind, the signer (a certificate's subject), the check in words, and whether SignOff verified it.</summary>
+public sealed record SignatureCheckView(SignatureKind Kind, string? Signer, string? Detail, bool Verified);
 
 /// <summary>One entry of the audit log.</summary>
 public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string TriggerId, RoundEvent Data);

@@ -142,13 +142,15 @@ public static class FailureAnswers
         RejectionCode.UnknownPartner => new(StatusCodes.Status404NotFound, Type(code), "No such partner"),
         RejectionCode.InvalidTrigger or RejectionCode.MissingDetail or RejectionCode.InvalidDate or RejectionCode.DuplicatePartner
             or RejectionCode.DuplicateOfficer or RejectionCode.SameDocument or RejectionCode.CalendarOutOfRange
+            or RejectionCode.UnsignedDraft or RejectionCode.CounterpartReused
             => new(StatusCodes.Status422UnprocessableEntity, Type(code), CannotBeDone),
         RejectionCode.RoundCancelled => new(StatusCodes.Status409Conflict, Type(code), "The round has been cancelled"),
         RejectionCode.RoundEffective => new(StatusCodes.Status409Conflict, Type(code), "The agreement has already taken effect"),
         RejectionCode.PartnerWithdrawn => new(StatusCodes.Status409Conflict, Type(code), "The partner has withdrawn"),
         RejectionCode.PartnerRemoved => new(StatusCodes.Status409Conflict, Type(code), "The partner has been removed"),
         RejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer current"),
-        RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NotAuthorised
+        RejectionCode.RoundAlreadyExists or RejectionCode.NotAwaitingDecision or RejectionCode.NoConditionsPending or RejectionCode.NoCounterpartInReview
+            or RejectionCode.NotAuthorised
             or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
             or RejectionCode.NoCallInRunning or RejectionCode.NotCalledIn or RejectionCode.NoDecisionToCorrect
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
@@ -179,6 +181,11 @@ public static class FailureAnswers
         DocumentProblem.TooLarge => new(StatusCodes.Status413PayloadTooLarge, "document-too-large", "The document is too large"),
         DocumentProblem.Empty or DocumentProblem.NotPdfOrDocx or DocumentProblem.CorruptDocx
             => new(StatusCodes.Status415UnsupportedMediaType, "unsupported-document", "The document is not a PDF or Word file"),
+        DocumentProblem.NotCounterpartType or DocumentProblem.UnreadablePdf or DocumentProblem.UnreadablePhoto
+            => new(StatusCodes.Status415UnsupportedMediaType, "unsupported-counterpart", "The counterpart is not a readable PDF, Word file or photo"),
+        DocumentProblem.NotThisAgreement => new(StatusCodes.Status422UnprocessableEntity, "not-this-agreement", "The counterpart does not name the agreement"),
+        DocumentProblem.SignatureBroken => new(StatusCodes.Status422UnprocessableEntity, "signature-broken", "The counterpart's digital signature does not verify"),
+        DocumentProblem.CounterpartUsedElsewhere => new(StatusCodes.Status422UnprocessableEntity, "counterpart-reused", "The file is already another partner's counterpart"),
     };
 #pragma warning restore CS8524
 

@@ -32,7 +32,7 @@ public sealed record Upload(string FileName, long Length, Func<Stream> Open)
 /// check and the commit leaves at worst an unreferenced blob, never a reference to a missing one.
 /// </remarks>
 public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time,
-    ILogger<RoundCommands> logger)
+    ILogger<RoundCommands> logger, ICounterpartInspector counterparts, CounterpartRegistry registry)
 {
     /// <summary>The largest definition or roster accepted.</summary>
     public const long MaxDefinitionBytes = 1024 * 1024;
@@ -120,6 +120,92 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         }
 
         await documents.PutAsync(check, content, doc.FileName, ct);
+        return await RunAsync(roundId, trigger, ct);
+    }
+
+    /// <summary>Records an uploaded counterpart once its content is checked: the trigger carries what the check found.</summary>
+    /// <remarks>
+    /// In order, each refusal in the officer's words: the file's type (a PDF, Word file or photo);
+    /// the round's own rules on the file as uploaded (the core refuses the unsigned draft and another
+    /// partner's file of this round); its content (<see cref="ICounterpartInspector"/>: it names the
+    /// agreement, a digital signature verifies, a photo becomes a PDF); the round's rules again on
+    /// the file to be stored (a photo's PDF); then the claim on the file across every round
+    /// (<see cref="CounterpartRegistry"/>), made only once the round would accept it, so a refusal
+    /// claims nothing. A counterpart SignOff executed itself (<paramref name="madeHere"/>) goes the
+    /// same way, so it is claimed like any file and cannot later pass as another partner's.
+    /// </remarks>
+    /// <param name="roundId">The round.</param>
+    /// <param name="file">The counterpart as received.</param>
+    /// <param name="field">The form field or multipart part it came in, for refusals.</param>
+    /// <param name="make">The trigger, from the stored document and the round.</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <param name="madeHere">The check SignOff established for a counterpart it produced, recorded instead of the inspection's.</param>
+    public async Task<CommandResult> ReceiveCounterpartAsync(string roundId, Upload? file, string field, Func<DocumentRef, RoundState, ReceiveCounterpart> make,
+        CancellationToken ct, SignatureCheck? madeHere = null)
+    {
+        ArgumentNullException.ThrowIfNull(make);
+        if (file is null)
+        {
+            return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the signed counterpart (a PDF, a Word file, or a photo of the signed page).", field);
+        }
+
+        var round = await engine.LoadAsync(roundId, ct);
+        if (round is null)
+        {
+            return new CommandFailure.Refused(RejectionCode.RoundNotFound, $"There is no round '{roundId}'.");
+        }
+
+        await using var stream = file.Open();
+        var (type, uploaded) = await documents.ReadAsync(stream, UploadPurpose.Counterpart, ct);
+        if (DocumentFailure(type, field) is { } badType)
+        {
+            return badType;
+        }
+
+        // The round's own refusals first (not yet authorised, the unsigned draft, another partner's file): they
+        // are cheaper than reading the file and say more precisely what is wrong.
+        var now = time.GetUtcNow();
+        var asUploaded = make(new DocumentRef(type.Sha256!, file.FileName, type.Length, type.ContentType!), round);
+        if (process.Decide(round, asUploaded, now) is RoundDecision.Rejected early)
+        {
+            return new CommandFailure.Refused(early.Code, early.Message, field);
+        }
+
+        var inspection = counterparts.Inspect(uploaded, type, file.FileName, round.Agreement);
+        if (inspection is CounterpartInspection.Refused refused)
+        {
+            return new CommandFailure.DocumentRefused(refused.Problem, refused.Message, field);
+        }
+
+        var inspected = (CounterpartInspection.Accepted)inspection;
+
+        var check = documents.Check(inspected.Content);
+        if (DocumentFailure(check, field) is { } badContent)
+        {
+            return badContent;
+        }
+
+        var doc = new DocumentRef(check.Sha256!, inspected.FileName, check.Length, check.ContentType!);
+        // A counterpart SignOff executed itself is recorded as that, not as whatever its seal looks like from outside.
+        var trigger = make(doc, round) with { Check = madeHere ?? inspected.Check };
+        if (process.Decide(round, trigger, now) is RoundDecision.Rejected rejected)
+        {
+            return new CommandFailure.Refused(rejected.Code, rejected.Message, field);
+        }
+
+        // A photo is claimed by its own bytes too: the PDF made from it differs at each upload, the photo does not.
+        var partner = round.FindPartner(trigger.PartnerId)!;
+        var claim = new CounterpartClaim(roundId, partner.PartnerId, partner.Name, round.Agreement.Reference);
+        var held = await registry.ClaimAsync(doc.Sha256, claim, ct)
+            ?? (type.Sha256 != doc.Sha256 ? await registry.ClaimAsync(type.Sha256!, claim, ct) : null);
+        if (held is not null)
+        {
+            var where = held.RoundId == roundId ? "in this round" : $"in the round for {held.AgreementReference}";
+            return new CommandFailure.DocumentRefused(DocumentProblem.CounterpartUsedElsewhere,
+                $"This file is already recorded as {held.PartnerName}'s counterpart {where}: upload the copy signed for {partner.Name}.", field);
+        }
+
+        await documents.PutAsync(check, inspected.Content, doc.FileName, ct);
         return await RunAsync(roundId, trigger, ct);
     }
 

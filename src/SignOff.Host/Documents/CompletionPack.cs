@@ -2,8 +2,10 @@ using System.Globalization;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
 using SignOff.Core.Rounds;
 using SignOff.Core.Wording;
+using SignOff.Storage.Blobs;
 
 namespace SignOff.Host.Documents;
 
@@ -13,8 +15,22 @@ namespace SignOff.Host.Documents;
 /// minute reference, who recorded it) and its counterpart (signatory, position, date, SHA-256).
 /// </summary>
 /// <remarks>
+/// <para>
 /// It is built from the round's state alone, so it can be rebuilt at any time and always agrees
 /// with the audit log; the generation time is passed in rather than read from a clock.
+/// </para>
+/// <para>
+/// After the summary come the remaining partners' signature pages: the last page of each PDF
+/// counterpart, stamped with whose it is and the SHA-256 of the whole file, so the pack carries the
+/// signatures themselves and anyone can check each against the stored file. Only the last page,
+/// not every counterpart whole: nineteen copies of a forty-page agreement would make a pack too
+/// large to email, and the pages before the signature are the circulated draft, whose SHA-256 is
+/// on the first page.
+/// </para>
+/// <para>
+/// Partners are listed by name as people read it (en-GB, ignoring case: "Chelmsford City
+/// Council" before "Chelmsford CVS"), not by character code.
+/// </para>
 /// </remarks>
 public static class CompletionPack
 {
@@ -23,8 +39,33 @@ public static class CompletionPack
     /// <summary>The file name a round's pack is offered under.</summary>
     public static string FileName(RoundState round) => $"{PartnerIds.Slug(round.Agreement.Reference)}-completion-pack.pdf";
 
+    private static readonly StringComparer AsPeopleRead = StringComparer.Create(CultureInfo.GetCultureInfo("en-GB"), CompareOptions.IgnoreCase);
+
+    /// <summary>Renders the pack with the remaining partners' signature pages, read from the document store.</summary>
+    public static async Task<byte[]> RenderAsync(RoundState round, DateTimeOffset generatedAt, BlobDocumentStore documents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(documents);
+        var counterparts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var c in round.RemainingPartners.Select(p => p.Counterpart).OfType<Counterpart>().Where(c => c.Document.ContentType == DocumentInspector.Pdf))
+        {
+            if (await documents.OpenAsync(c.Document.Sha256, ct) is { } stored)
+            {
+                await using var content = stored.Content;
+                using var buffer = new MemoryStream();
+                await content.CopyToAsync(buffer, ct);
+                counterparts[c.Document.Sha256] = buffer.ToArray();
+            }
+        }
+
+        return Render(round, generatedAt, counterparts);
+    }
+
     /// <summary>Renders the pack for a round (any status: a pack of an unfinished round says so on its first line).</summary>
-    public static byte[] Render(RoundState round, DateTimeOffset generatedAt)
+    /// <param name="round">The round.</param>
+    /// <param name="generatedAt">When the pack is made.</param>
+    /// <param name="counterparts">The counterparts' PDF bytes by SHA-256; a counterpart missing here is listed but its signature page not appended.</param>
+    public static byte[] Render(RoundState round, DateTimeOffset generatedAt, IReadOnlyDictionary<string, byte[]>? counterparts = null)
     {
         PdfFonts.Ensure();
         using var document = new PdfDocument();
@@ -61,8 +102,11 @@ public static class CompletionPack
         }
 
         writer.Space(10);
-        writer.Line($"Partners ({round.RemainingPartners.Count()} party to the agreement)", 13, bold: true);
-        foreach (var p in round.Partners.OrderBy(p => p.IsRemaining ? 0 : 1).ThenBy(p => p.Name, StringComparer.Ordinal))
+        var parties = round.RemainingPartners.Count();
+        writer.Line(string.Create(CultureInfo.InvariantCulture, $"Partners ({parties} {(parties == 1 ? "party" : "parties")} to the agreement)"), 13, bold: true);
+        var partners = round.Partners.OrderBy(p => p.IsRemaining ? 0 : 1).ThenBy(p => p.Name, AsPeopleRead).ToList();
+        var signaturePages = SignaturePages(partners, counterparts);
+        foreach (var p in partners)
         {
             writer.Rule();
             writer.Line(p.Name, 11, bold: true);
@@ -97,6 +141,15 @@ public static class CompletionPack
                 writer.Fact("Counterpart", $"signed by {c.SignatoryName}, {c.SignatoryPosition}, on {UkDates.Long(c.SignedOn)}; received {UkDates.Long(c.ReceivedOn)} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
                 writer.Fact("File", $"{c.Document.FileName}");
                 writer.Fact("SHA-256", c.Document.Sha256, monospace: true);
+                writer.Fact("Signature", c.Check is { } check
+                    ? $"{SignatureCheckWords.For(check)}{(check.Detail is { Length: > 0 } detail ? $". {detail}" : "")}"
+                    : "not checked (received before SignOff checked signatures)");
+                if (p.IsRemaining)
+                {
+                    writer.Fact("Signature page", signaturePages.ContainsKey(p.PartnerId)
+                        ? "appended after this summary"
+                        : "not appended (not a PDF SignOff could read); the stored file's SHA-256 is above");
+                }
             }
 
             if (!p.IsRemaining)
@@ -106,9 +159,56 @@ public static class CompletionPack
         }
 
         writer.Finish($"{round.Agreement.Reference} · completion pack");
+        foreach (var p in partners.Where(p => signaturePages.ContainsKey(p.PartnerId)))
+        {
+            var page = document.AddPage(signaturePages[p.PartnerId].Page);
+            using var stamp = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            stamp.DrawString($"{p.Name}: signature page of the counterpart", new XFont("Sans", 8, XFontStyleEx.Bold), XBrushes.DimGray,
+                new XRect(12, 6, page.Width.Point - 24, 10), XStringFormats.TopLeft);
+            stamp.DrawString($"SHA-256 of the whole file {p.Counterpart!.Document.Sha256}", new XFont("Mono", 7, XFontStyleEx.Regular), XBrushes.DimGray,
+                new XRect(12, 16, page.Width.Point - 24, 10), XStringFormats.TopLeft);
+        }
+
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
+        foreach (var source in signaturePages.Values)
+        {
+            source.Source.Dispose();
+        }
+
         return output.ToArray();
+    }
+
+    /// <summary>The last page of each remaining partner's counterpart, opened for import; a file PDFsharp cannot read (encrypted, say) is left out.</summary>
+    private static Dictionary<string, (PdfDocument Source, PdfPage Page)> SignaturePages(List<PartnerState> partners, IReadOnlyDictionary<string, byte[]>? counterparts)
+    {
+        var pages = new Dictionary<string, (PdfDocument, PdfPage)>(StringComparer.Ordinal);
+        foreach (var p in partners.Where(p => p.IsRemaining))
+        {
+            if (p.Counterpart is not { } c || counterparts?.GetValueOrDefault(c.Document.Sha256) is not { } bytes)
+            {
+                continue;
+            }
+
+            try
+            {
+                var source = PdfReader.Open(new MemoryStream(bytes), PdfDocumentOpenMode.Import);
+                if (source.PageCount == 0)
+                {
+                    source.Dispose();
+                    continue;
+                }
+
+                pages[p.PartnerId] = (source, source.Pages[source.PageCount - 1]);
+            }
+            catch (Exception ex) when (ex is PdfReaderException or InvalidOperationException)
+            {
+                // Not readable for import (PDFsharp is stricter than the reader that checked it): listed with its SHA-256 only,
+                // so a pack, and the effective notice that carries it, is never lost to one odd file.
+            }
+        }
+
+        return pages;
     }
 
     /// <summary>A top-to-bottom writer that wraps text and starts new A4 pages as needed.</summary>

@@ -94,8 +94,8 @@ public sealed class CounterpartExecution(IRoundEngine engine, RoundCommands comm
         var check = new SignatureCheck(SignatureKind.SignedInSignOff, signatory.Name,
             $"Executed in SignOff by {signatory.Name} ({signatory.Position}) at {UkDates.InUtc(now)}; sealed with {certificate.Subject}, thumbprint {certificate.Thumbprint}");
         var upload = new Upload($"{PartnerIds.Slug(round.Agreement.Reference)}-{partner.PartnerId}-counterpart-v{version}.pdf", pdf.Length, () => new MemoryStream(pdf));
-        return await commands.RunWithDocumentAsync(roundId, upload, SignatureField,
-            (doc, _) => new ReceiveCounterpart(triggerId, partnerId, version, doc, signatory.Name, signatory.Position, LondonTime.DateOf(now), by, check), ct);
+        return await commands.ReceiveCounterpartAsync(roundId, upload, SignatureField,
+            (doc, _) => new ReceiveCounterpart(triggerId, partnerId, version, doc, signatory.Name, signatory.Position, LondonTime.DateOf(now), by), ct, madeHere: check);
     }
 
     private static bool SameName(string name, string typed) =>

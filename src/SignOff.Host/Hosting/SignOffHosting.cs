@@ -67,6 +67,8 @@ public static class SignOffHosting
         services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
+        services.AddSingleton(sp => new CounterpartRegistry(sp.GetRequiredService<StorageClients>().Counterparts));
+        services.AddSingleton<ICounterpartInspector, CounterpartInspector>();
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IEffectHandler, NotificationMailer>();
@@ -111,7 +113,7 @@ public static class SignOffHosting
 
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RoundCommands>>()));
+            sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>()));
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();

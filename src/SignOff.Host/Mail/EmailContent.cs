@@ -115,6 +115,23 @@ public static class EmailContentBuilder
                 $"Received: {org}'s signed counterpart of {agreement}",
                 "Counterpart received",
                 new[] { $"SignOff has received {org}'s signed counterpart of version {n.Version}. Thank you." }),
+            NotificationKind.CounterpartAwaitingReview => (
+                $"{org}'s counterpart of {agreement} needs your review",
+                "A counterpart needs your review",
+                new[]
+                {
+                    $"SignOff received {org}'s signed counterpart of version {n.Version}, but could not verify its signature. This round asks you to accept such counterparts before they count.",
+                    n.Note ?? "",
+                    "Open the partner's page to accept it, or reject it with a reason so the partner can send another.",
+                }),
+            NotificationKind.CounterpartReturned => (
+                $"Please send {org}'s counterpart of {agreement} again",
+                "Your counterpart could not be accepted",
+                new[]
+                {
+                    $"The coordinator could not accept {org}'s signed counterpart of {agreement}: {n.Reason}",
+                    $"Please upload another signed counterpart of version {n.Version}.",
+                }),
             NotificationKind.RevisionNotice => (
                 $"{agreement} has been revised (version {n.Version})",
                 n.Revision == RevisionKind.Material ? "The draft has changed: a new decision is needed" : "An addendum to the draft",
@@ -222,7 +239,8 @@ public static class EmailContentBuilder
 
     private static string ActionLabel(Notification n) => n.Kind switch
     {
-        NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase => "Upload the signed counterpart",
+        NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase or NotificationKind.CounterpartReturned => "Upload the signed counterpart",
+        NotificationKind.CounterpartAwaitingReview => "Review the counterpart",
         NotificationKind.DelegationNotice or NotificationKind.RevisionNotice or NotificationKind.ConditionsOutcome or NotificationKind.DecisionCorrection
             or NotificationKind.CallInOutcomeNotice => "Open the agreement",
         NotificationKind.ChairDigest or NotificationKind.OverdueEscalation or NotificationKind.DeclineAlert => "See every round's status",

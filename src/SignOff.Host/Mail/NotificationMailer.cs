@@ -122,7 +122,7 @@ public sealed class NotificationMailer(
 
         if (n.AttachCompletionPack && round is not null)
         {
-            files.Add(new(CompletionPack.FileName(round), "application/pdf", CompletionPack.Render(round, time.GetUtcNow())));
+            files.Add(new(CompletionPack.FileName(round), "application/pdf", await CompletionPack.RenderAsync(round, time.GetUtcNow(), documents, ct)));
         }
 
         return files;

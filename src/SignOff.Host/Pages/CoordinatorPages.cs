@@ -28,6 +28,8 @@ public static class CoordinatorPages
         ["called-in"] = "The call-in is recorded. No counterpart is asked for until its outcome is recorded.",
         ["call-in-resolved"] = "The call-in's outcome is recorded. The officer and the chairs have been told.",
         ["counterpart"] = "The counterpart is recorded.",
+        ["counterpart-accepted"] = "The counterpart is accepted: it counts.",
+        ["counterpart-rejected"] = "The counterpart is rejected. The partner has been asked for another, with your reason.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
         ["removed"] = "The partner has been removed from the round.",
         ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
@@ -164,7 +166,7 @@ public static class CoordinatorPages
         }
 
         PageResult.SecurityHeaders(http.Response);
-        return Results.File(CompletionPack.Render(stored, d.Time.GetUtcNow()), "application/pdf", CompletionPack.FileName(stored));
+        return Results.File(await CompletionPack.RenderAsync(stored, d.Time.GetUtcNow(), d.Documents, ct), "application/pdf", CompletionPack.FileName(stored));
     }
 
     private static async Task<IResult> ReviseAsync(string roundId, HttpContext http, Deps d, CancellationToken ct)
@@ -242,6 +244,7 @@ public static class CoordinatorPages
         var formName = action switch
         {
             "conditions/accept" or "conditions/reject" => "conditions",
+            "counterpart/accept" or "counterpart/reject" => "review",
             "counterparts" => "counterpart",
             "decision/correction" => "correction",
             "call-in/outcome" => "call-in-outcome",
@@ -260,6 +263,14 @@ public static class CoordinatorPages
                 read = Forms.Text(form, "rejectReason") is { } why
                     ? (new RejectConditions(triggerId, partnerId, why, by), FormErrors.None, "conditions-rejected", null)
                     : (null, FormErrors.Of("rejectReason", "Enter why the conditions cannot be accepted"), "", null);
+                break;
+            case "counterpart/accept":
+                read = (new AcceptCounterpart(triggerId, partnerId, Forms.Text(form, "reviewNote"), by), FormErrors.None, "counterpart-accepted", null);
+                break;
+            case "counterpart/reject":
+                read = Forms.Text(form, "counterpartRejectReason") is { } because
+                    ? (new RejectCounterpart(triggerId, partnerId, because, by), FormErrors.None, "counterpart-rejected", null)
+                    : (null, FormErrors.Of("counterpartRejectReason", "Enter why the counterpart cannot be accepted"), "", null);
                 break;
             case "decision":
                 var decision = Forms.Decision(form, partner, Forms.ShownVersion(form, stored.CurrentVersion.Number), triggerId, by, needsEvidence: true);
@@ -297,7 +308,7 @@ public static class CoordinatorPages
                     return await Again(Forms.Errors(make.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                var uploaded = await d.Commands.RunWithDocumentAsync(roundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
+                var uploaded = await d.Commands.ReceiveCounterpartAsync(roundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 return uploaded.Succeeded
                     ? Results.Redirect($"/rounds/{roundId}/partners/{partnerId}?done=counterpart")
                     : await Again(Forms.From(uploaded.Failure!, "signedOn"), FailureAnswers.For(uploaded.Failure!).Status);

@@ -107,12 +107,12 @@ public static class Forms
     }
 
     /// <summary>Reads the counterpart form's fields (the file is read by the command).</summary>
-    public static Checked<Func<DocumentRef, RoundState, RoundTrigger>> Counterpart(IFormCollection form, string partnerId, string triggerId, Actor by)
+    public static Checked<Func<DocumentRef, RoundState, ReceiveCounterpart>> Counterpart(IFormCollection form, string partnerId, string triggerId, Actor by)
     {
         var failures = new List<CommandFailure>();
         if (form.Files["file"] is not { Length: > 0 })
         {
-            failures.Add(new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the signed counterpart (a PDF or Word file)", "file"));
+            failures.Add(new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the signed counterpart (a PDF, a Word file, or a photo of the signed page)", "file"));
         }
 
         var name = Text(form, "signatoryName");
@@ -130,8 +130,8 @@ public static class Forms
         var signedOn = Date(form, "signedOn", "date it was signed", required: true);
         failures.AddRange(signedOn.Failures);
         return failures.Count > 0
-            ? Checked.Invalid<Func<DocumentRef, RoundState, RoundTrigger>>(failures)
-            : Checked.Valid<Func<DocumentRef, RoundState, RoundTrigger>>((doc, state) =>
+            ? Checked.Invalid<Func<DocumentRef, RoundState, ReceiveCounterpart>>(failures)
+            : Checked.Valid<Func<DocumentRef, RoundState, ReceiveCounterpart>>((doc, state) =>
                 new ReceiveCounterpart(triggerId, partnerId, state.CurrentVersion.Number, doc, name!, position!, signedOn.Value!.Value, by));
     }
 

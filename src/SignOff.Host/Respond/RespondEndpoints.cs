@@ -120,7 +120,7 @@ public static class RespondEndpoints
                     return await Again(Forms.Errors(make.Failures), StatusCodes.Status422UnprocessableEntity);
                 }
 
-                result = await d.Commands.RunWithDocumentAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
+                result = await d.Commands.ReceiveCounterpartAsync(link!.RoundId, Upload.Of(form.Files["file"]), "file", make.Value, ct);
                 dateField = "signedOn";
                 break;
             case "sign":

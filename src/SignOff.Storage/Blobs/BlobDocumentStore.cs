@@ -20,7 +20,11 @@ public sealed class BlobDocumentStore(BlobContainerClient container, long maxByt
         container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     /// <summary>Reads and checks an upload without storing it.</summary>
-    public async Task<(DocumentCheck Check, byte[] Content)> ReadAsync(Stream content, CancellationToken cancellationToken = default)
+    public async Task<(DocumentCheck Check, byte[] Content)> ReadAsync(Stream content, CancellationToken cancellationToken = default) =>
+        await ReadAsync(content, UploadPurpose.Draft, cancellationToken);
+
+    /// <summary>Reads and checks an upload for a purpose (a counterpart may be a photo) without storing it.</summary>
+    public async Task<(DocumentCheck Check, byte[] Content)> ReadAsync(Stream content, UploadPurpose purpose, CancellationToken cancellationToken = default)
     {
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -35,8 +39,11 @@ public sealed class BlobDocumentStore(BlobContainerClient container, long maxByt
         }
 
         var bytes = buffer.ToArray();
-        return (DocumentInspector.Inspect(bytes, maxBytes), bytes);
+        return (DocumentInspector.Inspect(bytes, maxBytes, purpose), bytes);
     }
+
+    /// <summary>Checks content SignOff made itself (a photo turned into a PDF) as it would an upload.</summary>
+    public DocumentCheck Check(ReadOnlySpan<byte> content) => DocumentInspector.Inspect(content, maxBytes);
 
     /// <summary>Stores checked content under its hash (if not there already) and returns its reference.</summary>
     public async Task<DocumentRef> PutAsync(DocumentCheck check, byte[] content, string fileName, CancellationToken cancellationToken = default)

@@ -99,6 +99,25 @@ public sealed class RoundDefinitionParserTests
         Assert.Equal("england-and-wales", d.Calendar);
         Assert.Equal(ReminderPolicy.Default, d.Reminders);
         Assert.Equal(DigestSchedule.Default, d.Digest);
+        Assert.Equal(CounterpartReview.None, d.CounterpartReview);
+    }
+
+    [Theory]
+    [InlineData("none", CounterpartReview.None)]
+    [InlineData("unverified", CounterpartReview.Unverified)]
+    public void A_round_may_ask_the_coordinator_to_review_unverified_counterparts(string policy, CounterpartReview expected)
+    {
+        var d = Parse(Valid.Replace("  chairs: [", $"  counterparts: {{ review: {policy} }}\n  chairs: [", StringComparison.Ordinal)).Definition!;
+        Assert.Equal(expected, d.CounterpartReview);
+    }
+
+    [Fact]
+    public void An_unknown_review_policy_is_named_at_its_field()
+    {
+        var result = Parse(Valid.Replace("  chairs: [", "  counterparts: { review: always }\n  chairs: [", StringComparison.Ordinal));
+        var problem = Assert.Single(result.Errors);
+        Assert.Equal("round.counterparts.review", problem.Field);
+        Assert.Contains("use none or unverified", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,9 +75,10 @@ public sealed class WorkflowFilesTests
         Assert.Equal(["agreement", "round", "coordinator", "partners"], Props(root));
         Assert.Equal(["title", "reference"], Props(root.GetProperty("properties").GetProperty("agreement")));
         var round = root.GetProperty("properties").GetProperty("round");
-        Assert.Equal(["deadline", "calendar", "reminders", "digest", "chairs"], Props(round));
+        Assert.Equal(["deadline", "calendar", "reminders", "digest", "chairs", "counterparts"], Props(round));
         Assert.Equal(["before", "overdueEvery"], Props(round.GetProperty("properties").GetProperty("reminders")));
         Assert.Equal(["schedule", "day"], Props(round.GetProperty("properties").GetProperty("digest")));
+        Assert.Equal(["review"], Props(round.GetProperty("properties").GetProperty("counterparts")));
         Assert.Equal(["name", "email"], Props(defs.GetProperty("person")));
         Assert.Equal(["name", "officer", "governance", "dueBy"], Props(defs.GetProperty("partner")));
         Assert.Equal(["route", "meeting"], Props(defs.GetProperty("partner").GetProperty("properties").GetProperty("governance")));
@@ -85,5 +86,8 @@ public sealed class WorkflowFilesTests
         // Every field the schema names is accepted: a document using all of them parses cleanly.
         var all = RoundDefinitionParser.Parse(Workflows.Read("examples", "mid-essex-alliance-mou.yaml"), D("2021-05-04"), Workflows.Routes);
         Assert.DoesNotContain(all.Problems, p => p.Message.StartsWith("unknown field", StringComparison.Ordinal));
+        var reviewed = RoundDefinitionParser.Parse(Workflows.Read("examples", "sefton-place-collaboration-agreement.yaml"), D("2022-05-04"), Workflows.Routes);
+        Assert.DoesNotContain(reviewed.Problems, p => p.Message.StartsWith("unknown field", StringComparison.Ordinal));
+        Assert.Equal(CounterpartReview.Unverified, reviewed.Definition?.CounterpartReview);
     }
 }

@@ -66,6 +66,36 @@ public sealed class RejectionTests
     }
 
     [Fact]
+    public void A_counterpart_that_is_the_unsigned_draft_of_any_version()
+    {
+        var round = TwoPartners();
+        round.Decide("Maldon District Council", DecisionOutcome.Approved);
+        round.Apply(new ReviseDraft("revise", Document("v2"), RevisionKind.Minor, "Typo in schedule 2", Coordinator));
+        var maldon = round.Partner("Maldon District Council");
+
+        AssertRejectedTwice(round, id => round.CounterpartFor(maldon, content: "draft v1") with { TriggerId = id },
+            RejectionCode.UnsignedDraft, "This file is the unsigned draft of version 1, exactly as circulated: upload the copy signed for Maldon District Council.");
+        AssertRejectedTwice(round, id => round.CounterpartFor(maldon, content: "v2") with { TriggerId = id },
+            RejectionCode.UnsignedDraft, "This file is the unsigned draft of version 2, exactly as circulated: upload the copy signed for Maldon District Council.");
+    }
+
+    [Fact]
+    public void A_counterpart_already_recorded_for_another_partner_of_the_round()
+    {
+        var round = Started(
+            new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Maldon District Council", Routes.FullCouncil).Partner("Braintree District Council", Routes.FullCouncil)
+                .Partner("Chelmsford City Council", Routes.Cabinet).Build(),
+            At(2021, 6, 1));
+        round.Decide("Maldon District Council", DecisionOutcome.Approved);
+        round.Decide("Braintree District Council", DecisionOutcome.Approved);
+        round.Sign("Maldon District Council", content: "one signed copy");
+        var braintree = round.Partner("Braintree District Council");
+
+        AssertRejectedTwice(round, id => round.CounterpartFor(braintree, content: "one signed copy") with { TriggerId = id },
+            RejectionCode.CounterpartReused, "This file is already recorded as Maldon District Council's counterpart: upload the copy signed for Braintree District Council.");
+    }
+
+    [Fact]
     public void A_second_decision()
     {
         var round = TwoPartners();

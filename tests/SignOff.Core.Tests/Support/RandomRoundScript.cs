@@ -22,7 +22,7 @@ public sealed class RandomRoundScript
             .Partner("Maldon District Council", Routes.FullCouncil)
             .Partner("Essex County Council", Routes.CabinetMember, dueBy: D("2021-04-16"))
             .Partner("Farleigh Hospice", Routes.CharityBoard)
-            .Build();
+            .Build() with { CounterpartReview = CounterpartReview.Unverified }; // verified counterparts count at once, photos wait for review
         Round = Started(definition, At(2021, 3, 1));
         accepted.Add(new StartRound("start", "round-1", definition, Document("draft v1"), Coordinator));
     }
@@ -87,6 +87,8 @@ public sealed class RandomRoundScript
             outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? "Wrong button" : null,
             outcome == DecisionOutcome.Deferred ? today.AddDays(14) : null, Coordinator), "The wrong outcome was pressed", "Minutes online", Coordinator);
 
+    private PartnerState InReview(PartnerState chosen) => Round.State.Partners.Find(o => o.Status == PartnerStatus.CounterpartInReview) ?? chosen;
+
     private RoundTrigger? Make(int s)
     {
         var partners = Round.State.Partners;
@@ -103,8 +105,15 @@ public sealed class RandomRoundScript
             7 => new RecordDecision(id, p.PartnerId, Round.State.CurrentVersion.Number, DecisionOutcome.Declined, null, today, null, null, "No budget", null, officer),
             8 => new AcceptConditions(id, p.PartnerId, null, Coordinator),
             9 => new RejectConditions(id, p.PartnerId, "Cannot agree", Coordinator),
-            10 or 11 => Round.CounterpartFor(p) with { TriggerId = id },
-            12 => Round.CounterpartFor(p, version: Math.Max(1, Round.State.CurrentVersion.Number - 1)) with { TriggerId = id },
+            10 => Round.CounterpartFor(p) with { TriggerId = id, Check = new SignatureCheck(SignatureKind.DigitallySigned, "CN=Signatory") },
+            11 => Round.CounterpartFor(p) with { TriggerId = id, Check = new SignatureCheck(SignatureKind.Photo) },
+            12 => (s / 20 % 3) switch
+            {
+                0 => Round.CounterpartFor(p, version: Math.Max(1, Round.State.CurrentVersion.Number - 1)) with { TriggerId = id },
+                // The coordinator reviews the counterpart that waits, if one does (else the chosen partner's, to be refused).
+                1 => new AcceptCounterpart(id, InReview(p).PartnerId, null, Coordinator),
+                _ => (RoundTrigger)new RejectCounterpart(id, InReview(p).PartnerId, "The signature page is missing", Coordinator),
+            },
             13 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Minor, "Addendum", Coordinator),
             14 => new ReviseDraft(id, Document($"revision {id}"), RevisionKind.Material, "New schedule", Coordinator),
             15 => (s / 200) % 4 != 0

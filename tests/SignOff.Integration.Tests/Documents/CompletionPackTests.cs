@@ -3,6 +3,7 @@ using PdfSharp.Pdf.IO;
 using SignOff.Core.Rounds;
 using SignOff.Host.Documents;
 using SignOff.Integration.Tests.Support;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Documents;
 
@@ -32,6 +33,54 @@ public sealed class CompletionPackTests
 
         Assert.Contains("Alex Signatory, Chief Executive", text);
         Assert.Contains("page 1 of", text);
+        Assert.Contains("Digitally signed by CN=Alex Signatory: the signature verifies", text);
+        Assert.Contains("Partners (2 parties to the agreement)", text);
+    }
+
+    [Fact]
+    public void Partners_are_listed_by_name_as_people_read_it_and_one_party_is_one_party()
+    {
+        var round = PlayedRound.Effective("Chelmsford CVS");
+        var text = TextOf(CompletionPack.Render(round, GeneratedAt));
+        Assert.True(text.IndexOf("Chelmsford CVS", StringComparison.Ordinal) < text.IndexOf("Maldon District Council", StringComparison.Ordinal));
+
+        var both = PlayedRound.Effective();
+        var cvs = PlayedRound.Effective("Chelmsford CVS");
+        var city = both.Partners.Single(p => p.Name == "Chelmsford City Council");
+        var mixed = both with { Partners = [.. both.Partners, cvs.Partners.Single(p => p.Name == "Chelmsford CVS") with { PartnerId = "chelmsford-cvs" }] };
+        var listed = TextOf(CompletionPack.Render(mixed, GeneratedAt));
+        Assert.True(listed.IndexOf(city.Name, StringComparison.Ordinal) < listed.IndexOf("Chelmsford CVS", StringComparison.Ordinal),
+            "Chelmsford City Council comes before Chelmsford CVS as people read them (not by character code, where 'V' < 'i')");
+
+        var alone = both with { Partners = [.. both.Partners.Select(p => p.Name == city.Name ? p with { Status = PartnerStatus.Withdrawn } : p)] };
+        Assert.Contains("Partners (1 party to the agreement)", TextOf(CompletionPack.Render(alone, GeneratedAt)));
+    }
+
+    [Fact]
+    public void Each_counterparts_signature_page_follows_the_summary_stamped_with_its_sha256()
+    {
+        var round = PlayedRound.Effective();
+        var files = round.Partners.ToDictionary(p => p.Counterpart!.Document.Sha256, p => TestPdfs.Counterpart("Test Alliance MoU", $"the signatory of {p.Name}"));
+        var summaryPages = PageCount(CompletionPack.Render(round, GeneratedAt));
+
+        var pdf = CompletionPack.Render(round, GeneratedAt, files);
+        Artifacts.Save("completion-pack-with-signature-pages.pdf", pdf);
+
+        Assert.Equal(summaryPages + 2, PageCount(pdf));
+        var text = TextOf(pdf);
+        foreach (var p in round.Partners)
+        {
+            Assert.Contains($"Signed by the signatory of {p.Name}", text);
+            Assert.Contains($"{p.Name}: signature page of the counterpart", text);
+        }
+
+        Assert.Contains("appended after this summary", text);
+    }
+
+    private static int PageCount(byte[] pdf)
+    {
+        using var document = PdfReader.Open(new MemoryStream(pdf), PdfDocumentOpenMode.Import);
+        return document.PageCount;
     }
 
     [Fact]

@@ -83,6 +83,8 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("POST", "/api/rounds/{round}/partners/{partner}/call-in", Api: true, Json: """{"calledInOn":"2021-06-01"}"""),
         new("POST", "/api/rounds/{round}/partners/{partner}/call-in/outcome", Api: true, Json: """{"outcome":"upheld","decidedOn":"2021-06-01"}"""),
         new("POST", "/api/rounds/{round}/partners/{partner}/counterparts", Api: true, Form: true),
+        new("POST", "/api/rounds/{round}/partners/{partner}/counterpart/accept", Api: true, Json: "{}"),
+        new("POST", "/api/rounds/{round}/partners/{partner}/counterpart/reject", Api: true, Json: """{"reason":"no"}"""),
         new("POST", "/api/rounds/{round}/partners/nobody/delegate", Api: true, Json: """{"name":"A","email":"a@x.example"}"""),
         new("POST", "/api/rounds/{round}/cancel", Api: true, Json: """{"reason":" "}"""),
         new("GET", "/api/webhooks/event-types"),

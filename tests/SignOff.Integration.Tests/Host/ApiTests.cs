@@ -5,13 +5,14 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using SignOff.Core.Rounds;
+using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Host;
 
 /// <summary>The API as a coordinator uses it, against real Azurite and MailDev.</summary>
 public sealed partial class ApiTests : IAsyncLifetime
 {
-    private static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    internal static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
     private readonly SignOffFactory host = new();
     private HttpClient api = null!;
 
@@ -41,7 +42,7 @@ public sealed partial class ApiTests : IAsyncLifetime
         await host.DisposeAsync();
     }
 
-    private static MultipartFormDataContent Upload(string? definition, byte[]? draft, string draftName = "draft.pdf")
+    internal static MultipartFormDataContent Upload(string? definition, byte[]? draft, string draftName = "draft.pdf")
     {
         var form = new MultipartFormDataContent();
         if (definition is not null)
@@ -305,7 +306,7 @@ public sealed partial class ApiTests : IAsyncLifetime
         {
             var counterpart = new MultipartFormDataContent
             {
-                { new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% signed by {partner}\n%%EOF\n")), "file", "signed.pdf" },
+                { new ByteArrayContent(TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
                 { new StringContent("Pat Chief"), "signatoryName" },
                 { new StringContent("Chief Executive"), "signatoryPosition" },
                 { new StringContent("2021-06-15"), "signedOn" },

@@ -108,7 +108,11 @@ public sealed class EdgeTests : IAsyncLifetime
         Assert.Equal(409, FailureAnswers.For(RejectionCode.StaleVersion).Status);
         Assert.Equal(422, FailureAnswers.For(RejectionCode.InvalidDate).Status);
         Assert.All(Enum.GetValues<InputProblem>(), p => Assert.InRange(FailureAnswers.For(p).Status, 400, 499));
-        Assert.All(Enum.GetValues<DocumentProblem>(), p => Assert.Contains(FailureAnswers.For(p).Status, DocumentStatuses));
+        // A file refused for what it is (size, type) is 413/415; a counterpart of the right type refused for what it says
+        // (another agreement, a broken signature, another partner's file) is 422, like the core's refusals.
+        DocumentProblem[] contentProblems = [DocumentProblem.NotThisAgreement, DocumentProblem.SignatureBroken, DocumentProblem.CounterpartUsedElsewhere];
+        Assert.All(Enum.GetValues<DocumentProblem>().Except(contentProblems), p => Assert.Contains(FailureAnswers.For(p).Status, DocumentStatuses));
+        Assert.All(contentProblems, p => Assert.Equal(422, FailureAnswers.For(p).Status));
     }
 
     [Fact]

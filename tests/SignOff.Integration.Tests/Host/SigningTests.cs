@@ -47,9 +47,8 @@ public sealed partial class SigningTests
         Assert.Equal("Richard Holmes", received.GetProperty("signatoryName").GetString());
         var sha = received.GetProperty("document").GetProperty("sha256").GetString();
         var pdf = await api.GetByteArrayAsync($"/api/rounds/{roundId}/documents/{sha}", Ct);
-        var seal = PdfSeal.Verify(pdf);
-        Assert.True(seal.Intact, seal.Why);
-        Assert.Equal("CN=SignOff service seal, O=SignOff", seal.Signer);
+        var seal = Assert.IsType<SignOff.Host.Documents.PdfSignatureResult.Verified>(SignOff.Host.Documents.PdfSignatures.Verify(pdf));
+        Assert.Equal(["CN=SignOff service seal, O=SignOff"], seal.Signers);
     }
 
     private static FormUrlEncodedContent Form(string page, bool confirmed)

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
@@ -44,9 +46,12 @@ public static class PlayedRound
         {
             foreach (var p in state.Partners.Where(p => p.Status == PartnerStatus.Authorised).ToList())
             {
+                // Each partner's own file (one file cannot be two partners' counterparts), digitally signed.
+                var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(p.PartnerId)));
                 state = Apply(process, state, new ReceiveCounterpart($"sign-{p.PartnerId}", p.PartnerId, 1,
-                    new DocumentRef(new string(p.PartnerId[0] is >= 'a' and <= 'f' ? p.PartnerId[0] : 'e', 64), $"{p.PartnerId}.pdf", 999, "application/pdf"),
-                    "Alex Signatory", "Chief Executive", LondonTime.DateOf(now), new Actor(p.Officer.Name, p.Officer.Email, ActorRole.Officer)), now);
+                    new DocumentRef(sha256, $"{p.PartnerId}.pdf", 999, "application/pdf"),
+                    "Alex Signatory", "Chief Executive", LondonTime.DateOf(now), new Actor(p.Officer.Name, p.Officer.Email, ActorRole.Officer),
+                    new SignatureCheck(SignatureKind.DigitallySigned, "CN=Alex Signatory", "Digitally signed by CN=Alex Signatory: the signed bytes are intact and the signature verifies.")), now);
             }
 
             if (state.Status != RoundStatus.Circulating)
