@@ -160,7 +160,7 @@ public sealed class Bench(BenchSettings settings, TextWriter log) : IDisposable
         var counterparts = meter.Now;
         foreach (var partner in partners)
         {
-            await host.CounterpartAsync(roundId, partner, ct);
+            await host.CounterpartAsync(roundId, "ACCT-1", partner, ct);
         }
 
         await host.SettleAsync(TimeSpan.FromMinutes(5), ct);

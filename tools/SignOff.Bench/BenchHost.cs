@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SignOff.Host.Access;
+using SignOff.Testing;
 using SignOff.Host.Hosting;
 
 namespace SignOff.Bench;
@@ -133,11 +134,12 @@ public sealed class BenchHost : IAsyncDisposable
         }
     }
 
-    public async Task CounterpartAsync(string roundId, string partnerId, CancellationToken ct)
+    public async Task CounterpartAsync(string roundId, string reference, string partnerId, CancellationToken ct)
     {
+        // A readable PDF that names the agreement (its reference) and is this partner's alone: uploads are checked for both.
         using var form = new MultipartFormDataContent
         {
-            { new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% signed {partnerId}\n%%EOF\n")) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "file", "signed.pdf" },
+            { new ByteArrayContent(TestPdfs.Counterpart($"Bench agreement {reference}", $"{partnerId} of {roundId}")) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }, "file", "signed.pdf" },
             { new StringContent("Chief Executive Name"), "signatoryName" },
             { new StringContent("Chief Executive"), "signatoryPosition" },
             { new StringContent("2021-06-30"), "signedOn" },

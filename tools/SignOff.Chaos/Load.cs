@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SignOff.Testing;
 
 namespace SignOff.Chaos;
 
@@ -360,7 +361,9 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
     private async Task SignAsync(PartnerModel partner, CancellationToken ct)
     {
         var key = $"chaos-{options.Seed}-counterpart-{partner.RoundId}-{partner.PartnerId}";
-        var pdf = Pdf($"SignOff chaos counterpart {partner.RoundId} {partner.PartnerId}");
+        // A readable PDF naming the agreement (the round id begins with its reference, CHAOS-NN) and this partner alone:
+        // uploaded counterparts are checked for both.
+        var pdf = TestPdfs.Counterpart($"{partner.RoundId[..8].ToUpperInvariant()} counterpart", $"{partner.PartnerId} of {partner.RoundId}");
         var sha = Convert.ToHexStringLower(SHA256.HashData(pdf));
         var signatory = $"Signatory of {partner.PartnerId}";
         HttpRequestMessage Make()

@@ -169,7 +169,8 @@ public sealed class RandomRoundScriptCoverageTests
         var partnerStates = new HashSet<PartnerStatus>();
         for (var i = 0; i < 300; i++)
         {
-            var steps = Enumerable.Range(0, random.Next(5, 80)).Select(_ => random.Next()).ToArray();
+            // Histories are long enough to reach effect although the script now also calls decisions in, corrects them and reviews counterparts.
+            var steps = Enumerable.Range(0, random.Next(5, 160)).Select(_ => random.Next()).ToArray();
             var script = new RandomRoundScript();
             foreach (var step in steps)
             {
