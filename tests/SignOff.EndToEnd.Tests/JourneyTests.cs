@@ -56,22 +56,47 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         await CheckAsync(coordinator, "04-launch");
         await coordinator.SetInputFilesAsync("#definition", new FilePayload { Name = "round.yaml", MimeType = "text/yaml", Buffer = Encoding.UTF8.GetBytes(Definition.Replace("route: cabinet,", "route: cabinet-membr,", StringComparison.Ordinal).Replace("office@alliance.example", "office@", StringComparison.Ordinal)) });
         await coordinator.SetInputFilesAsync("#draft", new FilePayload { Name = "draft.pdf", MimeType = "application/pdf", Buffer = Pdf("draft v1") });
-        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Launch the round" }).ClickAsync();
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Check the round" }).ClickAsync();
         Assert.Contains("The round definition has 2 problems", await coordinator.Locator(".error-summary").InnerTextAsync(), StringComparison.Ordinal);
         var problems = await coordinator.Locator("#definition-problems li").AllInnerTextsAsync();
         Assert.Contains(problems, p => p.StartsWith("Line 5,", StringComparison.Ordinal) && p.Contains("coordinator.email", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Line 8,", StringComparison.Ordinal) && p.Contains("unknown governance route 'cabinet-membr'", StringComparison.Ordinal));
         await CheckAsync(coordinator, "05-launch-problems");
 
-        // The real launch: the round page with both partners.
+        // The real launch: first the round as it will run (nothing sent yet), then the round page with both partners.
         await coordinator.SetInputFilesAsync("#definition", new FilePayload { Name = "round.yaml", MimeType = "text/yaml", Buffer = Encoding.UTF8.GetBytes(Definition) });
         await coordinator.SetInputFilesAsync("#draft", new FilePayload { Name = "draft.pdf", MimeType = "application/pdf", Buffer = Pdf("draft v1") });
-        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Launch the round" }).ClickAsync();
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Check the round" }).ClickAsync();
+        Assert.Equal("Check the round before sending", await coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+        var preview = await coordinator.Locator("main").InnerTextAsync();
+        Assert.Contains("Maldon District Council", preview, StringComparison.Ordinal);
+        Assert.Contains("Chelmsford City Council", preview, StringComparison.Ordinal);
+        Assert.Contains("Call-in ends", preview, StringComparison.Ordinal); // Chelmsford's cabinet decision is subject to call-in
+        await CheckAsync(coordinator, "05b-launch-preview");
+        var previewPhone = await browser.NewPhonePageAsync();
+        await previewPhone.SetContentAsync(await coordinator.ContentAsync());
+        Assert.True(await previewPhone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The preview scrolls sideways at 390 px.");
+        await previewPhone.CloseAsync();
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Send the invitations" }).ClickAsync();
         var roundId = RoundIdPattern().Match(coordinator.Url).Groups[1].Value;
         Assert.NotEmpty(roundId);
         Assert.Contains("The round is launched", await coordinator.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(2, await coordinator.Locator("#partners tbody tr").CountAsync());
         await CheckAsync(coordinator, "06-round-launched");
+
+        // The same files again: the preview names the round already launched, and nothing is sent without saying so.
+        await coordinator.GotoAsync("/rounds/new");
+        await coordinator.SetInputFilesAsync("#definition", new FilePayload { Name = "round.yaml", MimeType = "text/yaml", Buffer = Encoding.UTF8.GetBytes(Definition) });
+        await coordinator.SetInputFilesAsync("#draft", new FilePayload { Name = "draft.pdf", MimeType = "application/pdf", Buffer = Pdf("draft v1") });
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Check the round" }).ClickAsync();
+        Assert.Contains("A round for E2E-MOU with this draft was launched on", await coordinator.Locator(".warning-panel").InnerTextAsync(), StringComparison.Ordinal);
+        await coordinator.GetByRole(AriaRole.Button, new() { Name = "Send the invitations" }).ClickAsync();
+        Assert.Contains("Confirm that you want a second round for E2E-MOU", await coordinator.Locator(".error-summary").InnerTextAsync(), StringComparison.Ordinal);
+        await CheckAsync(coordinator, "06b-launch-duplicate-refused");
+        using (var launched = JsonDocument.Parse(await api.Http.GetStringAsync("api/rounds", Ct)))
+        {
+            Assert.Single(launched.RootElement.EnumerateArray(), r => r.GetProperty("roundId").GetString()!.StartsWith("e2e-mou", StringComparison.Ordinal));
+        }
 
         // Invitations arrive with the draft and a calendar entry.
         var joInvite = await MailDev.WaitForAsync(m => m.Subject.StartsWith("Please take", StringComparison.Ordinal), roundId: roundId, to: "jo@maldon.example", ct: Ct);

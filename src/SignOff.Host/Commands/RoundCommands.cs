@@ -44,6 +44,20 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     /// <summary>Launches a round from a definition, a draft and an optional roster.</summary>
     public async Task<CommandResult> LaunchAsync(Upload? definition, Upload? draft, Upload? roster, string triggerId, Actor by, CancellationToken ct)
     {
+        var prepared = await PrepareLaunchAsync(definition, draft, roster, ct);
+        return prepared.FirstFailure is { } failure ? failure : await StartAsync(prepared.Value, triggerId, by, ct);
+    }
+
+    /// <summary>
+    /// Reads and checks what a launch needs — the definition (with its roster) and the draft — and
+    /// stores the draft, without launching: the pages show the round as it will run before sending.
+    /// </summary>
+    /// <remarks>
+    /// The draft is stored now so the confirmation need not upload it again. It is content-addressed:
+    /// a preview never confirmed leaves one unreferenced blob, never a reference to a missing one.
+    /// </remarks>
+    public async Task<Checked<PreparedLaunch>> PrepareLaunchAsync(Upload? definition, Upload? draft, Upload? roster, CancellationToken ct)
+    {
         if (definition is null)
         {
             return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose the round definition (a YAML or JSON file).", "definition");
@@ -66,12 +80,10 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
             return f2;
         }
 
-        var now = time.GetUtcNow();
-        var parsed = RoundDefinitionParser.Parse(definitionText.Value!, LondonTime.DateOf(now), routes, rosterText.Value);
-        if (!parsed.IsValid)
+        var parsed = Parse(definitionText.Value!, rosterText.Value, hasRoster: roster is not null);
+        if (parsed.FirstFailure is { } invalid)
         {
-            var field = parsed.Errors.All(p => p.Field.StartsWith("roster", StringComparison.Ordinal)) && roster is not null ? "roster" : "definition";
-            return new CommandFailure.DefinitionInvalid(parsed, field);
+            return invalid;
         }
 
         var (check, content) = await ReadDocumentAsync(draft, ct);
@@ -80,16 +92,56 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
             return bad;
         }
 
-        var roundId = RoundIdFor(parsed.Definition!.Agreement.Reference, triggerId);
-        var doc = new DocumentRef(check.Sha256!, draft.FileName, check.Length, check.ContentType!);
-        var start = new StartRound(triggerId, roundId, parsed.Definition, doc, by);
-        if (process.Decide(null, start, now) is RoundDecision.Rejected refused)
+        var doc = await documents.PutAsync(check, content, draft.FileName, ct);
+        return Checked.Valid(new PreparedLaunch(definitionText.Value!, rosterText.Value, parsed.Value, doc));
+    }
+
+    /// <summary>The same launch again, from what its preview carried: the texts, and the draft already stored.</summary>
+    public async Task<Checked<PreparedLaunch>> PrepareLaunchAsync(string definitionText, string? rosterText, string draftSha256, string draftFileName, CancellationToken ct)
+    {
+        var parsed = Parse(definitionText, rosterText, hasRoster: rosterText is not null);
+        if (parsed.FirstFailure is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await documents.DescribeAsync(draftSha256, draftFileName, ct) is { } doc
+            ? Checked.Valid(new PreparedLaunch(definitionText, rosterText, parsed.Value, doc))
+            : new CommandFailure.Invalid(InputProblem.MissingFile, "The draft is no longer held: choose the files again.", "draft");
+    }
+
+    /// <summary>Launches a prepared round.</summary>
+    public async Task<CommandResult> StartAsync(PreparedLaunch launch, string triggerId, Actor by, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var roundId = RoundIdFor(launch.Definition.Agreement.Reference, triggerId);
+        var start = new StartRound(triggerId, roundId, launch.Definition, launch.Draft, by);
+        if (process.Decide(null, start, time.GetUtcNow()) is RoundDecision.Rejected refused)
         {
             return CommandFailure.From(refused);
         }
 
-        await documents.PutAsync(check, content, doc.FileName, ct);
         return await RunAsync(roundId, start, ct);
+    }
+
+    /// <summary>Why the round would refuse this launch now (a deadline passed, beyond the bank-holiday data), or null.</summary>
+    public CommandFailure? RefusalOf(PreparedLaunch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var start = new StartRound("preview", RoundIdFor(launch.Definition.Agreement.Reference, "preview"), launch.Definition, launch.Draft, Actor.System);
+        return process.Decide(null, start, time.GetUtcNow()) is RoundDecision.Rejected refused ? CommandFailure.From(refused) : null;
+    }
+
+    private Checked<RoundDefinition> Parse(string definitionText, string? rosterText, bool hasRoster)
+    {
+        var parsed = RoundDefinitionParser.Parse(definitionText, Today, routes, rosterText);
+        if (parsed.IsValid)
+        {
+            return Checked.Valid(parsed.Definition!);
+        }
+
+        var field = parsed.Errors.All(p => p.Field.StartsWith("roster", StringComparison.Ordinal)) && hasRoster ? "roster" : "definition";
+        return new CommandFailure.DefinitionInvalid(parsed, field);
     }
 
     /// <summary>Runs a trigger that carries an uploaded document (a revision, a counterpart).</summary>

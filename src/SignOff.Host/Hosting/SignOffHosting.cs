@@ -114,6 +114,7 @@ public static class SignOffHosting
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>()));
+        services.AddSingleton<LaunchPreviews>();
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();

@@ -36,7 +36,8 @@ public static class CoordinatorPages
     };
 
     /// <summary>The services the pages use.</summary>
-    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time,
+        LaunchPreviews Launches);
 
     public static void MapCoordinatorPages(this IEndpointRouteBuilder app)
     {
@@ -44,7 +45,8 @@ public static class CoordinatorPages
         var pages = app.MapGroup("").AddEndpointFilter<CoordinatorPageFilter>().ExcludeFromDescription().DisableAntiforgery();
         pages.MapGet("/rounds", ListAsync);
         pages.MapGet("/rounds/new", (HttpContext http, Deps d) => LaunchPageAsync(http, d, FormErrors.None, [], StatusCodes.Status200OK));
-        pages.MapPost("/rounds/new", LaunchAsync);
+        pages.MapPost("/rounds/new", PreviewAsync);
+        pages.MapPost("/rounds/new/confirm", ConfirmLaunchAsync);
         pages.MapGet("/rounds/{roundId}", (string roundId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
             RoundPageAsync(http, d, roundId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
         pages.MapGet("/rounds/{roundId}/partners/{partnerId}", (string roundId, string partnerId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
@@ -82,17 +84,51 @@ public static class CoordinatorPages
     private static Task<IResult> LaunchPageAsync(HttpContext http, Deps d, FormErrors errors, IReadOnlyList<Core.Definitions.DefinitionProblem> problems, int status) =>
         d.Pages.RenderAsync<LaunchPage>(http, new LaunchModel(errors, problems, [.. d.Commands.Routes.Ids]), status);
 
-    private static async Task<IResult> LaunchAsync(HttpContext http, Deps d, CancellationToken ct)
+    /// <summary>Reads and checks the files and shows the round as it will run; nothing is sent until it is confirmed.</summary>
+    private static async Task<IResult> PreviewAsync(HttpContext http, Deps d, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        var result = await d.Commands.LaunchAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]),
-            Forms.TriggerId("page", "launch", form), Coordinators.Of(http), ct);
-        if (result.State is { } state)
+        var preview = await d.Launches.PreviewAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]), ct);
+        return preview.FirstFailure is { } failure
+            ? await LaunchRefusedAsync(http, d, failure)
+            : await d.Pages.RenderAsync<LaunchPreviewPage>(http, new LaunchPreviewModel(preview.Value, FormErrors.None));
+    }
+
+    /// <summary>Launches what the preview showed: the same texts, the draft already stored; a duplicate only when the coordinator said so.</summary>
+    private static async Task<IResult> ConfirmLaunchAsync(HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var prepared = await d.Commands.PrepareLaunchAsync(form["definitionText"].ToString(), form.ContainsKey("rosterText") ? form["rosterText"].ToString() : null,
+            form["draftSha256"].ToString(), form["draftFileName"].ToString(), ct);
+        if (prepared.FirstFailure is { } invalid)
         {
-            return Results.Redirect($"/rounds/{state.RoundId}?done=launched");
+            return await LaunchRefusedAsync(http, d, invalid);
         }
 
-        var failure = result.Failure!;
+        var triggerId = Forms.TriggerId("page", "launch", form);
+        var preview = await d.Launches.PreviewAsync(prepared.Value, ct);
+        var again = preview.Duplicates.Where(r => r.ProcessedTriggers.Contains(triggerId)).ToList();
+        if (again.Count > 0)
+        {
+            // This very confirmation, sent again (a double click, a resubmitted page): the round it launched.
+            return Results.Redirect($"/rounds/{again[0].RoundId}?done=launched");
+        }
+
+        if (preview.Duplicates.Count > 0 && form["duplicate"] != "yes")
+        {
+            return await d.Pages.RenderAsync<LaunchPreviewPage>(http, new LaunchPreviewModel(preview,
+                FormErrors.Of("duplicate", $"Confirm that you want a second round for {prepared.Value.Definition.Agreement.Reference}, or go to the one already launched")),
+                StatusCodes.Status409Conflict);
+        }
+
+        var result = await d.Commands.StartAsync(prepared.Value, triggerId, Coordinators.Of(http), ct);
+        return result.State is { } state
+            ? Results.Redirect($"/rounds/{state.RoundId}?done=launched")
+            : await LaunchRefusedAsync(http, d, result.Failure!);
+    }
+
+    private static async Task<IResult> LaunchRefusedAsync(HttpContext http, Deps d, CommandFailure failure)
+    {
         var status = FailureAnswers.For(failure).Status;
         if (failure is CommandFailure.DefinitionInvalid { Result: var definition })
         {

@@ -19,6 +19,9 @@ public sealed record RoundListItem(string RoundId, string Title, string Referenc
 /// <summary>The launch page: the files to upload, and any problems with the last attempt.</summary>
 public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProblem> DefinitionProblems, IReadOnlyList<string> Routes);
 
+/// <summary>The round as it will run, before it is sent, with any refusal of the confirmation.</summary>
+public sealed record LaunchPreviewModel(SignOff.Host.Commands.LaunchPreview Preview, FormErrors Errors);
+
 /// <summary>One line of a round's timeline.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Text, string By);
 

@@ -71,6 +71,25 @@ public sealed class BlobDocumentStore(BlobContainerClient container, long maxByt
         return new DocumentRef(check.Sha256!, fileName, check.Length, check.ContentType!);
     }
 
+    /// <summary>A stored document's reference (length and type as stored), under a file name; null when there is none with that hash.</summary>
+    public async Task<DocumentRef?> DescribeAsync(string sha256, string fileName, CancellationToken cancellationToken = default)
+    {
+        if (sha256.Length != 64 || sha256.Any(c => !char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)))
+        {
+            return null;
+        }
+
+        try
+        {
+            var properties = await container.GetBlobClient(NameOf(sha256)).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return new DocumentRef(sha256, fileName, properties.Value.ContentLength, properties.Value.ContentType);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Opens a stored document, or null when there is none with that hash.</summary>
     public async Task<(Stream Content, string ContentType)?> OpenAsync(string sha256, CancellationToken cancellationToken = default)
     {
