@@ -54,6 +54,65 @@ public static class RoundTimeline
         };
     }
 
+    /// <summary>
+    /// The timeline's lines, oldest first: each event told in a sentence, except that three or more
+    /// events of one kind from one action (a launch inviting nineteen partners, a morning's reminders)
+    /// are told as one line that lists them.
+    /// </summary>
+    /// <remarks>
+    /// A coordinator reads the timeline for what happened; nineteen near-identical lines from one
+    /// launch push everything else out of sight. Grouping is by the trigger that caused the events, so
+    /// a group never mixes two actions, and the individual sentences are kept for the details.
+    /// </remarks>
+    public static IReadOnlyList<TimelineLine> Tell(IEnumerable<RoundEvent> events, Func<string, string> partnerName)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var lines = new List<TimelineLine>();
+        var run = new List<(RoundEvent Event, string Text, string? By)>();
+        void Flush()
+        {
+            if (run.Count >= 3 && Together(run[0].Event, run.Count) is { } summary)
+            {
+                lines.Add(new TimelineLine(run[0].Event.At, summary, run[0].By, [.. run.Select(r => r.Text)]));
+            }
+            else
+            {
+                lines.AddRange(run.Select(r => new TimelineLine(r.Event.At, r.Text, r.By, [])));
+            }
+
+            run.Clear();
+        }
+
+        foreach (var e in events)
+        {
+            if (Describe(e, partnerName) is not { } told)
+            {
+                continue;
+            }
+
+            if (run.Count > 0 && (run[0].Event.GetType() != e.GetType() || run[0].Event.TriggerId != e.TriggerId))
+            {
+                Flush();
+            }
+
+            run.Add((e, told.Text, told.By));
+        }
+
+        Flush();
+        return lines;
+    }
+
+    /// <summary>Several events of one kind from one action, told together; null for kinds that are never grouped.</summary>
+    private static string? Together(RoundEvent first, int count) => first switch
+    {
+        PartnerInvited => $"{count} partners were invited.",
+        ReminderSent r => $"{count} {(r.Overdue ? "overdue reminders" : "reminders")} were sent.",
+        PartnerEscalated => $"{count} partners are overdue: the chairs were told.",
+        CounterpartChased => $"{count} partners were asked again for their counterparts.",
+        PartnerAuthorised => $"{count} partners were authorised to sign.",
+        _ => null,
+    };
+
     /// <summary>A decision in a phrase, e.g. "approved subject to conditions by Cabinet on 15 June 2021 (minute 23)".</summary>
     public static string Outcome(RecordedDecision d)
     {
@@ -77,3 +136,10 @@ public static class RoundTimeline
         _ => null,
     };
 }
+
+/// <summary>A line of the timeline: one event told, or several of one kind from one action told together.</summary>
+/// <param name="At">When it happened (the first event's time, for a group).</param>
+/// <param name="Text">The sentence.</param>
+/// <param name="By">Who did it, or null for what SignOff did itself.</param>
+/// <param name="Details">For a group, each event's own sentence; empty otherwise.</param>
+public sealed record TimelineLine(DateTimeOffset At, string Text, string? By, IReadOnlyList<string> Details);

@@ -172,11 +172,8 @@ public static class CoordinatorPages
         await store.CatchUpAsync(state.RoundId, state.EventCount, TimeSpan.FromSeconds(5), ct);
         var events = await store.ReadEventsAsync(state.RoundId, Math.Max(1, state.EventCount - window + 1), window, ct);
         string Name(string id) => state.FindPartner(id)?.Name ?? id;
-        return [.. events
-            .Where(e => partnerId is null || RoundTimeline.Concerns(e.Event, partnerId))
-            .Select(e => (e.Event, Told: RoundTimeline.Describe(e.Event, Name)))
-            .Where(e => e.Told is not null)
-            .Select(e => new TimelineEntry(e.Event.At, e.Told!.Value.Text, e.Told.Value.By ?? "SignOff"))
+        return [.. RoundTimeline.Tell(events.Select(e => e.Event).Where(e => partnerId is null || RoundTimeline.Concerns(e, partnerId)), Name)
+            .Select(line => new TimelineEntry(line.At, line.Text, line.By ?? "SignOff", line.Details))
             .Reverse()
             .Take(100)];
     }

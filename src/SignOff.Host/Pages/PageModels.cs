@@ -23,7 +23,7 @@ public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProb
 public sealed record LaunchPreviewModel(SignOff.Host.Commands.LaunchPreview Preview, FormErrors Errors);
 
 /// <summary>One line of a round's timeline.</summary>
-public sealed record TimelineEntry(DateTimeOffset At, string Text, string By);
+public sealed record TimelineEntry(DateTimeOffset At, string Text, string By, IReadOnlyList<string> Details);
 
 /// <summary>A round's page: its partners, timeline and the coordinator's actions.</summary>
 public sealed record RoundModel(RoundState Round, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<string> Routes, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm);

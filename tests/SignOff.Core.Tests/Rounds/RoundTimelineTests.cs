@@ -101,4 +101,31 @@ public sealed class RoundTimelineTests
         Assert.Equal("approved subject to conditions by Cabinet on 15 June 2021, version 2",
             RoundTimeline.Outcome(decision with { Outcome = DecisionOutcome.ApprovedWithConditions, MinuteReference = null, DeferredTo = null }));
     }
+
+    [Fact]
+    public void Many_events_of_one_kind_from_one_action_are_one_line_that_lists_them()
+    {
+        var round = Started(new SignOff.Testing.RoundDefinitionBuilder().Partners(19).Build(), At(2021, 6, 1));
+        string Name(string id) => round.State.FindPartner(id)!.Name;
+
+        var lines = RoundTimeline.Tell(round.Events, Name);
+
+        var invited = Assert.Single(lines, l => l.Text == "19 partners were invited.");
+        Assert.Equal(19, invited.Details.Count);
+        Assert.All(invited.Details, d => Assert.Contains("was invited", d, StringComparison.Ordinal));
+        Assert.Equal(lines.Count, lines.Select(l => l.Text).Distinct().Count()); // nothing told twice
+        Assert.StartsWith("Round launched", lines[0].Text, StringComparison.Ordinal); // the launch itself stays its own line, first
+    }
+
+    [Fact]
+    public void Two_events_or_events_of_different_actions_stay_separate_lines()
+    {
+        var round = Started(new SignOff.Testing.RoundDefinitionBuilder().Partners(2).Build(), At(2021, 6, 1));
+        string Name(string id) => round.State.FindPartner(id)!.Name;
+
+        var lines = RoundTimeline.Tell(round.Events, Name);
+
+        Assert.Equal(2, lines.Count(l => l.Text.Contains("was invited", StringComparison.Ordinal)));
+        Assert.All(lines, l => Assert.Empty(l.Details));
+    }
 }
