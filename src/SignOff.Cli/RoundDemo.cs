@@ -26,8 +26,7 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
     public async Task RunAsync()
     {
         var calendar = BankHolidays.Embedded.CalendarFor(definition.Calendar);
-        var earliestMeeting = definition.Partners.Select(p => p.Governance.Meeting ?? definition.Deadline).Min();
-        var launch = calendar.SubtractWorkingDays(Min(earliestMeeting, definition.Deadline), 15);
+        var launch = ReplayLaunch.For(definition, BankHolidays.Embedded);
         now = LondonTime.At(launch, new TimeOnly(10, 0));
         var draft = new DocumentRef(Hash(definition.Agreement.Title), "draft.pdf", 1, "application/pdf");
         await ApplyAsync(new StartRound("demo-start", "demo", definition, draft, coordinator));
@@ -125,8 +124,6 @@ public sealed class RoundDemo(RoundDefinition definition, TextWriter output)
     }
 
     private string Id() => $"demo-{++sequence}";
-
-    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

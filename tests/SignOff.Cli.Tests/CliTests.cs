@@ -18,14 +18,34 @@ public sealed class CliTests : IDisposable
 
     private static string Example(string name) => Path.Combine(Workflows, "examples", name);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    /// <summary>A morning in 2021, before the Mid Essex round's deadline.</summary>
+    private static readonly DateTimeOffset BeforeTheExamples = new(2021, 5, 4, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A day after every shipped example's deadline, as when a developer first runs them.</summary>
+    private static readonly DateTimeOffset AfterTheExamples = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Every shipped example definition, by file name.</summary>
+    public static TheoryData<string> ShippedExamples { get; } =
+        new(Directory.EnumerateFiles(Path.Combine(Workflows, "examples"), "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => RunAt(BeforeTheExamples, args);
+
+    private static async Task<(int Code, string Out, string Err)> RunAt(DateTimeOffset now, params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2021, 5, 4, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(now);
         var code = await CliApp.RunAsync([.. args, "--workflows", Workflows], output, errors, clock);
         return (code, output.ToString(), errors.ToString());
     }
+
+    /// <summary>The arguments that plan an example as its header comment says: with its roster, if it has one.</summary>
+    private static string[] PlanArguments(string example) =>
+        example.EndsWith("-with-roster.yaml", StringComparison.Ordinal)
+            ? ["plan", Example(example), "--roster", Example(example.Replace("-with-roster.yaml", "-roster.csv", StringComparison.Ordinal))]
+            : ["plan", Example(example)];
+
+    private static string[] Lines(string text) => text.TrimEnd().Split(Environment.NewLine);
 
     [Fact]
     public async Task Plan_prints_a_readable_timetable()
@@ -41,6 +61,75 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Mon 28 Jun 2021", braintree);
         Assert.Contains("Tue 29 Jun 2021", braintree);
         Assert.Contains("Earliest possible effective date: Wed 28 Jul 2021", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Plan_succeeds_on_every_shipped_example_after_its_deadline(string example)
+    {
+        var (code, output, errors) = await RunAt(AfterTheExamples, PlanArguments(example));
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("is before the launch date", errors);
+        Assert.Contains("Note: the deadline has passed, so this plans the round as if launched 15 working days", output);
+        Assert.Contains("before its first meeting or due date. Choose the launch date with --launch YYYY-MM-DD.", output);
+        Assert.Contains("Earliest possible effective date:", output);
+    }
+
+    [Fact]
+    public async Task Plan_after_the_deadline_launches_fifteen_working_days_before_the_first_meeting()
+    {
+        var (code, output, _) = await RunAt(AfterTheExamples, "plan", Example("mid-essex-alliance-mou.yaml"));
+
+        Assert.Equal(0, code);
+        // The first meeting is Chelmsford CVS's on Tue 8 Jun 2021; Mon 31 May 2021 is a bank holiday.
+        Assert.Contains("Launch Mon 17 May 2021 · deadline Sat 31 Jul 2021", output);
+    }
+
+    [Fact]
+    public async Task Plan_before_the_deadline_launches_today_without_a_note()
+    {
+        var (code, output, _) = await Run("plan", Example("mid-essex-alliance-mou.yaml"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("Launch Tue 4 May 2021 · deadline Sat 31 Jul 2021", output);
+        Assert.DoesNotContain("Note:", output);
+    }
+
+    [Fact]
+    public async Task Plan_as_json_after_the_deadline_keeps_the_note_out_of_the_json()
+    {
+        var (code, output, errors) = await RunAt(AfterTheExamples, "plan", Example("sefton-place-collaboration-agreement.yaml"), "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("2022-06-28", json.RootElement.GetProperty("launchOn").GetString());
+        Assert.StartsWith("Note: the deadline has passed", errors);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Plan_fits_a_100_column_terminal(string example)
+    {
+        foreach (var now in new[] { BeforeTheExamples, AfterTheExamples })
+        {
+            var (code, output, _) = await RunAt(now, PlanArguments(example));
+
+            Assert.Equal(0, code);
+            Assert.All(Lines(output), line => Assert.True(line.Length <= 100, $"{line.Length} columns: {line}"));
+        }
+    }
+
+    [Fact]
+    public async Task Plan_wraps_a_long_partner_name_under_its_own_column()
+    {
+        var (_, output, _) = await Run("plan", Example("mid-essex-alliance-mou.yaml"), "--launch", "2021-05-04");
+
+        var lines = Lines(output);
+        var first = Array.FindIndex(lines, l => l.StartsWith("Essex Partnership University NHS", StringComparison.Ordinal));
+        Assert.Contains("Wed 7 Jul 2021", lines[first]);
+        Assert.Equal("Trust", lines[first + 1].Trim());
+        Assert.StartsWith("    nhs-trust-board · due Sat 31 Jul 2021 · reminders ", lines[first + 2]);
     }
 
     [Fact]
