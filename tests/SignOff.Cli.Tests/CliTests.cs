@@ -39,11 +39,11 @@ public sealed class CliTests : IDisposable
         return (code, output.ToString(), errors.ToString());
     }
 
-    /// <summary>The arguments that plan an example as its header comment says: with its roster, if it has one.</summary>
-    private static string[] PlanArguments(string example) =>
+    /// <summary>The arguments that run a command on an example as its header comment says: with its roster, if it has one.</summary>
+    private static string[] ExampleArguments(string command, string example) =>
         example.EndsWith("-with-roster.yaml", StringComparison.Ordinal)
-            ? ["plan", Example(example), "--roster", Example(example.Replace("-with-roster.yaml", "-roster.csv", StringComparison.Ordinal))]
-            : ["plan", Example(example)];
+            ? [command, Example(example), "--roster", Example(example.Replace("-with-roster.yaml", "-roster.csv", StringComparison.Ordinal))]
+            : [command, Example(example)];
 
     private static string[] Lines(string text) => text.TrimEnd().Split(Environment.NewLine);
 
@@ -67,7 +67,7 @@ public sealed class CliTests : IDisposable
     [MemberData(nameof(ShippedExamples))]
     public async Task Plan_succeeds_on_every_shipped_example_after_its_deadline(string example)
     {
-        var (code, output, errors) = await RunAt(AfterTheExamples, PlanArguments(example));
+        var (code, output, errors) = await RunAt(AfterTheExamples, ExampleArguments("plan", example));
 
         Assert.Equal(0, code);
         Assert.DoesNotContain("is before the launch date", errors);
@@ -113,7 +113,7 @@ public sealed class CliTests : IDisposable
     {
         foreach (var now in new[] { BeforeTheExamples, AfterTheExamples })
         {
-            var (code, output, _) = await RunAt(now, PlanArguments(example));
+            var (code, output, _) = await RunAt(now, ExampleArguments("plan", example));
 
             Assert.Equal(0, code);
             Assert.All(Lines(output), line => Assert.True(line.Length <= 100, $"{line.Length} columns: {line}"));
@@ -202,6 +202,23 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Essex County Council: approved by Cabinet Member", output);
         Assert.Contains("AGREEMENT EFFECTIVE on", output);
         Assert.Contains("Mid Essex Alliance Memorandum of Understanding: effective on", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Demo_plays_a_decline_a_revision_conditions_and_a_deferral(string example)
+    {
+        var (code, output, _) = await RunAt(AfterTheExamples, ExampleArguments("demo", example));
+
+        Assert.Equal(0, code);
+        Assert.Contains(": declined by ", output);
+        Assert.Contains("Round stalled: ", output);
+        Assert.Contains("Draft revised: version 2 (material: every partner decides again): Clause 9 reworded", output);
+        Assert.Contains(": approved subject to conditions by ", output);
+        Assert.Contains("the coordinator accepted ", output);
+        Assert.Contains(": deferred by ", output);
+        Assert.Contains("AGREEMENT EFFECTIVE on", output);
+        Assert.DoesNotContain("refused", output);
     }
 
     [Fact]
