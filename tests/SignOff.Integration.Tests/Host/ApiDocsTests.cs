@@ -7,22 +7,23 @@ namespace SignOff.Integration.Tests.Host;
 /// The API docs page works offline: everything it loads comes from the host itself, and it links
 /// back to the app.
 /// </summary>
-public sealed partial class ApiDocsTests : IAsyncLifetime
+public sealed partial class ApiDocsTests : IAsyncDisposable
 {
     /// <summary>Hosts the page used to load from before it was made self-contained.</summary>
     private static readonly string[] ThirdPartyHosts = ["fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com"];
 
-    private readonly SignOffFactory host = new();
-    private HttpClient browser = null!;
+    private readonly SignOffFactory host;
+
+    /// <summary>Follows redirects as a browser does, so relative script paths resolve as they would for a person.</summary>
+    private readonly HttpClient browser;
+
+    public ApiDocsTests()
+    {
+        host = new SignOffFactory();
+        browser = host.CreateClient();
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        // A browser follows redirects (/docs may send it to /docs/), so relative script paths resolve as they would for a person.
-        browser = host.CreateClient();
-        return ValueTask.CompletedTask;
-    }
 
     public async ValueTask DisposeAsync()
     {
