@@ -29,7 +29,7 @@ public static class CliApp
             return options.Command switch
             {
                 "plan" => await PlanAsync(options, output, errors, clock),
-                "demo" => await DemoAsync(options, output, errors, clock),
+                "demo" => await DemoAsync(options, output, errors),
                 "holidays" => await HolidayRefresh.RunAsync(options.File ?? HolidayRefresh.OfficialSource,
                     options.Out ?? Path.Combine(options.Workflows, "..", ".signoff", "bank-holidays.json"), output, errors),
                 _ => await UsageAsync(errors),
@@ -52,7 +52,9 @@ public static class CliApp
 
     private static async Task<int> PlanAsync(CliOptions options, TextWriter output, TextWriter errors, TimeProvider clock)
     {
-        var launchAt = options.Launch is { } day ? LondonTime.At(day, new TimeOnly(12, 0)) : clock.GetUtcNow();
+        var (launchAt, note) = options.Launch is { } day
+            ? (LondonTime.At(day, new TimeOnly(12, 0)), null)
+            : await LaunchFromTimelineAsync(options, clock.GetUtcNow());
         var definition = await LoadAsync(options, LondonTime.DateOf(launchAt), errors);
         if (definition is null)
         {
@@ -60,41 +62,62 @@ public static class CliApp
         }
 
         var plan = RoundPlanner.Plan(definition, launchAt, BankHolidays.Embedded);
-        await output.WriteLineAsync(options.Json ? JsonSerializer.Serialize(plan, Json) : PlanTable.Render(plan));
+        if (options.Json)
+        {
+            // The note goes beside the JSON, never into it, so a machine reading stdout still parses it.
+            if (note is not null)
+            {
+                await errors.WriteLineAsync(note);
+            }
+
+            await output.WriteLineAsync(JsonSerializer.Serialize(plan, Json));
+        }
+        else
+        {
+            await output.WriteLineAsync(PlanTable.Render(plan, note));
+        }
+
         return 0;
     }
 
-    private static async Task<int> DemoAsync(CliOptions options, TextWriter output, TextWriter errors, TimeProvider clock)
+    /// <summary>
+    /// Launch now, unless the definition's deadline has already passed: then launch where
+    /// <see cref="ReplayLaunch"/> says, with a note saying so.
+    /// </summary>
+    private static async Task<(DateTimeOffset LaunchAt, string? Note)> LaunchFromTimelineAsync(CliOptions options, DateTimeOffset now)
     {
-        var file = await File.ReadAllTextAsync(options.File!);
-        var launchDate = LondonTime.DateOf(clock.GetUtcNow());
-        var definition = await LoadAsync(options, launchDate, errors, quiet: true);
+        var today = LondonTime.DateOf(now);
+        var definition = await LoadAsync(options, DateOnly.MinValue, TextWriter.Null);
+        if (definition is null || definition.Deadline >= today)
+        {
+            return (now, null);
+        }
+
+        var launchOn = ReplayLaunch.For(definition, BankHolidays.Embedded);
+        var note = string.Create(CultureInfo.InvariantCulture,
+            $"Note: the deadline has passed, so this plans the round as if launched {ReplayLaunch.WorkingDaysBeforeFirstDate} working days")
+            + $"{Environment.NewLine}      before its first meeting or due date. Choose the launch date with --launch YYYY-MM-DD.";
+        return (LondonTime.At(launchOn, new TimeOnly(12, 0)), note);
+    }
+
+    private static async Task<int> DemoAsync(CliOptions options, TextWriter output, TextWriter errors)
+    {
+        // Any launch date will do to read the definition: the demonstration replays it from its own timeline.
+        var definition = await LoadAsync(options, DateOnly.MinValue, errors);
         if (definition is null)
         {
-            // Example rounds have deadlines in the past: replay them from a month before the deadline.
-            var example = DefinitionFiles.Parse(file, DateOnly.MinValue, options);
-            if (example.Definition is null)
-            {
-                await WriteProblemsAsync(errors, options.File!, example.Problems);
-                return 1;
-            }
-
-            definition = example.Definition;
+            return 1;
         }
 
         await new RoundDemo(definition, output).RunAsync();
         return 0;
     }
 
-    private static async Task<RoundDefinition?> LoadAsync(CliOptions options, DateOnly launchDate, TextWriter errors, bool quiet = false)
+    private static async Task<RoundDefinition?> LoadAsync(CliOptions options, DateOnly launchDate, TextWriter errors)
     {
         var text = await File.ReadAllTextAsync(options.File!);
         var result = DefinitionFiles.Parse(text, launchDate, options);
-        if (!quiet)
-        {
-            await WriteProblemsAsync(errors, options.File!, result.Problems);
-        }
-
+        await WriteProblemsAsync(errors, options.File!, result.Problems);
         return result.Definition;
     }
 

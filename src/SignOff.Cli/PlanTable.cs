@@ -6,36 +6,62 @@ using SignOff.Core.Wording;
 namespace SignOff.Cli;
 
 /// <summary>Renders a round plan as a plain-text table for a terminal.</summary>
+/// <remarks>
+/// Every line fits <see cref="Width"/> columns, the width of a common terminal beside an editor:
+/// a table that wraps in the terminal is unreadable. So each partner has one row of the dates a
+/// coordinator compares across partners (meeting, call-in, authorisation), under a partner column
+/// whose long names wrap onto further lines, then an indented line of the rest (route, due date,
+/// reminders), which wraps at word boundaries.
+/// </remarks>
 public static class PlanTable
 {
-    private static readonly string[] Headings = ["Partner", "Route", "Meeting", "Due", "Reminders (then overdue)", "Call-in ends", "Earliest authorised"];
+    /// <summary>The widest line the table prints.</summary>
+    public const int Width = 100;
 
-    public static string Render(RoundPlan plan)
+    private const string Gap = "  ";
+
+    private const string DetailIndent = "    ";
+
+    /// <summary>The narrowest the partner column gets, however wide the dates are.</summary>
+    private const int MinimumPartnerWidth = 20;
+
+    private static readonly string[] Headings = ["Partner", "Meeting", "Call-in ends", "Earliest authorised"];
+
+    /// <summary>Renders <paramref name="plan"/>, with <paramref name="note"/> (if any) under its heading.</summary>
+    public static string Render(RoundPlan plan, string? note = null)
     {
-        var rows = new List<string[]> { Headings };
-        rows.AddRange(plan.Partners.Select(p => new[]
-        {
+        var rows = plan.Partners.Select(p => new PartnerRow(
             p.Partner,
-            p.Route,
-            Date(p.MeetingOn),
-            Date(p.DueOn),
-            string.Join(", ", p.Reminders.Select(r => r.Overdue ? $"{Short(r.On)} overdue" : Short(r.On))),
-            Date(p.CallInEndsOn),
-            Date(p.EarliestAuthorisationOn) + (p.LateForDueDate ? "  LATE" : ""),
-        }));
+            [Date(p.MeetingOn), Date(p.CallInEndsOn), Date(p.EarliestAuthorisationOn) + (p.LateForDueDate ? "  LATE" : "")],
+            Details(p))).ToList();
+        var dateWidths = Enumerable.Range(1, Headings.Length - 1)
+            .Select(c => rows.Select(r => r.Dates[c - 1].Length).Append(Headings[c].Length).Max())
+            .ToArray();
+        var partnerRoom = Width - dateWidths.Sum() - (Gap.Length * dateWidths.Length);
+        var partnerWidth = Math.Max(MinimumPartnerWidth, Math.Min(partnerRoom, rows.Select(r => r.Partner.Length).Append(Headings[0].Length).Max()));
+        int[] widths = [partnerWidth, .. dateWidths];
 
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{plan.Title} ({plan.Reference})");
-        text.AppendLine(CultureInfo.InvariantCulture, $"Launch {Date(plan.LaunchOn)} · deadline {Date(plan.Deadline)} · working days: {plan.Calendar} bank holidays");
-        text.AppendLine();
-        for (var i = 0; i < rows.Count; i++)
+        AppendWrapped(text, $"{plan.Title} ({plan.Reference})", "");
+        AppendWrapped(text, $"Launch {Date(plan.LaunchOn)} · deadline {Date(plan.Deadline)} · working days: {plan.Calendar} bank holidays", "");
+        foreach (var noteLine in note?.Split(Environment.NewLine) ?? [])
         {
-            text.AppendLine(string.Join("  ", rows[i].Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
-            if (i == 0)
+            AppendWrapped(text, noteLine, "      ");
+        }
+
+        text.AppendLine();
+        AppendRow(text, Headings, widths);
+        AppendRow(text, [.. widths.Select(w => new string('-', w))], widths);
+        foreach (var row in rows)
+        {
+            var nameLines = Wrap(row.Partner, partnerWidth, "");
+            AppendRow(text, [nameLines[0], .. row.Dates], widths);
+            foreach (var more in nameLines.Skip(1))
             {
-                text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+                text.AppendLine(more);
             }
+
+            AppendWrapped(text, DetailIndent + row.Details, DetailIndent + DetailIndent);
         }
 
         text.AppendLine();
@@ -50,7 +76,61 @@ public static class PlanTable
         return text.ToString().TrimEnd();
     }
 
-    private static string Date(DateOnly? date) => date?.ToString("ddd d MMM yyyy", UkDates.Culture) ?? UkDates.None;
+    /// <summary>A date as the table and its notes print it, e.g. "Mon 21 Jun 2021", or a dash for none.</summary>
+    public static string Date(DateOnly? date) => date?.ToString("ddd d MMM yyyy", UkDates.Culture) ?? UkDates.None;
+
+    /// <summary>The words of <paramref name="text"/> in lines of at most <see cref="Width"/>, later lines indented.</summary>
+    /// <remarks>A single word longer than a line is cut, so no line is ever wider than the limit.</remarks>
+    internal static List<string> Wrap(string text, int width, string continuationIndent)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(w => Pieces(w, width - continuationIndent.Length)))
+        {
+            var prefix = line.Length == 0 ? (lines.Count == 0 ? LeadingSpaces(text) : continuationIndent) : " ";
+            if (line.Length > 0 && line.Length + prefix.Length + word.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+                prefix = continuationIndent;
+            }
+
+            line.Append(prefix).Append(word);
+        }
+
+        lines.Add(line.ToString());
+        return lines;
+    }
+
+    private static IEnumerable<string> Pieces(string word, int width)
+    {
+        for (var i = 0; i < word.Length; i += width)
+        {
+            yield return word.Substring(i, Math.Min(width, word.Length - i));
+        }
+    }
+
+    private static string LeadingSpaces(string text) => new(' ', text.Length - text.TrimStart(' ').Length);
+
+    private static void AppendWrapped(StringBuilder text, string line, string continuationIndent)
+    {
+        foreach (var wrapped in Wrap(line, Width, continuationIndent))
+        {
+            text.AppendLine(wrapped);
+        }
+    }
+
+    private static void AppendRow(StringBuilder text, IReadOnlyList<string> cells, int[] widths) =>
+        text.AppendLine(string.Join(Gap, cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+
+    private static string Details(PartnerPlan p)
+    {
+        var reminders = string.Join(", ", p.Reminders.Select(r => r.Overdue ? $"{Short(r.On)} overdue" : Short(r.On)));
+        return $"{p.Route} · due {Date(p.DueOn)} · reminders {reminders}";
+    }
 
     private static string Short(DateOnly date) => date.ToString("d MMM", UkDates.Culture);
+
+    /// <summary>One partner's cells: its name, the dates in the row, and the line beneath.</summary>
+    private sealed record PartnerRow(string Partner, string[] Dates, string Details);
 }

@@ -18,14 +18,34 @@ public sealed class CliTests : IDisposable
 
     private static string Example(string name) => Path.Combine(Workflows, "examples", name);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    /// <summary>A morning in 2021, before the Mid Essex round's deadline.</summary>
+    private static readonly DateTimeOffset BeforeTheExamples = new(2021, 5, 4, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A day after every shipped example's deadline, as when a developer first runs them.</summary>
+    private static readonly DateTimeOffset AfterTheExamples = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Every shipped example definition, by file name.</summary>
+    public static TheoryData<string> ShippedExamples { get; } =
+        new(Directory.EnumerateFiles(Path.Combine(Workflows, "examples"), "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => RunAt(BeforeTheExamples, args);
+
+    private static async Task<(int Code, string Out, string Err)> RunAt(DateTimeOffset now, params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2021, 5, 4, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(now);
         var code = await CliApp.RunAsync([.. args, "--workflows", Workflows], output, errors, clock);
         return (code, output.ToString(), errors.ToString());
     }
+
+    /// <summary>The arguments that run a command on an example as its header comment says: with its roster, if it has one.</summary>
+    private static string[] ExampleArguments(string command, string example) =>
+        example.EndsWith("-with-roster.yaml", StringComparison.Ordinal)
+            ? [command, Example(example), "--roster", Example(example.Replace("-with-roster.yaml", "-roster.csv", StringComparison.Ordinal))]
+            : [command, Example(example)];
+
+    private static string[] Lines(string text) => text.TrimEnd().Split(Environment.NewLine);
 
     [Fact]
     public async Task Plan_prints_a_readable_timetable()
@@ -41,6 +61,72 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Mon 28 Jun 2021", braintree);
         Assert.Contains("Tue 29 Jun 2021", braintree);
         Assert.Contains("Earliest possible effective date: Wed 28 Jul 2021", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Plan_succeeds_on_every_shipped_example_after_its_deadline(string example)
+    {
+        var (code, output, errors) = await RunAt(AfterTheExamples, ExampleArguments("plan", example));
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("is before the launch date", errors);
+        Assert.All(
+            [
+                "Note: the deadline has passed, so this plans the round as if launched 15 working days",
+                "before its first meeting or due date. Choose the launch date with --launch YYYY-MM-DD.",
+                "Earliest possible effective date:",
+            ],
+            line => Assert.Contains(line, output));
+    }
+
+    [Theory]
+    [InlineData(false, "Launch Tue 4 May 2021 · deadline Sat 31 Jul 2021")]
+    // After the deadline: 15 working days before the first meeting (Chelmsford CVS's, Tue 8 Jun 2021; Mon 31 May is a bank holiday).
+    [InlineData(true, "Launch Mon 17 May 2021 · deadline Sat 31 Jul 2021")]
+    public async Task Plan_without_a_launch_date_launches_today_unless_the_deadline_has_passed(bool afterTheDeadline, string launch)
+    {
+        var (code, output, _) = await RunAt(afterTheDeadline ? AfterTheExamples : BeforeTheExamples, "plan", Example("mid-essex-alliance-mou.yaml"));
+
+        Assert.Equal(0, code);
+        Assert.Contains(launch, output);
+        Assert.Equal(afterTheDeadline, output.Contains("Note: the deadline has passed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Plan_as_json_after_the_deadline_keeps_the_note_out_of_the_json()
+    {
+        var (code, output, errors) = await RunAt(AfterTheExamples, "plan", Example("sefton-place-collaboration-agreement.yaml"), "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("2022-06-28", json.RootElement.GetProperty("launchOn").GetString());
+        Assert.StartsWith("Note: the deadline has passed", errors);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Plan_fits_a_100_column_terminal(string example)
+    {
+        foreach (var now in new[] { BeforeTheExamples, AfterTheExamples })
+        {
+            var (code, output, _) = await RunAt(now, ExampleArguments("plan", example));
+
+            Assert.Equal(0, code);
+            Assert.All(Lines(output), line => Assert.True(line.Length <= 100, $"{line.Length} columns: {line}"));
+        }
+    }
+
+    [Fact]
+    public async Task Plan_wraps_a_long_partner_name_under_its_own_column()
+    {
+        var (_, output, _) = await Run("plan", Example("mid-essex-alliance-mou.yaml"), "--launch", "2021-05-04");
+
+        var lines = Lines(output);
+        var first = Array.FindIndex(lines, l => l.StartsWith("Essex Partnership University NHS", StringComparison.Ordinal));
+        Assert.Contains("Wed 7 Jul 2021", lines[first]);
+        Assert.Equal("Trust", lines[first + 1].Trim());
+        Assert.StartsWith("    nhs-trust-board · due Sat 31 Jul 2021 · reminders ", lines[first + 2]);
     }
 
     [Fact]
@@ -113,6 +199,27 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Essex County Council: approved by Cabinet Member", output);
         Assert.Contains("AGREEMENT EFFECTIVE on", output);
         Assert.Contains("Mid Essex Alliance Memorandum of Understanding: effective on", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedExamples))]
+    public async Task Demo_plays_a_decline_a_revision_conditions_and_a_deferral(string example)
+    {
+        var (code, output, _) = await RunAt(AfterTheExamples, ExampleArguments("demo", example));
+
+        Assert.Equal(0, code);
+        string[] story =
+        [
+            ": declined by ",
+            "Round stalled: ",
+            "Draft revised: version 2 (material: every partner decides again): Clause 9 reworded",
+            ": approved subject to conditions by ",
+            "the coordinator accepted ",
+            ": deferred by ",
+            "AGREEMENT EFFECTIVE on",
+        ];
+        Assert.All(story, turn => Assert.Contains(turn, output));
+        Assert.DoesNotContain("refused", output);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using SignOff.Core.Rounds;
+using SignOff.Testing;
 using SignOff.Workflow.Rounds;
 
 namespace SignOff.Workflow.Tests;
@@ -47,7 +48,7 @@ public sealed class BoundaryTests
     {
         // The round clock (the host's TimeProvider, which development moves) and the wall clock
         // (WallClock: leases, signatures, sessions) are injected; nothing else reads the machine's time.
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var reads = new Regex(@"\b(DateTimeOffset\.(UtcNow|Now)|DateTime\.(UtcNow|Now|Today)|TimeProvider\.System)\b");
         var offenders = SourceLinesMatching(root, reads, RealTimeAllowedIn, "*.cs");
 
@@ -63,7 +64,7 @@ public sealed class BoundaryTests
     {
         // A page, an email or the pack that writes its own "3 March 2027" can drift from the rest
         // (another culture, another order): they all write dates in full through UkDates.
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var formats = new Regex("d MMMM yyyy");
         var offenders = SourceLinesMatching(root, formats, [DateWordingHome], "*.cs", "*.razor");
 
@@ -79,19 +80,6 @@ public sealed class BoundaryTests
             .SelectMany(f => File.ReadLines(Path.Combine(root, f)).Select((line, i) => (f, i, line)))
             .Where(x => !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && pattern.IsMatch(x.line))
             .Select(x => $"{x.f}:{x.i + 1}: {x.line.Trim()}")];
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SignOff.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (SignOff.sln) is not above the test's folder.");
-    }
 
     private static List<string> Names(Assembly assembly) => [.. assembly.GetReferencedAssemblies().Select(a => a.Name!)];
 }

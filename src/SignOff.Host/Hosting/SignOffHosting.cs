@@ -192,7 +192,7 @@ public static class SignOffHosting
 
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs");
+        app.MapScalarApiReference(ApiDocs.Path, ApiDocs.Configure);
         app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/assets/signoff.css", (HttpContext http) =>
