@@ -71,10 +71,11 @@ public static class CoordinatorPages
     {
         var wanted = status is "circulating" or "stalled" or "effective" or "cancelled" ? status : null;
         var rounds = await LoadAllAsync(d.Store, ct);
+        var today = d.Commands.Today;
         var items = rounds.Where(r => wanted is null || RoundProcess.Kebab(r.Status) == wanted)
             .OrderByDescending(r => r.LaunchedOn).ThenBy(r => r.Agreement.Title, StringComparer.Ordinal)
             .Select(r => new RoundListItem(r.RoundId, r.Agreement.Title, r.Agreement.Reference, r.Status, r.Deadline,
-                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count()))
+                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count(), r.LaunchedOn, RoundAttention.Of(r, today)))
             .ToList();
         return await d.Pages.RenderAsync<RoundsPage>(http, new RoundsModel(items, wanted));
     }

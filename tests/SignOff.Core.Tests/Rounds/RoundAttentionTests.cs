@@ -1,0 +1,95 @@
+using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
+using SignOff.Core.Tests.Support;
+using SignOff.Core.Wording;
+using SignOff.Testing;
+using static SignOff.Core.Tests.Support.RoundHarness;
+
+namespace SignOff.Core.Tests.Rounds;
+
+/// <summary>What needs the coordinator: computed from the round and today, most pressing first, each naming its partner.</summary>
+public sealed class RoundAttentionTests
+{
+    private static RoundHarness Mixed()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30"))
+            .Partner("Chelmsford City Council", Routes.Cabinet, dueBy: D("2021-07-09"))
+            .Partner("Farleigh Hospice", Routes.CharityBoard, meeting: D("2021-07-05"))
+            .Partner("Provide CIC", Routes.CharityBoard)
+            .Partner("Maldon District Council", Routes.FullCouncil, meeting: D("2021-08-10"))
+            .Build(), At(2021, 6, 1));
+        round.Decide("Provide CIC", DecisionOutcome.ApprovedWithConditions, conditions: "A seat on the board");
+        round.AdvanceTo(At(2021, 7, 12));
+        return round;
+    }
+
+    [Fact]
+    public void Overdue_decisions_and_passed_meetings_come_first_then_what_waits_on_the_coordinator()
+    {
+        var items = RoundAttention.Of(Mixed().State, D("2021-07-12"));
+
+        Assert.Equal(
+            [
+                (AttentionKind.MeetingPassed, "Farleigh Hospice", AttentionSeverity.Urgent),
+                (AttentionKind.DecisionOverdue, "Chelmsford City Council", AttentionSeverity.Urgent),
+                (AttentionKind.ConditionsToReview, "Provide CIC", AttentionSeverity.ToDo),
+            ],
+            items.Select(i => (i.Kind, i.PartnerName!, i.Severity)));
+        Assert.Equal("Chelmsford City Council's decision was due on 9 July 2021", items[1].Text);
+        Assert.Equal(D("2021-07-09"), items[1].On);
+        Assert.Contains("met on 5 July 2021 and no decision is recorded", items[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_overdue_before_its_day()
+    {
+        var items = RoundAttention.Of(Mixed().State, D("2021-07-05"));
+
+        Assert.Equal([AttentionKind.ConditionsToReview], items.Select(i => i.Kind));
+    }
+
+    [Fact]
+    public void A_passed_meeting_with_no_decision_reads_as_such_not_as_scheduled()
+    {
+        var hospice = Mixed().Partner("Farleigh Hospice");
+
+        Assert.Equal("scheduled to decide", Words.For(hospice, D("2021-07-05")));
+        Assert.Equal("meeting was on 5 July 2021 — no decision recorded", Words.For(hospice, D("2021-07-06")));
+        Assert.Equal(Words.For(PartnerStatus.Invited), Words.For(Mixed().Partner("Chelmsford City Council"), D("2021-07-12")));
+    }
+
+    [Fact]
+    public void Counterparts_awaited_and_in_review_are_named()
+    {
+        var round = Started(
+            new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Maldon District Council", Routes.FullCouncil)
+                .Partner("Braintree District Council", Routes.FullCouncil).Build() with { CounterpartReview = CounterpartReview.Unverified },
+            At(2021, 6, 1));
+        round.Decide("Maldon District Council", DecisionOutcome.Approved);
+        round.Decide("Braintree District Council", DecisionOutcome.Approved);
+        round.Apply(round.CounterpartFor(round.Partner("Maldon District Council")) with { Check = new(SignatureKind.Photo) });
+
+        var items = RoundAttention.Of(round.State, D("2021-06-02"));
+
+        Assert.Equal(
+            [(AttentionKind.CounterpartToReview, "Maldon District Council"), (AttentionKind.CounterpartAwaited, "Braintree District Council")],
+            items.Select(i => (i.Kind, i.PartnerName!)));
+    }
+
+    [Fact]
+    public void A_stalled_round_says_why_and_a_closed_round_needs_nothing()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30"))
+            .Partner("Maldon District Council", Routes.FullCouncil).Partner("Provide CIC", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        round.Decide("Maldon District Council", DecisionOutcome.Declined, reason: "Not affordable");
+
+        var stalled = RoundAttention.Of(round.State, D("2021-06-02"));
+
+        var first = stalled[0];
+        Assert.Equal((AttentionKind.Stalled, AttentionSeverity.Urgent, null), (first.Kind, first.Severity, first.PartnerId));
+        Assert.StartsWith("The round has stalled: ", first.Text, StringComparison.Ordinal);
+
+        round.Apply(new CancelRound("cancel", "No longer needed", Coordinator));
+        Assert.Empty(RoundAttention.Of(round.State, D("2021-09-01")));
+    }
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SignOff.Integration.Tests.Host;
+
+/// <summary>What needs the coordinator, on the round page and the rounds list.</summary>
+public sealed partial class ApiTests
+{
+    [Fact]
+    public async Task The_round_page_and_the_rounds_list_lead_with_what_needs_the_coordinator()
+    {
+        var partner = "  - { name: Provide CIC, officer: { name: Pat Jones, email: pat@provide.example }, governance: { route: charity-board, meeting: 2021-06-10 } }";
+        var response = await api.PostAsync("/api/rounds", Upload(Definition(partner), Pdf), Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var roundId = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/maldon-district-council/decision",
+            new { outcome = "approve-with-conditions", conditions = "A seat on the board", evidence = "Minutes, item 4", decidedOn = "2021-06-01" }, Ct)).StatusCode);
+        await host.SetClockAsync("2021-06-14T09:00:00Z", Ct);
+
+        using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var signIn = await browser.GetStringAsync("/sign-in", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(signIn)) { ["apiKey"] = SignOffFactory.ApiKey }), Ct)).StatusCode);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync($"/rounds/{roundId}", Ct));
+        Assert.Contains("<h2 class=\"heading-m\" id=\"attention-heading\">Needs your attention</h2>", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/rounds/{roundId}/partners/provide-cic#act-decision\">Provide CIC's", page, StringComparison.Ordinal);
+        Assert.Contains("met on 10 June 2021 and no decision is recorded", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/rounds/{roundId}/partners/maldon-district-council#act-conditions\">Maldon District Council approved subject to conditions for you to review</a>", page, StringComparison.Ordinal);
+        Assert.Contains("meeting was on 10 June 2021 — no decision recorded", page, StringComparison.Ordinal);
+        Assert.Contains("Launched 1 June 2021", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"act-conditions\"", await browser.GetStringAsync($"/rounds/{roundId}/partners/maldon-district-council", Ct), StringComparison.Ordinal);
+
+        var list = WebUtility.HtmlDecode(await browser.GetStringAsync("/rounds", Ct));
+        Assert.Contains($"<a href=\"/rounds/{roundId}#attention\">2 things<span class=\"visually-hidden\"> in Test Alliance MoU</span></a>", list, StringComparison.Ordinal);
+        Assert.Contains("TEST-MOU · launched 1 June 2021", list, StringComparison.Ordinal);
+        Assert.Contains("1 urgent", list, StringComparison.Ordinal);
+    }
+}
