@@ -105,6 +105,12 @@ public static class RoundEvolver
             ExitReason = x.Reason,
         }),
         OfficerDelegated x => Partner(s, x.PartnerId, p => p with { Officer = x.To, Acknowledged = false }),
+        PartnerDatesChanged x => Partner(s, x.PartnerId, p => p with
+        {
+            DueOn = x.DueOn,
+            MeetingOn = x.MeetingOn,
+            Status = p.Status == PartnerStatus.Invited && x.MeetingOn is not null ? PartnerStatus.Scheduled : p.Status,
+        }),
         ReminderSent x => Partner(s, x.PartnerId, p => p with { LastReminderOn = x.On }),
         PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true }),
         CounterpartChased x => Partner(s, x.PartnerId, p => p with { LastCounterpartChaseOn = x.On }),

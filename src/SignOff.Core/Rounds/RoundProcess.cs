@@ -96,6 +96,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             WithdrawPartner t => Withdraw(change, t),
             RemovePartner t => Remove(change, t),
             DelegateOfficer t => Delegate(change, t),
+            ChangePartnerDates t => ChangeDates(change, t),
             CancelRound t => Cancel(change, t),
             FireTimer t => Fire(change, t),
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
@@ -759,6 +760,46 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         {
             Note = $"You have handed this to {t.NewOfficer.Name}; your links no longer work.",
         });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? ChangeDates(Change change, ChangePartnerDates t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (t.DueOn is { } due && due < change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The due date {UkDates.Long(due)} is in the past.");
+        }
+
+        if (t.MeetingOn is { } meeting)
+        {
+            if (!p.AwaitsDecision)
+            {
+                return NotAwaiting(p);
+            }
+
+            if (meeting < change.Today)
+            {
+                return Reject(RejectionCode.InvalidDate, $"The meeting date {UkDates.Long(meeting)} is in the past.");
+            }
+        }
+
+        var dueOn = t.DueOn ?? p.DueOn;
+        var meetingOn = t.MeetingOn ?? p.MeetingOn;
+        if (dueOn == p.DueOn && meetingOn == p.MeetingOn)
+        {
+            return Reject(RejectionCode.MissingDetail, $"Give a due date or meeting date different from {p.Name}'s.");
+        }
+
+        change.Emit(new PartnerDatesChanged(p.PartnerId, dueOn, meetingOn, p.DueOn, p.MeetingOn, t.By));
+        change.Webhook(WebhookEventTypes.PartnerDatesChanged, p.PartnerId, ("dueOn", Iso(dueOn)), ("meetingOn", meetingOn is { } m ? Iso(m) : ""),
+            ("previousDueOn", Iso(p.DueOn)), ("previousMeetingOn", p.MeetingOn is { } pm ? Iso(pm) : ""));
+        var now = change.State.FindPartner(p.PartnerId)!;
+        change.Notify(NotificationKind.DatesChanged, now, [Officer(now)], n => n with { ResponseLinkFor = p.PartnerId });
         return null;
     }
 

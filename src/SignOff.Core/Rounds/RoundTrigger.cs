@@ -31,6 +31,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(WithdrawPartner), "withdraw-partner")]
 [JsonDerivedType(typeof(RemovePartner), "remove-partner")]
 [JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
+[JsonDerivedType(typeof(ChangePartnerDates), "change-partner-dates")]
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
@@ -160,6 +161,13 @@ public sealed record RemovePartner(string TriggerId, string PartnerId, string? R
 
 /// <summary>An officer hands the partner's role to a colleague.</summary>
 public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator moves a partner's due date or meeting date (null: that date stays as it is).</summary>
+/// <remarks>
+/// Governance slips: a meeting is moved, or a partner is given longer. The change is audited and
+/// the officer told, and the reminders follow the new dates (the planner re-plans them).
+/// </remarks>
+public sealed record ChangePartnerDates(string TriggerId, string PartnerId, DateOnly? DueOn, DateOnly? MeetingOn, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator cancels the round.</summary>
 public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

@@ -157,6 +157,15 @@ public static class EmailContentBuilder
                 $"{agreement}: {org}'s role has been handed over",
                 "A change of officer",
                 new[] { n.Note ?? "" }),
+            NotificationKind.DatesChanged => (
+                $"{agreement}: {org}'s dates have changed",
+                "Your dates have changed",
+                new[]
+                {
+                    $"The coordinator has changed {org}'s dates. Your decision is now due by {Date(n.DueOn)}.",
+                    n.MeetingOn is null ? "" : $"The meeting is recorded as {Date(n.MeetingOn)}.",
+                    "Reminders follow the new dates.",
+                }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.Cancellation => (
                 $"{agreement} has been cancelled",
                 "The round has been cancelled",

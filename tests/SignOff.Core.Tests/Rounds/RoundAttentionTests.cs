@@ -93,3 +93,40 @@ public sealed class RoundAttentionTests
         Assert.Empty(RoundAttention.Of(round.State, D("2021-09-01")));
     }
 }
+
+/// <summary>The coordinator moves a partner's dates: audited, re-planned, the officer told.</summary>
+public sealed class PartnerDatesTests
+{
+    [Fact]
+    public void Moving_a_due_date_and_meeting_replans_reminders_clears_overdue_and_tells_the_officer()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30"))
+            .Partner("Chelmsford City Council", Routes.Cabinet, dueBy: D("2021-07-09")).Build(), At(2021, 6, 1));
+        round.AdvanceTo(At(2021, 7, 12));
+        var p = round.Partner("Chelmsford City Council");
+        Assert.Contains(RoundAttention.Of(round.State, D("2021-07-12")), i => i.Kind == AttentionKind.DecisionOverdue);
+
+        var moved = round.Apply(new ChangePartnerDates("dates-1", p.PartnerId, D("2021-07-28"), D("2021-07-21"), Coordinator));
+
+        var changed = Assert.Single(moved.Events.OfType<PartnerDatesChanged>());
+        Assert.Equal((D("2021-07-28"), D("2021-07-21"), D("2021-07-09"), (DateOnly?)null), (changed.DueOn, changed.MeetingOn, changed.PreviousDueOn, changed.PreviousMeetingOn));
+        Assert.Equal(PartnerStatus.Scheduled, round.Partner("Chelmsford City Council").Status);
+        Assert.Empty(RoundAttention.Of(round.State, D("2021-07-12")));
+        Assert.Contains(moved.Events, e => e is TimerScheduled { Timer.Purpose: TimerPurpose.Reminder });
+        var told = Assert.Single(round.Notifications(NotificationKind.DatesChanged));
+        Assert.Equal((p.PartnerId, D("2021-07-28")), (told.ResponseLinkFor, told.DueOn));
+        Assert.Equal("2021-07-09", Assert.Single(round.Webhooks(WebhookEventTypes.PartnerDatesChanged)).Data["previousDueOn"]);
+        Assert.Contains("due 28 July 2021 (was 9 July 2021)", RoundTimeline.Describe(changed, _ => "Chelmsford City Council")!.Value.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_date_in_the_past_or_no_change_is_refused()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Provide CIC", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        var p = round.Partner("Provide CIC");
+
+        Assert.Equal(RejectionCode.InvalidDate, Assert.IsType<RoundDecision.Rejected>(round.Try(new ChangePartnerDates("d1", p.PartnerId, D("2021-05-01"), null, Coordinator))).Code);
+        Assert.Equal(RejectionCode.InvalidDate, Assert.IsType<RoundDecision.Rejected>(round.Try(new ChangePartnerDates("d2", p.PartnerId, null, D("2021-05-01"), Coordinator))).Code);
+        Assert.Equal(RejectionCode.MissingDetail, Assert.IsType<RoundDecision.Rejected>(round.Try(new ChangePartnerDates("d3", p.PartnerId, p.DueOn, null, Coordinator))).Code);
+    }
+}
