@@ -31,6 +31,7 @@ public static class CoordinatorPages
         ["counterpart-accepted"] = "The counterpart is accepted: it counts.",
         ["counterpart-rejected"] = "The counterpart is rejected. The partner has been asked for another, with your reason.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
+        ["dates-changed"] = "The dates are changed. The officer has been told, and reminders follow the new dates.",
         ["removed"] = "The partner has been removed from the round.",
         ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
     };
@@ -292,6 +293,13 @@ public static class CoordinatorPages
             case "delegate":
                 var to = Forms.Delegate(form);
                 read = (to.IsValid ? new DelegateOfficer(triggerId, partnerId, to.Value, by) : null, Forms.Errors(to.Failures), "delegated", null);
+                break;
+            case "dates":
+                var newDue = Forms.Date(form, "newDueOn", "new due date", required: false);
+                var newMeeting = Forms.Date(form, "newMeetingOn", "new meeting date", required: false);
+                read = newDue.IsValid && newMeeting.IsValid
+                    ? (new ChangePartnerDates(triggerId, partnerId, newDue.Value, newMeeting.Value, by), FormErrors.None, "dates-changed", newDue.Value is null ? "newMeetingOn" : "newDueOn")
+                    : (null, Forms.Errors([.. newDue.Failures, .. newMeeting.Failures]), "", null);
                 break;
             case "remove":
                 read = (new RemovePartner(triggerId, partnerId, Forms.Text(form, "removeReason"), by), FormErrors.None, "removed", null);

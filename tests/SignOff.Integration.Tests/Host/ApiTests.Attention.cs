@@ -36,4 +36,29 @@ public sealed partial class ApiTests
         Assert.Contains("TEST-MOU · launched 1 June 2021", list, StringComparison.Ordinal);
         Assert.Contains("1 urgent", list, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_coordinator_moves_a_partners_dates_over_the_api_and_on_its_page_and_the_officer_is_told()
+    {
+        var roundId = (await LaunchAsync()).GetProperty("roundId").GetString()!;
+        var dates = $"/api/rounds/{roundId}/partners/maldon-district-council/dates";
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.PostAsJsonAsync(dates, new { dueOn = "2021-05-01" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync(dates, new { dueOn = "2021-07-20", meetingOn = "2021-06-30" }, Ct)).StatusCode);
+        var maldon = (await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct)).GetProperty("partners")[0];
+        Assert.Equal(("2021-07-20", "2021-06-30"), (maldon.GetProperty("dueOn").GetString(), maldon.GetProperty("meetingOn").GetString()));
+
+        using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var signIn = await browser.GetStringAsync("/sign-in", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(signIn)) { ["apiKey"] = SignOffFactory.ApiKey }), Ct)).StatusCode);
+        var path = $"/rounds/{roundId}/partners/maldon-district-council";
+        var page = await browser.GetStringAsync(path, Ct);
+        var moved = await browser.PostAsync($"{path}/dates", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(page, "/dates")) { ["newMeetingOn"] = "2021-07-07" }), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Contains("meeting 7 July 2021 (was 30 June 2021)", WebUtility.HtmlDecode(await browser.GetStringAsync(path, Ct)), StringComparison.Ordinal);
+
+        await host.DrainAsync(Ct);
+        var told = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.To == "jo@maldon.example" && m.Subject.Contains("dates have changed", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, told.Count);
+        Assert.Contains(told, m => m.Text.Contains("now due by 20 July 2021", StringComparison.Ordinal));
+    }
 }
