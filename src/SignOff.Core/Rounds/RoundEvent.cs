@@ -42,6 +42,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(PartnerRemoved), "partner-removed")]
 [JsonDerivedType(typeof(OfficerDelegated), "officer-delegated")]
 [JsonDerivedType(typeof(PartnerDatesChanged), "partner-dates-changed")]
+[JsonDerivedType(typeof(InvitationResent), "invitation-resent")]
 [JsonDerivedType(typeof(ReminderSent), "reminder-sent")]
 [JsonDerivedType(typeof(PartnerEscalated), "partner-escalated")]
 [JsonDerivedType(typeof(CounterpartChased), "counterpart-chased")]
@@ -181,6 +182,9 @@ public sealed record OfficerDelegated(string PartnerId, Person From, Person To, 
 /// </remarks>
 public sealed record PartnerDatesChanged(string PartnerId, DateOnly DueOn, DateOnly? MeetingOn, DateOnly PreviousDueOn, DateOnly? PreviousMeetingOn, Actor By)
     : RoundEvent, IPartnerScoped;
+
+/// <summary>The coordinator sent a partner's invitation again, with a fresh link (the link itself is never recorded).</summary>
+public sealed record InvitationResent(string PartnerId, Actor By) : RoundEvent, IPartnerScoped;
 
 /// <summary>A reminder was due and sent to the partner's officer (<paramref name="Overdue"/>: after its due date).</summary>
 public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent, IPartnerScoped;

@@ -105,6 +105,7 @@ public static class RoundEvolver
             ExitReason = x.Reason,
         }),
         OfficerDelegated x => Partner(s, x.PartnerId, p => p with { Officer = x.To, Acknowledged = false }),
+        InvitationResent x => Partner(s, x.PartnerId, p => p with { InvitationResentAt = x.At }),
         PartnerDatesChanged x => Partner(s, x.PartnerId, p => p with
         {
             DueOn = x.DueOn,

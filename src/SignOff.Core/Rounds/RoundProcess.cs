@@ -97,6 +97,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             RemovePartner t => Remove(change, t),
             DelegateOfficer t => Delegate(change, t),
             ChangePartnerDates t => ChangeDates(change, t),
+            ResendInvitation t => Resend(change, t),
             CancelRound t => Cancel(change, t),
             FireTimer t => Fire(change, t),
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
@@ -759,6 +760,33 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         change.Notify(NotificationKind.DelegationNotice, p, [new Recipient(p.Officer, RecipientRole.Officer)], n => n with
         {
             Note = $"You have handed this to {t.NewOfficer.Name}; your links no longer work.",
+        });
+        return null;
+    }
+
+    /// <summary>How long after resending an invitation another resend is refused.</summary>
+    public static TimeSpan ResendInterval { get; } = TimeSpan.FromMinutes(10);
+
+    private static RoundDecision.Rejected? Resend(Change change, ResendInvitation t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.InvitationResentAt is { } last && change.Now - last < ResendInterval)
+        {
+            return Reject(RejectionCode.ResentRecently,
+                $"{p.Name}'s invitation was sent again at {UkDates.InLondon(last)}; it can be resent from {UkDates.InLondon(last + ResendInterval)}.");
+        }
+
+        change.Emit(new InvitationResent(p.PartnerId, t.By));
+        change.Notify(NotificationKind.Invitation, p, [Officer(p)], n => n with
+        {
+            ResponseLinkFor = p.PartnerId,
+            AttachDraft = true,
+            Body = p.Route.DecisionBody,
+            Note = "The coordinator has sent this invitation again, with a fresh link.",
         });
         return null;
     }

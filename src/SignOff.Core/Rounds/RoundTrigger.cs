@@ -32,6 +32,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(RemovePartner), "remove-partner")]
 [JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
 [JsonDerivedType(typeof(ChangePartnerDates), "change-partner-dates")]
+[JsonDerivedType(typeof(ResendInvitation), "resend-invitation")]
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
@@ -168,6 +169,14 @@ public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person 
 /// the officer told, and the reminders follow the new dates (the planner re-plans them).
 /// </remarks>
 public sealed record ChangePartnerDates(string TriggerId, string PartnerId, DateOnly? DueOn, DateOnly? MeetingOn, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator sends a partner's invitation again, with a fresh link.</summary>
+/// <remarks>
+/// For an invitation lost to a spam filter or an expired link. Refused within
+/// <see cref="RoundProcess.ResendInterval"/> of the last resend, so a double click or an impatient
+/// coordinator does not fill an officer's inbox.
+/// </remarks>
+public sealed record ResendInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator cancels the round.</summary>
 public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

@@ -31,6 +31,7 @@ public static class CoordinatorPages
         ["counterpart-accepted"] = "The counterpart is accepted: it counts.",
         ["counterpart-rejected"] = "The counterpart is rejected. The partner has been asked for another, with your reason.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
+        ["invitation-resent"] = "The invitation has been sent again, with a fresh link.",
         ["dates-changed"] = "The dates are changed. The officer has been told, and reminders follow the new dates.",
         ["removed"] = "The partner has been removed from the round.",
         ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
@@ -250,6 +251,7 @@ public static class CoordinatorPages
             "counterparts" => "counterpart",
             "decision/correction" => "correction",
             "call-in/outcome" => "call-in-outcome",
+            "invitation/resend" => "resend",
             _ => action,
         };
         Task<IResult> Again(FormErrors errors, int status) =>
@@ -300,6 +302,9 @@ public static class CoordinatorPages
                 read = newDue.IsValid && newMeeting.IsValid
                     ? (new ChangePartnerDates(triggerId, partnerId, newDue.Value, newMeeting.Value, by), FormErrors.None, "dates-changed", newDue.Value is null ? "newMeetingOn" : "newDueOn")
                     : (null, Forms.Errors([.. newDue.Failures, .. newMeeting.Failures]), "", null);
+                break;
+            case "invitation/resend":
+                read = (new ResendInvitation(triggerId, partnerId, by), FormErrors.None, "invitation-resent", null);
                 break;
             case "remove":
                 read = (new RemovePartner(triggerId, partnerId, Forms.Text(form, "removeReason"), by), FormErrors.None, "removed", null);

@@ -130,3 +130,25 @@ public sealed class PartnerDatesTests
         Assert.Equal(RejectionCode.MissingDetail, Assert.IsType<RoundDecision.Rejected>(round.Try(new ChangePartnerDates("d3", p.PartnerId, p.DueOn, null, Coordinator))).Code);
     }
 }
+
+/// <summary>The coordinator resends an officer's invitation: a fresh link, audited, not twice in ten minutes.</summary>
+public sealed class ResendInvitationTests
+{
+    [Fact]
+    public void A_resend_sends_a_fresh_link_and_a_second_within_ten_minutes_is_refused()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Provide CIC", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        var p = round.Partner("Provide CIC");
+
+        var resent = round.Apply(new ResendInvitation("resend-1", p.PartnerId, Coordinator));
+
+        Assert.IsType<InvitationResent>(Assert.Single(resent.Events, e => e is not TimerScheduled and not TimerCleared));
+        var invitation = Assert.Single(resent.Effects.OfType<SendNotification>()).Notification;
+        Assert.Equal((NotificationKind.Invitation, p.PartnerId), (invitation.Kind, invitation.ResponseLinkFor));
+        Assert.Equal(RejectionCode.ResentRecently, Assert.IsType<RoundDecision.Rejected>(round.Try(new ResendInvitation("resend-2", p.PartnerId, Coordinator))).Code);
+
+        round.Clock.Advance(RoundProcess.ResendInterval);
+        round.Apply(new ResendInvitation("resend-3", p.PartnerId, Coordinator));
+        Assert.Equal(3, round.Notifications(NotificationKind.Invitation).Count());
+    }
+}

@@ -34,6 +34,7 @@ public sealed class StoredEventTests
         [typeof(PartnerRemoved)] = "partner-removed",
         [typeof(OfficerDelegated)] = "officer-delegated",
         [typeof(PartnerDatesChanged)] = "partner-dates-changed",
+        [typeof(InvitationResent)] = "invitation-resent",
         [typeof(ReminderSent)] = "reminder-sent",
         [typeof(PartnerEscalated)] = "partner-escalated",
         [typeof(CounterpartChased)] = "counterpart-chased",

@@ -130,7 +130,9 @@ public sealed class RandomRoundScript
                 : s % 3 == 1
                     ? new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer)
                     : new ChangePartnerDates(id, p.PartnerId, today.AddDays(5 + (s / 20 % 30)), (s / 20) % 2 == 0 ? today.AddDays(3) : null, Coordinator),
-            _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator) : new AcknowledgeInvitation(id, p.PartnerId, officer),
+            _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
+                : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
+                : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }
 }

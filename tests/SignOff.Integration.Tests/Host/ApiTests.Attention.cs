@@ -61,4 +61,18 @@ public sealed partial class ApiTests
         Assert.Equal(2, told.Count);
         Assert.Contains(told, m => m.Text.Contains("now due by 20 July 2021", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_coordinator_resends_an_invitation_with_a_fresh_link_but_not_twice_in_ten_minutes()
+    {
+        var roundId = (await LaunchAsync()).GetProperty("roundId").GetString()!;
+        var resend = $"/api/rounds/{roundId}/partners/maldon-district-council/invitation/resend";
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(resend, null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.PostAsync(resend, null, Ct)).StatusCode);
+
+        await host.DrainAsync(Ct);
+        var invitations = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.To == "jo@maldon.example").ToList();
+        Assert.Equal(2, invitations.Count);
+        Assert.Equal(2, invitations.Select(m => LinkPattern().Match(m.Text).Groups[1].Value).Distinct(StringComparer.Ordinal).Count());
+    }
 }
