@@ -74,7 +74,7 @@ public static class RoundEndpoints
             .WithSummary("Move a partner's due date or meeting date (either may be left out to keep it); the officer is told and reminders follow the new dates.");
         api.MapPost("/{roundId}/partners/{partnerId}/invitation/resend", (string roundId, string partnerId, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new ResendInvitation(TriggerId(http), partnerId, Coordinators.Of(http)), ct))
-            .WithSummary("Send a partner's invitation again with a fresh link; refused (429) within ten minutes of the last resend.");
+            .WithSummary("Send a partner's invitation again with a fresh link; refused (409) within ten minutes of the last resend.");
         api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Cancel the round, with the reason every partner is told.");

@@ -152,3 +152,26 @@ public sealed class ResendInvitationTests
         Assert.Equal(3, round.Notifications(NotificationKind.Invitation).Count());
     }
 }
+
+/// <summary>The chair's digest names names: who met without a decision, who is yet to sign, why a round stalled.</summary>
+public sealed class DigestNamesTests
+{
+    [Fact]
+    public void A_digest_names_meetings_passed_partners_awaiting_a_counterpart_and_why_the_round_stalled()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30"))
+            .Partner("Farleigh Hospice", Routes.CharityBoard, meeting: D("2021-06-10"))
+            .Partner("Maldon District Council", Routes.FullCouncil)
+            .Partner("Provide CIC", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        round.Decide("Maldon District Council", DecisionOutcome.Approved);
+        round.Decide("Provide CIC", DecisionOutcome.Declined, reason: "Not affordable");
+
+        var digest = RoundDigest.Of(round.State, D("2021-06-14"));
+
+        var passed = Assert.Single(digest.MeetingsPassed);
+        Assert.Equal(("Farleigh Hospice", D("2021-06-10")), (passed.Name, passed.On));
+        var awaiting = Assert.Single(digest.AwaitingCounterpart);
+        Assert.Equal(("Maldon District Council", "counterpart not yet received"), (awaiting.Name, awaiting.Detail));
+        Assert.Equal("Provide CIC declined.", digest.StallReason);
+    }
+}

@@ -35,6 +35,10 @@ public sealed partial class ApiTests
         Assert.Contains($"<a href=\"/rounds/{roundId}#attention\">2 things<span class=\"visually-hidden\"> in Test Alliance MoU</span></a>", list, StringComparison.Ordinal);
         Assert.Contains("TEST-MOU · launched 1 June 2021", list, StringComparison.Ordinal);
         Assert.Contains("1 urgent", list, StringComparison.Ordinal);
+
+        var digest = WebUtility.HtmlDecode(await browser.GetStringAsync("/digest", Ct));
+        Assert.Contains("Meetings that passed with no decision recorded</h3>", digest, StringComparison.Ordinal);
+        Assert.Contains("<li><strong>Provide CIC</strong>: Board of Trustees (10 June 2021)</li>", digest, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public sealed partial class ApiTests
         var roundId = (await LaunchAsync()).GetProperty("roundId").GetString()!;
         var resend = $"/api/rounds/{roundId}/partners/maldon-district-council/invitation/resend";
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync(resend, null, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.PostAsync(resend, null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync(resend, null, Ct)).StatusCode);
 
         await host.DrainAsync(Ct);
         var invitations = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.To == "jo@maldon.example").ToList();
