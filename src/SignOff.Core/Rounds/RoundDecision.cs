@@ -39,6 +39,9 @@ public enum RejectionCode
     NoCallInRunning,
     NotCalledIn,
     NoDecisionToCorrect,
+
+    /// <summary>The invitation was resent moments ago: another resend waits for <see cref="RoundProcess.ResendInterval"/>.</summary>
+    ResentRecently,
 }
 
 /// <summary>

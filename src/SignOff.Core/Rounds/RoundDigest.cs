@@ -21,6 +21,16 @@ public sealed record RoundDigest(
     int Signed,
     DateOnly Deadline)
 {
+    /// <summary>Partners whose meeting has passed with no decision recorded, with the body that met.</summary>
+    /// <remarks>Named, not counted: a chair can ask their counterpart on that body what happened.</remarks>
+    public ImmutableList<DigestLine> MeetingsPassed { get; init; } = [];
+
+    /// <summary>Partners whose decision is authorised and whose signed counterpart has not arrived, or waits for the coordinator's review.</summary>
+    public ImmutableList<DigestLine> AwaitingCounterpart { get; init; } = [];
+
+    /// <summary>Why the round is stalled, while it is.</summary>
+    public string? StallReason { get; init; }
+
     /// <summary>How far along the round is: partners signed out of those remaining.</summary>
     public double Progress => Partners == 0 ? 0 : (double)Signed / Partners;
 
@@ -38,7 +48,20 @@ public sealed record RoundDigest(
         var conditions = remaining.Where(p => p.Conditions == ConditionsStatus.Pending)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => new DigestLine(p.PartnerId, p.Name, p.Decision?.Conditions ?? "", p.Decision?.DecidedOn)).ToImmutableList();
+        var passed = remaining.Where(p => RoundAttention.MeetingPassed(p, today))
+            .OrderBy(p => p.MeetingOn).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => new DigestLine(p.PartnerId, p.Name, p.Route.DecisionBody, p.MeetingOn)).ToImmutableList();
+        var counterparts = remaining.Where(p => p.Status is PartnerStatus.Authorised or PartnerStatus.CounterpartInReview)
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => new DigestLine(p.PartnerId, p.Name,
+                p.Status == PartnerStatus.Authorised ? "counterpart not yet received" : "counterpart awaiting the coordinator's review",
+                p.Status == PartnerStatus.Authorised ? p.AuthorisedOn : p.Counterpart?.ReceivedOn)).ToImmutableList();
         return new RoundDigest(s.RoundId, s.Agreement.Title, s.Status, remaining.Count, byStatus, overdue, meetings, conditions,
-            remaining.Count(p => p.Status == PartnerStatus.Signed), s.Deadline);
+            remaining.Count(p => p.Status == PartnerStatus.Signed), s.Deadline)
+        {
+            MeetingsPassed = passed,
+            AwaitingCounterpart = counterparts,
+            StallReason = s.Status == RoundStatus.Stalled ? s.StallReason : null,
+        };
     }
 }

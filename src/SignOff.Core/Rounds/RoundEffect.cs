@@ -52,6 +52,7 @@ public enum NotificationKind
     DecisionCorrection,
     CallInNotice,
     CallInOutcomeNotice,
+    DatesChanged,
 }
 
 /// <summary>Why someone receives a message.</summary>
@@ -165,6 +166,7 @@ public static class WebhookEventTypes
     public const string PartnerWithdrawn = "partner.withdrawn";
     public const string PartnerRemoved = "partner.removed";
     public const string PartnerOfficerChanged = "partner.officer_changed";
+    public const string PartnerDatesChanged = "partner.dates_changed";
     public const string RoundRevised = "round.revised";
     public const string RoundStalled = "round.stalled";
     public const string RoundResumed = "round.resumed";
@@ -177,7 +179,7 @@ public static class WebhookEventTypes
     [
         RoundStarted, PartnerInvited, PartnerAcknowledged, PartnerReminded, PartnerMeetingScheduled, PartnerDecided,
         PartnerCallInStarted, PartnerCalledIn, PartnerCallInResolved, PartnerDecisionCorrected, PartnerConditionsAccepted, PartnerConditionsRejected, PartnerAuthorised,
-        PartnerCounterpartReceived, PartnerCounterpartHeldForReview, PartnerCounterpartAccepted, PartnerCounterpartRejected, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, RoundRevised,
+        PartnerCounterpartReceived, PartnerCounterpartHeldForReview, PartnerCounterpartAccepted, PartnerCounterpartRejected, PartnerWithdrawn, PartnerRemoved, PartnerOfficerChanged, PartnerDatesChanged, RoundRevised,
         RoundStalled, RoundResumed, RoundOverdue, RoundCancelled, AgreementEffective,
     ];
 }

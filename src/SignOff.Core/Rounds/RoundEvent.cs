@@ -41,6 +41,8 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(PartnerWithdrawn), "partner-withdrawn")]
 [JsonDerivedType(typeof(PartnerRemoved), "partner-removed")]
 [JsonDerivedType(typeof(OfficerDelegated), "officer-delegated")]
+[JsonDerivedType(typeof(PartnerDatesChanged), "partner-dates-changed")]
+[JsonDerivedType(typeof(InvitationResent), "invitation-resent")]
 [JsonDerivedType(typeof(ReminderSent), "reminder-sent")]
 [JsonDerivedType(typeof(PartnerEscalated), "partner-escalated")]
 [JsonDerivedType(typeof(CounterpartChased), "counterpart-chased")]
@@ -172,6 +174,17 @@ public sealed record PartnerRemoved(string PartnerId, string? Reason, Actor By) 
 
 /// <summary>The partner's officer handed over to a colleague; the new officer is sent a fresh link.</summary>
 public sealed record OfficerDelegated(string PartnerId, Person From, Person To, Actor By) : RoundEvent, IPartnerScoped;
+
+/// <summary>The coordinator moved a partner's due date or meeting date.</summary>
+/// <remarks>
+/// Carries both dates as they now stand and as they stood, so the log tells what moved without
+/// replaying what came before, and the fold needs nothing else.
+/// </remarks>
+public sealed record PartnerDatesChanged(string PartnerId, DateOnly DueOn, DateOnly? MeetingOn, DateOnly PreviousDueOn, DateOnly? PreviousMeetingOn, Actor By)
+    : RoundEvent, IPartnerScoped;
+
+/// <summary>The coordinator sent a partner's invitation again, with a fresh link (the link itself is never recorded).</summary>
+public sealed record InvitationResent(string PartnerId, Actor By) : RoundEvent, IPartnerScoped;
 
 /// <summary>A reminder was due and sent to the partner's officer (<paramref name="Overdue"/>: after its due date).</summary>
 public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent, IPartnerScoped;

@@ -105,6 +105,13 @@ public static class RoundEvolver
             ExitReason = x.Reason,
         }),
         OfficerDelegated x => Partner(s, x.PartnerId, p => p with { Officer = x.To, Acknowledged = false }),
+        InvitationResent x => Partner(s, x.PartnerId, p => p with { InvitationResentAt = x.At }),
+        PartnerDatesChanged x => Partner(s, x.PartnerId, p => p with
+        {
+            DueOn = x.DueOn,
+            MeetingOn = x.MeetingOn,
+            Status = p.Status == PartnerStatus.Invited && x.MeetingOn is not null ? PartnerStatus.Scheduled : p.Status,
+        }),
         ReminderSent x => Partner(s, x.PartnerId, p => p with { LastReminderOn = x.On }),
         PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true }),
         CounterpartChased x => Partner(s, x.PartnerId, p => p with { LastCounterpartChaseOn = x.On }),

@@ -96,6 +96,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             WithdrawPartner t => Withdraw(change, t),
             RemovePartner t => Remove(change, t),
             DelegateOfficer t => Delegate(change, t),
+            ChangePartnerDates t => ChangeDates(change, t),
+            ResendInvitation t => Resend(change, t),
             CancelRound t => Cancel(change, t),
             FireTimer t => Fire(change, t),
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
@@ -759,6 +761,73 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         {
             Note = $"You have handed this to {t.NewOfficer.Name}; your links no longer work.",
         });
+        return null;
+    }
+
+    /// <summary>How long after resending an invitation another resend is refused.</summary>
+    public static TimeSpan ResendInterval { get; } = TimeSpan.FromMinutes(10);
+
+    private static RoundDecision.Rejected? Resend(Change change, ResendInvitation t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.InvitationResentAt is { } last && change.Now - last < ResendInterval)
+        {
+            return Reject(RejectionCode.ResentRecently,
+                $"{p.Name}'s invitation was sent again at {UkDates.InLondon(last)}; it can be resent from {UkDates.InLondon(last + ResendInterval)}.");
+        }
+
+        change.Emit(new InvitationResent(p.PartnerId, t.By));
+        change.Notify(NotificationKind.Invitation, p, [Officer(p)], n => n with
+        {
+            ResponseLinkFor = p.PartnerId,
+            AttachDraft = true,
+            Body = p.Route.DecisionBody,
+            Note = "The coordinator has sent this invitation again, with a fresh link.",
+        });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? ChangeDates(Change change, ChangePartnerDates t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (t.DueOn is { } due && due < change.Today)
+        {
+            return Reject(RejectionCode.InvalidDate, $"The due date {UkDates.Long(due)} is in the past.");
+        }
+
+        if (t.MeetingOn is { } meeting)
+        {
+            if (!p.AwaitsDecision)
+            {
+                return NotAwaiting(p);
+            }
+
+            if (meeting < change.Today)
+            {
+                return Reject(RejectionCode.InvalidDate, $"The meeting date {UkDates.Long(meeting)} is in the past.");
+            }
+        }
+
+        var dueOn = t.DueOn ?? p.DueOn;
+        var meetingOn = t.MeetingOn ?? p.MeetingOn;
+        if (dueOn == p.DueOn && meetingOn == p.MeetingOn)
+        {
+            return Reject(RejectionCode.MissingDetail, $"Give a due date or meeting date different from {p.Name}'s.");
+        }
+
+        change.Emit(new PartnerDatesChanged(p.PartnerId, dueOn, meetingOn, p.DueOn, p.MeetingOn, t.By));
+        change.Webhook(WebhookEventTypes.PartnerDatesChanged, p.PartnerId, ("dueOn", Iso(dueOn)), ("meetingOn", meetingOn is { } m ? Iso(m) : ""),
+            ("previousDueOn", Iso(p.DueOn)), ("previousMeetingOn", p.MeetingOn is { } pm ? Iso(pm) : ""));
+        var now = change.State.FindPartner(p.PartnerId)!;
+        change.Notify(NotificationKind.DatesChanged, now, [Officer(now)], n => n with { ResponseLinkFor = p.PartnerId });
         return null;
     }
 

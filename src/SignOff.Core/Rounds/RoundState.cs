@@ -190,7 +190,8 @@ public sealed record PartnerState(
     DateOnly? LastCounterpartChaseOn = null,
     bool Escalated = false,
     DateOnly? ExitOn = null,
-    string? ExitReason = null)
+    string? ExitReason = null,
+    DateTimeOffset? InvitationResentAt = null)
 {
     /// <summary>True while the partner is still a party to the round.</summary>
     public bool IsRemaining => Status is not (PartnerStatus.Withdrawn or PartnerStatus.Removed);

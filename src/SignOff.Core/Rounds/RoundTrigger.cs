@@ -31,6 +31,8 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(WithdrawPartner), "withdraw-partner")]
 [JsonDerivedType(typeof(RemovePartner), "remove-partner")]
 [JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
+[JsonDerivedType(typeof(ChangePartnerDates), "change-partner-dates")]
+[JsonDerivedType(typeof(ResendInvitation), "resend-invitation")]
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
@@ -160,6 +162,21 @@ public sealed record RemovePartner(string TriggerId, string PartnerId, string? R
 
 /// <summary>An officer hands the partner's role to a colleague.</summary>
 public sealed record DelegateOfficer(string TriggerId, string PartnerId, Person NewOfficer, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator moves a partner's due date or meeting date (null: that date stays as it is).</summary>
+/// <remarks>
+/// Governance slips: a meeting is moved, or a partner is given longer. The change is audited and
+/// the officer told, and the reminders follow the new dates (the planner re-plans them).
+/// </remarks>
+public sealed record ChangePartnerDates(string TriggerId, string PartnerId, DateOnly? DueOn, DateOnly? MeetingOn, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator sends a partner's invitation again, with a fresh link.</summary>
+/// <remarks>
+/// For an invitation lost to a spam filter or an expired link. Refused within
+/// <see cref="RoundProcess.ResendInterval"/> of the last resend, so a double click or an impatient
+/// coordinator does not fill an officer's inbox.
+/// </remarks>
+public sealed record ResendInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator cancels the round.</summary>
 public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

@@ -34,6 +34,21 @@ public static class Words
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No words for this partner status."),
     };
 
+    /// <summary>
+    /// Where a partner stands on a day, as it reads after "is" and on its status tag: its
+    /// status's words, except that a partner whose meeting has passed with no decision recorded
+    /// reads e.g. "meeting was on 30 June 2021 — no decision recorded".
+    /// </summary>
+    /// <remarks>
+    /// "Scheduled to decide" weeks after the meeting misleads: the coordinator should chase the
+    /// outcome, not wait for it. Only the pages read a partner on a day; the engine's refusals
+    /// and emails keep the status's words, which do not change with the date.
+    /// </remarks>
+    public static string For(PartnerState partner, DateOnly today) =>
+        RoundAttention.MeetingPassed(partner, today)
+            ? $"meeting was on {UkDates.Long(partner.MeetingOn)} — no decision recorded"
+            : For(partner.Status);
+
     /// <summary>What was decided, as it reads before "by Cabinet on 15 June 2021", e.g. "approved subject to conditions".</summary>
     public static string For(DecisionOutcome outcome) => outcome switch
     {

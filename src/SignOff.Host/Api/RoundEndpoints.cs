@@ -69,6 +69,12 @@ public static class RoundEndpoints
         api.MapPost("/{roundId}/partners/{partnerId}/delegate", (string roundId, string partnerId, DelegateRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new DelegateOfficer(TriggerId(http), partnerId, new Person(body.Name, body.Email), Coordinators.Of(http)), ct))
             .WithSummary("Hand a partner's officer role to a colleague; the old links stop working.");
+        api.MapPost("/{roundId}/partners/{partnerId}/dates", (string roundId, string partnerId, DatesRequest body, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new ChangePartnerDates(TriggerId(http), partnerId, body.DueOn, body.MeetingOn, Coordinators.Of(http)), ct))
+            .WithSummary("Move a partner's due date or meeting date (either may be left out to keep it); the officer is told and reminders follow the new dates.");
+        api.MapPost("/{roundId}/partners/{partnerId}/invitation/resend", (string roundId, string partnerId, HttpContext http, Deps d, CancellationToken ct) =>
+            RunAsync(d, roundId, new ResendInvitation(TriggerId(http), partnerId, Coordinators.Of(http)), ct))
+            .WithSummary("Send a partner's invitation again with a fresh link; refused (409) within ten minutes of the last resend.");
         api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Cancel the round, with the reason every partner is told.");
@@ -85,6 +91,9 @@ public static class RoundEndpoints
     public sealed record NoteRequest(string? Note);
 
     public sealed record DelegateRequest(string Name, string Email);
+
+    /// <summary>A partner's new dates, YYYY-MM-DD; a date left out stays as it is.</summary>
+    public sealed record DatesRequest(DateOnly? DueOn, DateOnly? MeetingOn);
 
     public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
 

@@ -154,6 +154,7 @@ public static class FailureAnswers
             or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
             or RejectionCode.NoCallInRunning or RejectionCode.NotCalledIn or RejectionCode.NoDecisionToCorrect
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
+        RejectionCode.ResentRecently => new(StatusCodes.Status409Conflict, Type(code), "The invitation was sent moments ago"),
     };
 
     public static FailureAnswer For(InputProblem problem) => problem switch

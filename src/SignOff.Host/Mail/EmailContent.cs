@@ -157,6 +157,15 @@ public static class EmailContentBuilder
                 $"{agreement}: {org}'s role has been handed over",
                 "A change of officer",
                 new[] { n.Note ?? "" }),
+            NotificationKind.DatesChanged => (
+                $"{agreement}: {org}'s dates have changed",
+                "Your dates have changed",
+                new[]
+                {
+                    $"The coordinator has changed {org}'s dates. Your decision is now due by {Date(n.DueOn)}.",
+                    n.MeetingOn is null ? "" : $"The meeting is recorded as {Date(n.MeetingOn)}.",
+                    "Reminders follow the new dates.",
+                }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.Cancellation => (
                 $"{agreement} has been cancelled",
                 "The round has been cancelled",
@@ -231,6 +240,13 @@ public static class EmailContentBuilder
         facts.Add(new("By status", string.Join(", ", d.ByStatus.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{Words.For(kv.Key)} {kv.Value}")))));
         facts.Add(new("Overdue", d.Overdue.IsEmpty ? "None" : string.Join("; ", d.Overdue.Select(l => $"{l.Name} (due {Date(l.On)})"))));
         facts.Add(new("Meetings in the next 14 days", d.UpcomingMeetings.IsEmpty ? "None" : string.Join("; ", d.UpcomingMeetings.Select(l => $"{l.Name}: {l.Detail}, {Date(l.On)}"))));
+        facts.Add(new("Meetings passed with no decision recorded", d.MeetingsPassed.IsEmpty ? "None" : string.Join("; ", d.MeetingsPassed.Select(l => $"{l.Name}: {l.Detail}, {Date(l.On)}"))));
+        facts.Add(new("Awaiting a signed counterpart", d.AwaitingCounterpart.IsEmpty ? "None" : string.Join("; ", d.AwaitingCounterpart.Select(l => $"{l.Name}: {l.Detail}"))));
+        if (d.StallReason is { } stalled)
+        {
+            facts.Add(new("Stalled because", stalled));
+        }
+
         facts.Add(new("Conditions awaiting the coordinator", d.ConditionsPending.IsEmpty ? "None" : string.Join("; ", d.ConditionsPending.Select(l => $"{l.Name}: {l.Detail}"))));
         facts.Add(new("Deadline", Date(d.Deadline)));
     }

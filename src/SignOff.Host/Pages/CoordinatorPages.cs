@@ -31,6 +31,8 @@ public static class CoordinatorPages
         ["counterpart-accepted"] = "The counterpart is accepted: it counts.",
         ["counterpart-rejected"] = "The counterpart is rejected. The partner has been asked for another, with your reason.",
         ["delegated"] = "The new officer has been sent their own link; earlier links no longer work.",
+        ["invitation-resent"] = "The invitation has been sent again, with a fresh link.",
+        ["dates-changed"] = "The dates are changed. The officer has been told, and reminders follow the new dates.",
         ["removed"] = "The partner has been removed from the round.",
         ["withdrawn"] = "The withdrawal is recorded. The other partners carry on.",
     };
@@ -73,10 +75,11 @@ public static class CoordinatorPages
     {
         var wanted = status is "circulating" or "stalled" or "effective" or "cancelled" ? status : null;
         var rounds = await LoadAllAsync(d.Store, ct);
+        var today = d.Commands.Today;
         var items = rounds.Where(r => wanted is null || RoundProcess.Kebab(r.Status) == wanted)
             .OrderByDescending(r => r.LaunchedOn).ThenBy(r => r.Agreement.Title, StringComparer.Ordinal)
             .Select(r => new RoundListItem(r.RoundId, r.Agreement.Title, r.Agreement.Reference, r.Status, r.Deadline,
-                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count()))
+                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count(), r.LaunchedOn, RoundAttention.Of(r, today)))
             .ToList();
         return await d.Pages.RenderAsync<RoundsPage>(http, new RoundsModel(items, wanted));
     }
@@ -281,6 +284,7 @@ public static class CoordinatorPages
             "counterparts" => "counterpart",
             "decision/correction" => "correction",
             "call-in/outcome" => "call-in-outcome",
+            "invitation/resend" => "resend",
             _ => action,
         };
         Task<IResult> Again(FormErrors errors, int status) =>
@@ -324,6 +328,16 @@ public static class CoordinatorPages
             case "delegate":
                 var to = Forms.Delegate(form);
                 read = (to.IsValid ? new DelegateOfficer(triggerId, partnerId, to.Value, by) : null, Forms.Errors(to.Failures), "delegated", null);
+                break;
+            case "dates":
+                var newDue = Forms.Date(form, "newDueOn", "new due date", required: false);
+                var newMeeting = Forms.Date(form, "newMeetingOn", "new meeting date", required: false);
+                read = newDue.IsValid && newMeeting.IsValid
+                    ? (new ChangePartnerDates(triggerId, partnerId, newDue.Value, newMeeting.Value, by), FormErrors.None, "dates-changed", newDue.Value is null ? "newMeetingOn" : "newDueOn")
+                    : (null, Forms.Errors([.. newDue.Failures, .. newMeeting.Failures]), "", null);
+                break;
+            case "invitation/resend":
+                read = (new ResendInvitation(triggerId, partnerId, by), FormErrors.None, "invitation-resent", null);
                 break;
             case "remove":
                 read = (new RemovePartner(triggerId, partnerId, Forms.Text(form, "removeReason"), by), FormErrors.None, "removed", null);

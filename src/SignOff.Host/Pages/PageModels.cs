@@ -13,8 +13,17 @@ public sealed record SignInModel(string ReturnUrl, FormErrors Errors);
 /// <summary>The list of rounds.</summary>
 public sealed record RoundsModel(IReadOnlyList<RoundListItem> Rounds, string? Status);
 
-/// <summary>A round in the list, with how far along it is.</summary>
-public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners);
+/// <summary>A round in the list, with how far along it is and what in it needs the coordinator.</summary>
+/// <param name="RoundId">The round's id.</param>
+/// <param name="Title">The agreement's title.</param>
+/// <param name="Reference">The agreement's reference.</param>
+/// <param name="Status">Where the round stands.</param>
+/// <param name="Deadline">The date every partner is asked to have signed by.</param>
+/// <param name="Signed">Partners signed.</param>
+/// <param name="Partners">Partners remaining.</param>
+/// <param name="LaunchedOn">The day it was launched: tells apart two rounds of the same agreement.</param>
+/// <param name="Attention">What in it needs the coordinator today, most pressing first (<see cref="RoundAttention"/>).</param>
+public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners, DateOnly LaunchedOn, IReadOnlyList<AttentionItem> Attention);
 
 /// <summary>The launch page: the files to upload, and any problems with the last attempt.</summary>
 public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProblem> DefinitionProblems, IReadOnlyList<string> Routes);

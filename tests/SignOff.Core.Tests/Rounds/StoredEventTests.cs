@@ -33,6 +33,8 @@ public sealed class StoredEventTests
         [typeof(PartnerWithdrawn)] = "partner-withdrawn",
         [typeof(PartnerRemoved)] = "partner-removed",
         [typeof(OfficerDelegated)] = "officer-delegated",
+        [typeof(PartnerDatesChanged)] = "partner-dates-changed",
+        [typeof(InvitationResent)] = "invitation-resent",
         [typeof(ReminderSent)] = "reminder-sent",
         [typeof(PartnerEscalated)] = "partner-escalated",
         [typeof(CounterpartChased)] = "counterpart-chased",

@@ -127,8 +127,12 @@ public sealed class RandomRoundScript
                 : Correction(id, p, (DecisionOutcome)((s / 400) % 4), today),
             18 => s % 3 == 0
                 ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null), null), Coordinator)
-                : new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer),
-            _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator) : new AcknowledgeInvitation(id, p.PartnerId, officer),
+                : s % 3 == 1
+                    ? new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer)
+                    : new ChangePartnerDates(id, p.PartnerId, today.AddDays(5 + (s / 20 % 30)), (s / 20) % 2 == 0 ? today.AddDays(3) : null, Coordinator),
+            _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
+                : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
+                : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }
 }
