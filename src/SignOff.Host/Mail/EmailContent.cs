@@ -84,6 +84,13 @@ public static class EmailContentBuilder
                 $"Overdue: {agreement} was due on {due}",
                 $"{org}'s decision is overdue",
                 new[] { $"{org}'s decision on {agreement} was due on {due}. Please record it, or tell us when the meeting will be." }),
+            NotificationKind.OverdueEscalation when n.Overdue is { Count: > 1 } overdue => (
+                string.Create(CultureInfo.InvariantCulture, $"Overdue: {overdue.Count} partners on {agreement}"),
+                string.Create(CultureInfo.InvariantCulture, $"{overdue.Count} partners have not yet decided"),
+                new[]
+                {
+                    string.Create(CultureInfo.InvariantCulture, $"These {overdue.Count} partners' decisions on {agreement} are past their due dates and have not been recorded. Each officer has been reminded."),
+                }.Concat(overdue.Select(o => $"{o.Name}: due on {Date(o.DueOn)}")).ToArray()),
             NotificationKind.OverdueEscalation => (
                 $"{org} is overdue on {agreement}",
                 $"{org} has not yet decided",

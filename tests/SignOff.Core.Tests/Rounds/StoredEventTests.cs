@@ -35,6 +35,7 @@ public sealed class StoredEventTests
         [typeof(OfficerDelegated)] = "officer-delegated",
         [typeof(ReminderSent)] = "reminder-sent",
         [typeof(PartnerEscalated)] = "partner-escalated",
+        [typeof(PartnerFellOverdue)] = "partner-fell-overdue",
         [typeof(CounterpartChased)] = "counterpart-chased",
         [typeof(DigestSent)] = "digest-sent",
         [typeof(RoundStalled)] = "round-stalled",
