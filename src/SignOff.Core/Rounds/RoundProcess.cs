@@ -1167,7 +1167,10 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             }
 
             var n = new Notification(kind, recipients, s.RoundId, s.Agreement.Title, s.Agreement.Reference,
-                s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn);
+                s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn)
+            {
+                Coordinator = s.Coordinator,
+            };
             Effects.Add(new SendNotification(NextEffectId(), shape(n)));
         }
 

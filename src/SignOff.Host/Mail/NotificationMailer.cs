@@ -83,7 +83,8 @@ public sealed class NotificationMailer(
             try
             {
                 await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
-                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) },
+                    ReplyTo(notification, recipient)), cancellationToken);
             }
             catch (MailTransportException refused)
             {
@@ -102,6 +103,10 @@ public sealed class NotificationMailer(
         logger.LogInformation("Sent {Kind} for round {RoundId} to {Sent} of {Count} recipient(s) by {Transport}",
             notification.Kind, roundId, sent, notification.To.Count, transport.Name);
     }
+
+    /// <summary>Replies reach the coordinator, who is asking; the coordinator's own emails keep the sender.</summary>
+    private static SignOff.Core.Definitions.Person? ReplyTo(Notification n, Recipient to) =>
+        n.Coordinator is { } coordinator && !string.Equals(coordinator.Email, to.Person.Email, StringComparison.OrdinalIgnoreCase) ? coordinator : null;
 
     private async Task<IReadOnlyList<EmailAttachment>> AttachmentsAsync(Notification n, RoundState? round, CancellationToken ct)
     {

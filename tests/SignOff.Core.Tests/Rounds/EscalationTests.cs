@@ -22,6 +22,7 @@ public sealed class EscalationTests
         Assert.Equal(16, escalation.Overdue!.Count);
         Assert.Equal(round.State.Partners.Select(p => p.PartnerId).Order(), escalation.Overdue.Select(o => o.PartnerId).Order());
         Assert.Equal(escalation.To.Count, escalation.To.DistinctBy(r => r.Person.Email).Count());
+        Assert.Equal(round.State.Coordinator, escalation.Coordinator);
         Assert.Contains(escalation.To, r => r.Role == RecipientRole.Coordinator);
         Assert.Contains(escalation.To, r => r.Role == RecipientRole.Chair);
         Assert.Equal(16, round.Events.OfType<PartnerEscalated>().Count(e => e.On == D("2021-08-02")));
