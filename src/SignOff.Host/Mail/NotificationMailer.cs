@@ -73,6 +73,12 @@ public sealed class NotificationMailer(
                 var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
                 link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
             }
+            else if (recipient.Role == RecipientRole.Coordinator)
+            {
+                // The coordinator acts on the round's pages: the partner's page when it is about one.
+                link = $"{options.PublicBaseUrl.TrimEnd('/')}/rounds/{Uri.EscapeDataString(roundId)}"
+                    + (notification.PartnerId is { } about ? $"/partners/{Uri.EscapeDataString(about)}" : "");
+            }
             else if (recipient.Role == RecipientRole.Chair && describesRound)
             {
                 var token = await links.MintChairAsync(recipient.Person.Email, options.LinkLifetime, cancellationToken);
