@@ -840,6 +840,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                     ResponseLinkFor = p.PartnerId,
                     WorkingDaysLeft = left,
                     AttachCalendar = !overdue,
+                    MeetingPassed = p.MeetingOn is { } meeting && meeting < timer.On,
                 });
                 change.Webhook(WebhookEventTypes.PartnerReminded, p.PartnerId, ("overdue", overdue ? "true" : "false"),
                     ("workingDaysLeft", left.ToString(CultureInfo.InvariantCulture)));

@@ -76,6 +76,10 @@ public static class EmailContentBuilder
                     $"The partnership asks {org} to take the agreement “{agreement}” through its own governance and record the decision by {due}.",
                     "When the decision is taken, record it with the button below: the body, the date, the minute reference and any conditions. Once the decision is authorised you will be asked for a signed counterpart.",
                 }),
+            NotificationKind.Reminder or NotificationKind.OverdueReminder when n.MeetingPassed => (
+                $"Reminder: what did {org} decide on {agreement}?",
+                $"What did {org} decide?",
+                new[] { $"{Possessive(org)} meeting was on {Date(n.MeetingOn)}, and no decision on {agreement} has been recorded yet. If it was decided, please record the decision; if not, tell us the new meeting date from the same page." }),
             NotificationKind.Reminder => (
                 $"Reminder: {agreement} is due by {due}",
                 $"{DaysLeft(n.WorkingDaysLeft)} to record {Possessive(org)} decision",

@@ -178,6 +178,32 @@ public sealed class EmailRenderingTests
     }
 
     [Fact]
+    public async Task A_reminder_after_the_meeting_asks_what_was_decided()
+    {
+        var n = Make(NotificationKind.Reminder) with { MeetingPassed = true };
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.StartsWith("Reminder: what did Maldon District Council decide", email.Subject, StringComparison.Ordinal);
+        Assert.Contains("meeting was on 30 June 2021", email.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("If a meeting date is now known", email.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task The_text_part_s_first_line_is_the_point_of_the_email(NotificationKind kind)
+    {
+        var n = Make(kind);
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        var first = email.Text.Split('\n')[0].Trim();
+        Assert.DoesNotContain("===", email.Text, StringComparison.Ordinal);
+        Assert.False(first.StartsWith("Dear", StringComparison.Ordinal), first);
+        Assert.True(first.Length > 5, first);
+    }
+
+    [Fact]
     public async Task The_invitation_says_what_is_asked_by_when()
     {
         var n = Make(NotificationKind.Invitation);
