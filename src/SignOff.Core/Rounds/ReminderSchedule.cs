@@ -16,6 +16,10 @@ public sealed class ReminderSchedule(WorkingDayCalendar calendar, ReminderPolicy
     /// <summary>London wall-clock time at which reminders and chases go out.</summary>
     public static readonly TimeOnly ReminderTime = new(9, 0);
 
+    /// <summary>London wall-clock time at which the day's escalation goes out.</summary>
+    /// <remarks>Half an hour after the reminders, so the overdue reminders of that morning have all fired and one email can list every partner that fell overdue.</remarks>
+    public static readonly TimeOnly EscalationTime = new(9, 30);
+
     /// <summary>London wall-clock time at which digests go out.</summary>
     public static readonly TimeOnly DigestTime = new(8, 0);
 

@@ -103,6 +103,9 @@ public sealed record Recipient(Person Person, RecipientRole Role);
 /// <param name="ConditionsAccepted">For a conditions outcome: true when the coordinator accepted them.</param>
 /// <param name="CallInOutcome">For a call-in outcome notice: upheld or referred back.</param>
 /// <param name="CounterpartSuperseded">For a minor revision notice: the partner had signed, and its counterpart of the earlier version no longer counts.</param>
+/// <param name="MeetingPassed">For a reminder: the partner's meeting date has passed with no decision recorded, so the reminder asks what was decided rather than repeating the old date.</param>
+/// <param name="Coordinator">The round's coordinator: who is asking, named in the email and its Reply-To (null in notifications queued before it was added).</param>
+/// <param name="Overdue">For an overdue escalation: every partner it reports, so a day's overdue partners make one email per recipient, not one each.</param>
 public sealed record Notification(
     NotificationKind Kind,
     ImmutableList<Recipient> To,
@@ -131,7 +134,16 @@ public sealed record Notification(
     RevisionKind? Revision = null,
     bool ConditionsAccepted = false,
     CallInOutcome? CallInOutcome = null,
-    bool CounterpartSuperseded = false);
+    bool CounterpartSuperseded = false,
+    ImmutableList<OverduePartner>? Overdue = null,
+    Person? Coordinator = null,
+    bool MeetingPassed = false);
+
+/// <summary>A partner an escalation reports as past its due date without a decision.</summary>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="Name">Its organisation's name.</param>
+/// <param name="DueOn">The date its decision was due.</param>
+public sealed record OverduePartner(string PartnerId, string Name, DateOnly DueOn);
 
 /// <summary>
 /// An event for other systems, in the catalogue published with the webhooks.

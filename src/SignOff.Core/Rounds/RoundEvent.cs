@@ -58,6 +58,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(DecisionCorrected), "decision-corrected")]
 [JsonDerivedType(typeof(DecisionCalledIn), "decision-called-in")]
 [JsonDerivedType(typeof(CallInResolved), "call-in-resolved")]
+[JsonDerivedType(typeof(PartnerFellOverdue), "partner-fell-overdue")]
 public abstract record RoundEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -190,7 +191,26 @@ public sealed record InvitationResent(string PartnerId, Actor By) : RoundEvent, 
 public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent, IPartnerScoped;
 
 /// <summary>The partner passed its due date: the chairs were told (once per partner).</summary>
+/// <remarks>
+/// Since escalations are batched (see <see cref="PartnerFellOverdue"/>) it is emitted by the
+/// round's daily escalation, one per partner that escalation lists, in the same transition as
+/// the one email; older rounds emitted it with a single-partner email. Either way it means the
+/// chairs and coordinator were told, so replaying old logs does not tell them again.
+/// </remarks>
 public sealed record PartnerEscalated(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
+
+/// <summary>
+/// The partner's first overdue reminder went out with no decision: the chairs and coordinator
+/// are to be told in the round's next daily escalation.
+/// </summary>
+/// <remarks>
+/// Telling them at once sent one email per partner, so overdue timers for many partners firing
+/// in the same minute flooded the chair and coordinator (16 near-identical emails each). Instead
+/// the partner waits here, and one escalation timer a day (<see cref="TimerPurpose.Escalation"/>)
+/// lists every waiting partner in one email per recipient, recording <see cref="PartnerEscalated"/>
+/// for each. <paramref name="On"/> is the overdue reminder's date: the escalation goes that day.
+/// </remarks>
+public sealed record PartnerFellOverdue(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;
 
 /// <summary>The partner was asked again for its counterpart.</summary>
 public sealed record CounterpartChased(string PartnerId, DateOnly On) : RoundEvent, IPartnerScoped;

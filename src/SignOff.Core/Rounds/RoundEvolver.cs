@@ -113,7 +113,11 @@ public static class RoundEvolver
             Status = p.Status == PartnerStatus.Invited && x.MeetingOn is not null ? PartnerStatus.Scheduled : p.Status,
         }),
         ReminderSent x => Partner(s, x.PartnerId, p => p with { LastReminderOn = x.On }),
-        PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true }),
+        PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true, EscalationDueOn = null }) with
+        {
+            LastEscalationOn = s.LastEscalationOn is { } last && last > x.On ? last : x.On,
+        },
+        PartnerFellOverdue x => Partner(s, x.PartnerId, p => p with { EscalationDueOn = x.On }),
         CounterpartChased x => Partner(s, x.PartnerId, p => p with { LastCounterpartChaseOn = x.On }),
         DigestSent x => s with { LastDigestOn = x.On },
         RoundStalled x => s with { Status = RoundStatus.Stalled, StallReason = x.Reason },
@@ -190,7 +194,7 @@ public static class RoundEvolver
             if (x.Kind == RevisionKind.Material)
             {
                 // A material change: everything must be taken again, and the chasing starts afresh.
-                return ResetDecision(p) with { LastReminderOn = null, Escalated = false };
+                return ResetDecision(p) with { LastReminderOn = null, Escalated = false, EscalationDueOn = null };
             }
 
             // A minor revision keeps decisions; only a counterpart of the final version counts.

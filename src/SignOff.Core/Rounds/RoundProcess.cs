@@ -248,7 +248,10 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         change.Webhook(WebhookEventTypes.PartnerDecided, p.PartnerId, ("outcome", Kebab(t.Outcome)), ("body", decision.Body),
             ("decidedOn", Iso(decision.DecidedOn)), ("version", t.Version.ToString(CultureInfo.InvariantCulture)),
             ("minuteReference", decision.MinuteReference ?? ""));
-        change.Notify(NotificationKind.DecisionConfirmation, p, [Officer(p), Coordinator(s)], n => n with
+        // The coordinator gets one email per decision: the alert when there is something to do
+        // (conditions to review, a decline), otherwise the copy of the receipt.
+        var alerted = t.Outcome is DecisionOutcome.ApprovedWithConditions or DecisionOutcome.Declined;
+        change.Notify(NotificationKind.DecisionConfirmation, p, alerted ? [Officer(p)] : [Officer(p), Coordinator(s)], n => n with
         {
             Outcome = t.Outcome,
             Body = decision.Body,
@@ -888,6 +891,12 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return null;
         }
 
+        if (timer.Purpose == TimerPurpose.Escalation)
+        {
+            Escalate(change, timer.On);
+            return null;
+        }
+
         var p = s.FindPartner(timer.PartnerId!)!;
         switch (timer.Purpose)
         {
@@ -900,13 +909,14 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                     ResponseLinkFor = p.PartnerId,
                     WorkingDaysLeft = left,
                     AttachCalendar = !overdue,
+                    MeetingPassed = p.MeetingOn is { } meeting && meeting < timer.On,
                 });
                 change.Webhook(WebhookEventTypes.PartnerReminded, p.PartnerId, ("overdue", overdue ? "true" : "false"),
                     ("workingDaysLeft", left.ToString(CultureInfo.InvariantCulture)));
-                if (overdue && !p.Escalated)
+                if (overdue && !p.Escalated && p.EscalationDueOn is null)
                 {
-                    change.Emit(new PartnerEscalated(p.PartnerId, timer.On));
-                    change.Notify(NotificationKind.OverdueEscalation, p, [.. Chairs(s), Coordinator(s)], n => n with { WorkingDaysLeft = left });
+                    // Told in the day's one escalation (TimerPurpose.Escalation), not an email per partner.
+                    change.Emit(new PartnerFellOverdue(p.PartnerId, timer.On));
                     change.Webhook(WebhookEventTypes.RoundOverdue, p.PartnerId, ("dueOn", Iso(p.DueOn)));
                 }
 
@@ -927,6 +937,40 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         return null;
     }
+
+    /// <summary>
+    /// The day's escalation: one notification to the chairs and coordinator listing every partner
+    /// that fell overdue and is still awaiting its decision.
+    /// </summary>
+    /// <remarks>
+    /// Batching here, in the decider, keeps it pure and deterministic: the list is read from
+    /// the state, the <see cref="PartnerEscalated"/> events and the one email commit together, and
+    /// the timer is gone once fired, so a duplicate or replayed trigger is refused rather than
+    /// sending a second email; a crash before commit redoes the same effect id. A partner falling
+    /// overdue after the day's escalation waits for the next day's (<see cref="RoundState.LastEscalationOn"/>).
+    /// </remarks>
+    private static void Escalate(Change change, DateOnly on)
+    {
+        var s = change.State;
+        var waiting = AwaitingEscalation(s).ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var p in waiting)
+        {
+            change.Emit(new PartnerEscalated(p.PartnerId, on));
+        }
+
+        var overdue = waiting.Select(p => new OverduePartner(p.PartnerId, p.Name, p.DueOn)).ToImmutableList();
+        var only = overdue.Count == 1 ? waiting[0] : null;
+        change.Notify(NotificationKind.OverdueEscalation, only, [Coordinator(s), .. Chairs(s)], n => n with { Overdue = overdue });
+    }
+
+    /// <summary>The partners that fell overdue, still await their decision, and have not yet been reported.</summary>
+    private static IEnumerable<PartnerState> AwaitingEscalation(RoundState s) =>
+        s.RemainingPartners.Where(p => p.EscalationDueOn is not null && p.AwaitsDecision && !p.Escalated);
 
     /// <summary>Authorises a partner once its approval stands, conditions are accepted and call-in is over (and not called in).</summary>
     /// <param name="change">The change under way.</param>
@@ -1067,6 +1111,13 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             });
         }
 
+        if (AwaitingEscalation(s).Min(p => p.EscalationDueOn) is { } fellOverdueOn)
+        {
+            // One a day: a partner that fell overdue after the day's escalation waits for the next day's.
+            var escalateOn = s.LastEscalationOn is { } last && last >= fellOverdueOn ? last.AddDays(1) : fellOverdueOn;
+            timers.Add(Timer(TimerPurpose.Escalation, null, escalateOn, LondonTime.At(escalateOn, ReminderSchedule.EscalationTime)));
+        }
+
         if (s.Chairs.Count > 0)
         {
             WithinCalendar(unscheduled, "the chairs' next digest", () =>
@@ -1186,7 +1237,10 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             }
 
             var n = new Notification(kind, recipients, s.RoundId, s.Agreement.Title, s.Agreement.Reference,
-                s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn);
+                s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn)
+            {
+                Coordinator = s.Coordinator,
+            };
             Effects.Add(new SendNotification(NextEffectId(), shape(n)));
         }
 

@@ -191,7 +191,8 @@ public sealed record PartnerState(
     bool Escalated = false,
     DateOnly? ExitOn = null,
     string? ExitReason = null,
-    DateTimeOffset? InvitationResentAt = null)
+    DateTimeOffset? InvitationResentAt = null,
+    DateOnly? EscalationDueOn = null)
 {
     /// <summary>True while the partner is still a party to the round.</summary>
     public bool IsRemaining => Status is not (PartnerStatus.Withdrawn or PartnerStatus.Removed);
@@ -211,6 +212,9 @@ public enum TimerPurpose
     CallInEnds,
     CounterpartChase,
     Digest,
+
+    /// <summary>The round's daily escalation: one email per recipient listing every partner that fell overdue (see <see cref="PartnerFellOverdue"/>).</summary>
+    Escalation,
 }
 
 /// <summary>
@@ -282,6 +286,10 @@ public sealed record RoundState
 
     /// <summary>The ids of every trigger applied, so a trigger delivered twice changes nothing.</summary>
     public ImmutableSortedSet<string> ProcessedTriggers { get; init; } = [];
+
+    /// <summary>The last day an escalation went out (null: none, or only before escalations were batched).</summary>
+    /// <remarks>Kept so that a partner falling overdue after the day's escalation waits for the next day's, not a second email the same day.</remarks>
+    public DateOnly? LastEscalationOn { get; init; }
 
     /// <summary>The last day a digest went out.</summary>
     public DateOnly? LastDigestOn { get; init; }

@@ -42,6 +42,7 @@ public static class RoundTimeline
             PartnerDatesChanged d => ($"{partnerName(d.PartnerId)}'s dates changed: due {UkDates.Long(d.DueOn)} (was {UkDates.Long(d.PreviousDueOn)}), meeting {UkDates.Long(d.MeetingOn)} (was {UkDates.Long(d.PreviousMeetingOn)}).", d.By.Name),
             ReminderSent r => ($"{(r.Overdue ? "Overdue reminder" : "Reminder")} sent to {partnerName(r.PartnerId)}.", null),
             PartnerEscalated x => ($"{partnerName(x.PartnerId)} is overdue: the chairs were told.", null),
+            PartnerFellOverdue x => ($"{partnerName(x.PartnerId)} is overdue: the chairs and coordinator will be told in the day's escalation.", null),
             CounterpartChased c => ($"{partnerName(c.PartnerId)} was asked again for its counterpart.", null),
             DigestSent => ("Status digest sent to the chairs.", null),
             RoundStalled s => ($"Round stalled: {s.Reason}", null),

@@ -65,71 +65,82 @@ public static class EmailContentBuilder
             facts.Add(new("Reason", n.Reason));
         }
 
-        var action = link is null ? null : new EmailAction(ActionLabel(n), link);
+        var action = link is null ? null : new EmailAction(ActionLabel(n, to), link);
         var (subject, heading, paragraphs) = n.Kind switch
         {
             NotificationKind.Invitation => (
-                $"Please take {agreement} through {org}'s governance by {due}",
+                $"Please take {agreement} through governance by {due}",
                 $"{agreement}: your decision is needed",
                 new[]
                 {
-                    $"The partnership asks {org} to consider {agreement} through its own governance and record the decision by {due}.",
+                    $"The partnership asks {org} to take the agreement “{agreement}” through its own governance and record the decision by {due}.",
                     "When the decision is taken, record it with the button below: the body, the date, the minute reference and any conditions. Once the decision is authorised you will be asked for a signed counterpart.",
                 }),
+            NotificationKind.Reminder or NotificationKind.OverdueReminder when n.MeetingPassed => (
+                $"Reminder: what did {org} decide on {agreement}?",
+                $"What did {org} decide?",
+                new[] { $"{Possessive(org)} meeting was on {Date(n.MeetingOn)}, and no decision on {agreement} has been recorded yet. If it was decided, please record the decision; if not, tell us the new meeting date from the same page." }),
             NotificationKind.Reminder => (
                 $"Reminder: {agreement} is due by {due}",
-                $"{DaysLeft(n.WorkingDaysLeft)} to record {org}'s decision",
-                new[] { $"{org}'s decision on {agreement} is due by {due}. If a meeting date is now known, you can tell us from the same page." }),
+                $"{DaysLeft(n.WorkingDaysLeft)} to record {Possessive(org)} decision",
+                new[] { $"{Possessive(org)} decision on {agreement} is due by {due}. If a meeting date is now known, you can tell us from the same page." }),
             NotificationKind.OverdueReminder => (
                 $"Overdue: {agreement} was due on {due}",
-                $"{org}'s decision is overdue",
-                new[] { $"{org}'s decision on {agreement} was due on {due}. Please record it, or tell us when the meeting will be." }),
+                $"{Possessive(org)} decision is overdue",
+                new[] { $"{Possessive(org)} decision on {agreement} was due on {due}. Please record it, or tell us when the meeting will be." }),
+            NotificationKind.OverdueEscalation when n.Overdue is { Count: > 1 } overdue => (
+                string.Create(CultureInfo.InvariantCulture, $"Overdue: {overdue.Count} partners on {agreement}"),
+                string.Create(CultureInfo.InvariantCulture, $"{overdue.Count} partners have not yet decided"),
+                new[]
+                {
+                    string.Create(CultureInfo.InvariantCulture, $"These {overdue.Count} partners' decisions on {agreement} are past their due dates and have not been recorded. Each officer has been reminded."),
+                }.Concat(overdue.Select(o => $"{o.Name}: due on {Date(o.DueOn)}")).ToArray()),
             NotificationKind.OverdueEscalation => (
-                $"{org} is overdue on {agreement}",
+                $"Overdue: {org} on {agreement}",
                 $"{org} has not yet decided",
-                new[] { $"{org}'s decision on {agreement} was due on {due} and has not been recorded. The officer has been reminded." }),
+                new[] { $"{Possessive(org)} decision on {agreement} was due on {due} and has not been recorded. The officer has been reminded." }),
             NotificationKind.DecisionConfirmation => (
                 $"Recorded: {org} {Words.AsVerb(n.Outcome)} {agreement}",
-                $"{org}'s decision is recorded",
+                $"{Possessive(org)} decision is recorded",
                 new[] { $"SignOff has recorded that {org} {Words.AsVerb(n.Outcome)} {agreement}." }),
             NotificationKind.ConditionsAwaitingReview => (
-                $"Conditions from {org} need your decision",
+                $"Conditions to review: {org} on {agreement}",
                 $"{org} approved subject to conditions",
                 new[] { "The coordinator needs to accept or reject these conditions before the approval can be authorised." }),
             NotificationKind.ConditionsOutcome => n.ConditionsAccepted
-                ? ($"Your conditions on {agreement} are accepted", "Your conditions are accepted", new[] { $"The coordinator accepted {org}'s conditions. {n.Note}".Trim() })
-                : ($"Your conditions on {agreement} could not be accepted", "Your conditions could not be accepted", new[] { $"The coordinator could not accept {org}'s conditions. Please take {agreement} back through your governance and record a new decision." }),
+                ? ($"Your conditions on {agreement} are accepted", "Your conditions are accepted", new[] { $"The coordinator accepted {Possessive(org)} conditions. {n.Note}".Trim() })
+                : ($"Your conditions on {agreement} could not be accepted", "Your conditions could not be accepted", new[] { $"The coordinator could not accept {Possessive(org)} conditions. Please take {agreement} back through your governance and record a new decision." }),
             NotificationKind.DeclineAlert => (
-                $"{org} declined {agreement}",
+                $"Declined: {org} declined {agreement}",
                 $"{org} declined",
                 new[] { "The round is stalled until the coordinator removes the partner, revises the draft or cancels the round." }),
             NotificationKind.CounterpartRequest => (
-                $"Please sign {org}'s counterpart of {agreement}",
+                $"Please sign {Possessive(org)} counterpart of {agreement}",
                 "Your decision is authorised: please sign",
-                new[] { $"{org}'s decision is authorised. Please have {agreement} (version {n.Version}) signed and upload the signed counterpart." }),
+                new[] { $"{Possessive(org)} decision is authorised. Please have {agreement} (version {n.Version}) signed and upload the signed counterpart." }),
             NotificationKind.CounterpartChase => (
-                $"Still needed: {org}'s signed counterpart of {agreement}",
+                $"Still needed: {Possessive(org)} signed counterpart of {agreement}",
                 "We are still waiting for your signed counterpart",
-                new[] { $"The agreement takes effect only when every partner has signed. Please upload {org}'s signed counterpart of version {n.Version}." }),
+                new[] { $"The agreement takes effect only when every partner has signed. Please upload {Possessive(org)} signed counterpart of version {n.Version}." }),
             NotificationKind.CounterpartReceipt => (
-                $"Received: {org}'s signed counterpart of {agreement}",
+                $"Received: {Possessive(org)} signed counterpart of {agreement}",
                 "Counterpart received",
-                new[] { $"SignOff has received {org}'s signed counterpart of version {n.Version}. Thank you." }),
+                new[] { $"SignOff has received {Possessive(org)} signed counterpart of version {n.Version}. Thank you." }),
             NotificationKind.CounterpartAwaitingReview => (
-                $"{org}'s counterpart of {agreement} needs your review",
+                $"Please review {Possessive(org)} counterpart of {agreement}",
                 "A counterpart needs your review",
                 new[]
                 {
-                    $"SignOff received {org}'s signed counterpart of version {n.Version}, but could not verify its signature. This round asks you to accept such counterparts before they count.",
+                    $"SignOff received {Possessive(org)} signed counterpart of version {n.Version}, but could not verify its signature. This round asks you to accept such counterparts before they count.",
                     n.Note ?? "",
                     "Open the partner's page to accept it, or reject it with a reason so the partner can send another.",
                 }),
             NotificationKind.CounterpartReturned => (
-                $"Please send {org}'s counterpart of {agreement} again",
+                $"Please send {Possessive(org)} counterpart of {agreement} again",
                 "Your counterpart could not be accepted",
                 new[]
                 {
-                    $"The coordinator could not accept {org}'s signed counterpart of {agreement}: {n.Reason}",
+                    $"The coordinator could not accept {Possessive(org)} signed counterpart of {agreement}: {n.Reason}",
                     $"Please upload another signed counterpart of version {n.Version}.",
                 }),
             NotificationKind.RevisionNotice => (
@@ -146,15 +157,15 @@ public static class EmailContentBuilder
                     n.Note is null ? "" : $"What changed: {n.Note}",
                 }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.WithdrawalNotice => (
-                $"{org} has withdrawn from {agreement}",
+                $"Withdrawn: {org} from {agreement}",
                 $"{org} has withdrawn",
                 new[] { "The other partners carry on; the agreement can take effect without it." }),
             NotificationKind.RemovalNotice => (
-                $"{org} has been removed from {agreement}",
+                $"Removed: {org} from {agreement}",
                 $"{org} has been removed",
                 new[] { "The coordinator removed the partner after it declined; the round continues without it." }),
             NotificationKind.DelegationNotice => (
-                $"{agreement}: {org}'s role has been handed over",
+                $"{agreement}: {Possessive(org)} role has been handed over",
                 "A change of officer",
                 new[] { n.Note ?? "" }),
             NotificationKind.DatesChanged => (
@@ -191,25 +202,33 @@ public static class EmailContentBuilder
                     "Nothing else is affected. Refresh the bank-holiday data (./signoff holidays, or the next release), and the round schedules them at its next change.",
                 }),
             NotificationKind.DecisionCorrection => (
-                $"Corrected: {org}'s decision on {agreement}",
-                $"{org}'s decision has been corrected",
-                new[] { $"The coordinator corrected the record of {org}'s decision: it now reads that {org} {Words.AsVerb(n.Outcome)} {agreement}.", n.Note ?? "" }
+                $"Corrected: {Possessive(org)} decision on {agreement}",
+                $"{Possessive(org)} decision has been corrected",
+                new[] { $"The coordinator corrected the record of {Possessive(org)} decision: it now reads that {org} {Words.AsVerb(n.Outcome)} {agreement}.", n.Note ?? "" }
                     .Where(p => p.Length > 0).ToArray()),
             NotificationKind.CallInNotice => (
-                $"{org}'s decision on {agreement} has been called in",
-                $"{org}'s decision has been called in",
-                new[] { $"{n.Body ?? "A scrutiny committee"} has called in {org}'s decision on {agreement}. It cannot be acted on, and no counterpart is asked for, until the call-in's outcome is recorded." }),
+                $"Decision called in: {org} on {agreement}",
+                $"{Possessive(org)} decision has been called in",
+                new[] { $"{n.Body ?? "A scrutiny committee"} has called in {Possessive(org)} decision on {agreement}. It cannot be acted on, and no counterpart is asked for, until the call-in's outcome is recorded." }),
             NotificationKind.CallInOutcomeNotice => n.CallInOutcome == CallInOutcome.ReferredBack
-                ? ($"{org}'s decision on {agreement} was referred back", $"{org}'s decision was referred back",
-                    new[] { $"The call-in referred {org}'s decision back. Please take {agreement} back to the decision-maker and record the new decision.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray())
-                : ($"{org}'s decision on {agreement} was upheld", $"{org}'s decision was upheld",
-                    new[] { $"The call-in upheld {org}'s decision: it can now be implemented, and a signed counterpart is asked for.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray()),
+                ? ($"Referred back: {Possessive(org)} decision on {agreement}", $"{Possessive(org)} decision was referred back",
+                    new[] { $"The call-in referred {Possessive(org)} decision back. Please take {agreement} back to the decision-maker and record the new decision.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray())
+                : ($"Upheld: {Possessive(org)} decision on {agreement}", $"{Possessive(org)} decision was upheld",
+                    new[] { $"The call-in upheld {Possessive(org)} decision: it can now be implemented, and a signed counterpart is asked for.", n.Note ?? "" }.Where(p => p.Length > 0).ToArray()),
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",
                 new[] { "The round's latest position is on its page." }),
             _ => throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "No email content for this notification."),
         };
+
+        subject = Fit(subject, agreement, n.OrganisationName);
+        if (n.Coordinator is { } coordinator && to.Role != RecipientRole.Coordinator
+            && n.Kind is NotificationKind.Invitation or NotificationKind.Reminder or NotificationKind.OverdueReminder)
+        {
+            // Who is asking: a name and an address a reply reaches (the email's Reply-To too).
+            paragraphs = [.. paragraphs, $"{coordinator.Name} coordinates this round for the partnership: reply to this email, or write to {coordinator.Email}, with any question."];
+        }
 
         var footnotes = new List<string>();
         if (n.Kind == NotificationKind.WebhookStopped && n.Failure is { } stopped)
@@ -220,7 +239,7 @@ public static class EmailContentBuilder
             footnotes.Add("Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay.");
         }
 
-        if (link is not null)
+        if (link is not null && to.Role != RecipientRole.Coordinator)
         {
             footnotes.Add("This link is for you alone. Opening it changes nothing until you press a button on the page.");
         }
@@ -251,9 +270,49 @@ public static class EmailContentBuilder
         facts.Add(new("Deadline", Date(d.Deadline)));
     }
 
+    /// <summary>The longest subject SignOff sends: about what an inbox shows before cutting it off.</summary>
+    public const int SubjectLimit = 80;
+
+    /// <summary>
+    /// A subject within <see cref="SubjectLimit"/>: the agreement's title is shortened with "…"
+    /// (never the action, which comes first), then, if that is not enough, the partner's name.
+    /// </summary>
+    private static string Fit(string subject, string agreement, string? org)
+    {
+        foreach (var name in new[] { agreement, org })
+        {
+            if (subject.Length <= SubjectLimit || name is null || !subject.Contains(name, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var keep = Math.Max(20, name.Length - (subject.Length - SubjectLimit) - 1);
+            if (keep < name.Length)
+            {
+                subject = subject.Replace(name, Shorten(name, keep), StringComparison.Ordinal);
+            }
+        }
+
+        return subject.Length <= SubjectLimit ? subject : subject[..(SubjectLimit - 1)].TrimEnd() + "…";
+    }
+
+    /// <summary>The first words of a name that fit in <paramref name="keep"/> characters, and "…".</summary>
+    private static string Shorten(string name, int keep)
+    {
+        var cut = name[..keep];
+        var space = cut.LastIndexOf(' ');
+        return (space > keep / 2 ? cut[..space] : cut).TrimEnd(' ', ',', ':', ';', '-') + "…";
+    }
+
+    /// <summary>The possessive of a name: "Networks'" for a name ending in s, "Council's" otherwise.</summary>
+    public static string Possessive(string name) =>
+        name.EndsWith('s') || name.EndsWith('S') ? name + "'" : name + "'s";
+
     private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url;
 
-    private static string ActionLabel(Notification n) => n.Kind switch
+    private static string ActionLabel(Notification n, Recipient to) => to.Role == RecipientRole.Coordinator
+        ? n.PartnerId is null ? "Open the round" : $"Open {Possessive(n.OrganisationName ?? "the partner")} page"
+        : n.Kind switch
     {
         NotificationKind.CounterpartRequest or NotificationKind.CounterpartChase or NotificationKind.CounterpartReturned => "Upload the signed counterpart",
         NotificationKind.CounterpartAwaitingReview => "Review the counterpart",

@@ -40,11 +40,15 @@ public sealed class EmailRenderer(IServiceProvider services, ILoggerFactory logg
     }
 
     /// <summary>The plain-text part: the same words, laid out for a terminal or a screen reader.</summary>
+    /// <remarks>
+    /// The heading comes first, with no underline: an inbox previews the text part's first line,
+    /// which should be the point of the email, not "Dear Jo," or a row of "=".
+    /// </remarks>
     public static string Text(EmailContent content)
     {
         var text = new StringBuilder();
+        text.AppendLine(content.Heading).AppendLine();
         text.AppendLine(content.Greeting).AppendLine();
-        text.AppendLine(content.Heading).AppendLine(new string('=', Math.Min(content.Heading.Length, 70))).AppendLine();
         if (content.Progress is { } progress)
         {
             var filled = (int)Math.Round(progress * 20);

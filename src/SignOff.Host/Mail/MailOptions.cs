@@ -50,5 +50,9 @@ public sealed record NotifyOptions
     /// <summary>An email template whose subject is <c>((subject))</c> and body is <c>((body))</c>.</summary>
     public string? TemplateId { get; init; }
 
+    /// <summary>A reply-to address id registered in the Notify service's settings (optional).</summary>
+    /// <remarks>Notify takes no reply-to address per email, only one of these ids, so replies cannot reach each round's own coordinator; see <see cref="NotifyTransport"/>.</remarks>
+    public string? ReplyToId { get; init; }
+
     public string BaseUrl { get; init; } = "https://api.notifications.service.gov.uk";
 }

@@ -13,6 +13,10 @@ public sealed record EmailAttachment(string FileName, string ContentType, byte[]
 /// <param name="Text">The plain-text part (the only part Notify sends).</param>
 /// <param name="Attachments">Calendar, draft, completion pack.</param>
 /// <param name="Tags">Ids only (effect, round, kind) — never personal data — for the provider's logs and webhooks.</param>
+/// <param name="ReplyTo">
+/// Who a reply reaches: the round's coordinator, the person asking, not SignOff's no-reply
+/// sender (null: replies go to the sender, as before).
+/// </param>
 public sealed record OutgoingEmail(
     string MessageId,
     Person To,
@@ -20,7 +24,8 @@ public sealed record OutgoingEmail(
     string Html,
     string Text,
     IReadOnlyList<EmailAttachment> Attachments,
-    IReadOnlyDictionary<string, string> Tags)
+    IReadOnlyDictionary<string, string> Tags,
+    Person? ReplyTo = null)
 {
     /// <summary>The Message-ID for one recipient's copy of a round's notification: the same on every retry, different in every round.</summary>
     /// <remarks>

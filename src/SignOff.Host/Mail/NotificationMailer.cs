@@ -73,6 +73,12 @@ public sealed class NotificationMailer(
                 var token = await links.MintAsync(roundId, partnerId, recipient.Person.Email, notification.Version, options.LinkLifetime, cancellationToken);
                 link = $"{options.PublicBaseUrl.TrimEnd('/')}/respond/{token}";
             }
+            else if (recipient.Role == RecipientRole.Coordinator)
+            {
+                // The coordinator acts on the round's pages: the partner's page when it is about one.
+                link = $"{options.PublicBaseUrl.TrimEnd('/')}/rounds/{Uri.EscapeDataString(roundId)}"
+                    + (notification.PartnerId is { } about ? $"/partners/{Uri.EscapeDataString(about)}" : "");
+            }
             else if (recipient.Role == RecipientRole.Chair && describesRound)
             {
                 var token = await links.MintChairAsync(recipient.Person.Email, options.LinkLifetime, cancellationToken);
@@ -83,7 +89,8 @@ public sealed class NotificationMailer(
             try
             {
                 await transport.SendAsync(new OutgoingEmail(OutgoingEmail.StableMessageId(roundId, sendId), recipient.Person, email.Subject, email.Html, email.Text, attachments,
-                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) }), cancellationToken);
+                    new Dictionary<string, string> { ["Effect"] = effect.EffectId, ["Round"] = roundId, ["Kind"] = RoundProcess.Kebab(notification.Kind) },
+                    ReplyTo(notification, recipient)), cancellationToken);
             }
             catch (MailTransportException refused)
             {
@@ -102,6 +109,10 @@ public sealed class NotificationMailer(
         logger.LogInformation("Sent {Kind} for round {RoundId} to {Sent} of {Count} recipient(s) by {Transport}",
             notification.Kind, roundId, sent, notification.To.Count, transport.Name);
     }
+
+    /// <summary>Replies reach the coordinator, who is asking; the coordinator's own emails keep the sender.</summary>
+    private static SignOff.Core.Definitions.Person? ReplyTo(Notification n, Recipient to) =>
+        n.Coordinator is { } coordinator && !string.Equals(coordinator.Email, to.Person.Email, StringComparison.OrdinalIgnoreCase) ? coordinator : null;
 
     private async Task<IReadOnlyList<EmailAttachment>> AttachmentsAsync(Notification n, RoundState? round, CancellationToken ct)
     {

@@ -14,6 +14,12 @@ namespace SignOff.Host.Mail;
 /// <c>((body))</c> and we send the text part; attachments do not travel (the emailed link reaches
 /// the documents). The official client could not be used: it needs a JWT package this registry
 /// lacks, so the request and its HS256 token follow Notify's documented API directly.
+/// <para>
+/// Reply-To: Notify accepts only an <c>email_reply_to_id</c> registered beforehand in the
+/// service's settings, not an address per email, so a round's coordinator cannot be set per
+/// message. <see cref="NotifyOptions.ReplyToId"/> sends a service-wide one (the partnership's
+/// coordinator mailbox, say); the email's text names the coordinator and how to reach them.
+/// </para>
 /// </remarks>
 public sealed class NotifyTransport(MailOptions mail, HttpClient http, TimeProvider time) : IMailTransport
 {
@@ -23,15 +29,21 @@ public sealed class NotifyTransport(MailOptions mail, HttpClient http, TimeProvi
     {
         var (serviceId, secret) = ParseKey(mail.Notify.ApiKey);
         var templateId = mail.Notify.TemplateId is { Length: > 0 } t ? t : throw new InvalidOperationException("Mail:Notify:TemplateId is not set.");
+        var body = new Dictionary<string, object>
+        {
+            ["email_address"] = email.To.Email,
+            ["template_id"] = templateId,
+            ["personalisation"] = new Dictionary<string, string> { ["subject"] = email.Subject, ["body"] = email.Text },
+            ["reference"] = email.MessageId,
+        };
+        if (mail.Notify.ReplyToId is { Length: > 0 } replyToId)
+        {
+            body["email_reply_to_id"] = replyToId;
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{mail.Notify.BaseUrl.TrimEnd('/')}/v2/notifications/email")
         {
-            Content = JsonContent.Create(new
-            {
-                email_address = email.To.Email,
-                template_id = templateId,
-                personalisation = new Dictionary<string, string> { ["subject"] = email.Subject, ["body"] = email.Text },
-                reference = email.MessageId,
-            }),
+            Content = JsonContent.Create(body),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(serviceId, secret, time.GetUtcNow()));
         using var response = await http.SendAsync(request, cancellationToken);

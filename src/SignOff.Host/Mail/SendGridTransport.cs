@@ -26,6 +26,11 @@ public sealed class SendGridTransport(MailOptions mail, HttpClient http, SignOff
     {
         var message = MailHelper.CreateSingleEmail(new EmailAddress(mail.FromAddress, mail.FromName), new EmailAddress(email.To.Email, email.To.Name),
             email.Subject, email.Text, email.Html);
+        if (email.ReplyTo is { } replyTo)
+        {
+            message.SetReplyTo(new EmailAddress(replyTo.Email, replyTo.Name));
+        }
+
         message.SetClickTracking(false, false);
         message.SetOpenTracking(false);
         message.SetSandBoxMode(mail.SendGrid.SandboxMode);

@@ -15,6 +15,11 @@ public sealed class SmtpTransport(MailOptions mail) : IMailTransport
         var message = new MimeMessage { MessageId = email.MessageId, Subject = email.Subject };
         message.From.Add(new MailboxAddress(mail.FromName, mail.FromAddress));
         message.To.Add(new MailboxAddress(email.To.Name, email.To.Email));
+        if (email.ReplyTo is { } replyTo)
+        {
+            message.ReplyTo.Add(new MailboxAddress(replyTo.Name, replyTo.Email));
+        }
+
         var body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html };
         foreach (var file in email.Attachments)
         {

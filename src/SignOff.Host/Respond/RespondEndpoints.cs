@@ -32,7 +32,7 @@ public static class RespondEndpoints
     {
         var (_, state, partner) = await ResolveAsync(token, d, ct);
         return partner is null
-            ? await InvalidAsync(http, d)
+            ? await InvalidAsync(http, d, state)
             : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, ChangedAnswers(http.Request.Query), null));
     }
 
@@ -50,7 +50,7 @@ public static class RespondEndpoints
         var (_, state, partner) = await ResolveAsync(token, d, ct);
         if (partner is null || await d.Documents.OpenAsync(state!.CurrentVersion.Document.Sha256, ct) is not { } doc)
         {
-            return await InvalidAsync(http, d);
+            return await InvalidAsync(http, d, state);
         }
 
         PageResult.SecurityHeaders(http.Response);
@@ -62,7 +62,7 @@ public static class RespondEndpoints
         var (link, state, partner) = await ResolveAsync(token, d, ct);
         if (partner is null)
         {
-            return await InvalidAsync(http, d);
+            return await InvalidAsync(http, d, state);
         }
 
         if (!await antiforgery.IsRequestValidAsync(http))
@@ -220,6 +220,7 @@ public static class RespondEndpoints
         return await d.Pages.RenderAsync<DigestPage>(http, new DigestModel(name, [.. rounds.Select(r => RoundDigest.Of(r, today))], today, Coordinator: false));
     }
 
+    /// <summary>The link, its round and partner while the link can be used; otherwise no partner, and the round when the token named one (so a dead-link page can say who to ask).</summary>
     private static async Task<(ResponseLink?, RoundState?, PartnerState?)> ResolveAsync(string token, Deps d, CancellationToken ct)
     {
         var link = await d.Links.ResolveAsync(token, ct);
@@ -233,12 +234,20 @@ public static class RespondEndpoints
             && !stored.IsClosed
             && string.Equals(partner.Officer.Email, link.OfficerEmail, StringComparison.OrdinalIgnoreCase)
             && link.Version >= stored.MaterialBaseVersion;
-        return valid ? (link, stored, partner) : (null, null, null);
+        return valid ? (link, stored, partner) : (null, stored, null);
     }
 
-    private static Task<IResult> InvalidAsync(HttpContext http, Deps d) =>
+    /// <summary>The dead-link page.</summary>
+    /// <remarks>
+    /// An unknown or forged token names no round, so the page can only point to the partnership's
+    /// coordinator; a real link whose round closed or whose officer changed names that round's
+    /// coordinator, so the reader knows who to ask.
+    /// </remarks>
+    private static Task<IResult> InvalidAsync(HttpContext http, Deps d, RoundState? round = null) =>
         d.Pages.MessageAsync(http, "This link cannot be used",
             ["It may have expired, been replaced by a newer email, or been handed to a colleague.",
-             "Use the link in the most recent email about this agreement, or contact the partnership's coordinator."],
+             round is null
+                ? "Use the link in the most recent email about this agreement, or contact the partnership's coordinator."
+                : $"Use the link in the most recent email about {round.Agreement.Title}, or contact its coordinator, {round.Coordinator.Name} ({round.Coordinator.Email})."],
             StatusCodes.Status404NotFound);
 }

@@ -41,6 +41,16 @@ public sealed class ReminderTests
     }
 
     [Fact]
+    public void A_reminder_after_the_partner_s_meeting_asks_what_was_decided()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Maldon District Council", meeting: D("2021-07-20")).Build(), At(2021, 6, 1));
+
+        round.AdvanceTo(At(2021, 7, 29));
+
+        Assert.Equal([false, true, true], round.Notifications(NotificationKind.Reminder).Select(n => n.MeetingPassed));
+    }
+
+    [Fact]
     public void No_reminder_follows_a_decision()
     {
         var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Maldon District Council", Routes.Cabinet).Partner("Chelmsford City Council").Build(), At(2021, 6, 1));

@@ -37,6 +37,7 @@ public sealed class StoredEventTests
         [typeof(InvitationResent)] = "invitation-resent",
         [typeof(ReminderSent)] = "reminder-sent",
         [typeof(PartnerEscalated)] = "partner-escalated",
+        [typeof(PartnerFellOverdue)] = "partner-fell-overdue",
         [typeof(CounterpartChased)] = "counterpart-chased",
         [typeof(DigestSent)] = "digest-sent",
         [typeof(RoundStalled)] = "round-stalled",

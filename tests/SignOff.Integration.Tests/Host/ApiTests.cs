@@ -117,6 +117,7 @@ public sealed partial class ApiTests : IAsyncLifetime
         Assert.All(mails, m => Assert.Contains("http://localhost/respond/", m.Text));
         Assert.All(mails, m => Assert.Equal(["signoff.ics", "draft.pdf"], m.Attachments));
         Assert.All(mails, m => Assert.Contains("Attached: signoff.ics, draft.pdf.", m.Text));
+        Assert.All(await MailDevInbox.ReplyTosAsync(roundId, Ct), r => Assert.Equal("Programme Office <office@alliance.example>", r)); // replies reach the coordinator, who is asking
 
         var fetched = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct);
         Assert.Equal(round.GetProperty("currentVersion").GetProperty("sha256").GetString(), fetched.GetProperty("currentVersion").GetProperty("sha256").GetString());

@@ -250,8 +250,15 @@ public sealed partial class DurabilityTests
         var forged = await browser.GetAsync("/respond/" + new string('A', 43), Ct);
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
         Assert.Contains("This link cannot be used", await forged.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("contact the partnership&#x27;s coordinator", await forged.Content.ReadAsStringAsync(Ct));
         var noToken = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["outcome"] = "decline" }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, noToken.StatusCode);
+
+        // A real link whose round has closed names that round's coordinator: the reader knows who to ask.
+        (await api.PostAsJsonAsync($"/api/rounds/{roundId}/cancel", new { reason = "Replaced by a new round" }, Ct)).EnsureSuccessStatusCode();
+        var closed = await browser.GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, closed.StatusCode);
+        Assert.Contains("Programme Office (office@alliance.example)", await closed.Content.ReadAsStringAsync(Ct));
     }
 
     [GeneratedRegex(@"http://localhost(/respond/[A-Za-z0-9_-]+)")]

@@ -108,6 +108,21 @@ public static class MailDevInbox
 
     public sealed record Mail(string Subject, string Text, string To, string EffectId, string RoundId, IReadOnlyList<string> Attachments);
 
+    /// <summary>The Reply-To header of each of a round's emails, read from the raw message (MailDev's list does not show it).</summary>
+    public static async Task<IReadOnlyList<string?>> ReplyTosAsync(string roundId, CancellationToken ct)
+    {
+        var all = await Http.GetFromJsonAsync<JsonElement>($"{SignOffFactory.MailDev}/api/email", ct);
+        var replyTos = new List<string?>();
+        foreach (var m in all.EnumerateArray().Where(m => m.GetProperty("headers").TryGetProperty("x-signoff-round", out var r) && r.GetString() == roundId))
+        {
+            var source = await Http.GetStringAsync($"{SignOffFactory.MailDev}/api/email/{m.GetProperty("id").GetString()}/source", ct);
+            var header = source.Split("\r\n\r\n", 2)[0].Split("\r\n").FirstOrDefault(l => l.StartsWith("Reply-To:", StringComparison.OrdinalIgnoreCase));
+            replyTos.Add(header?["Reply-To:".Length..].Trim());
+        }
+
+        return replyTos;
+    }
+
     public static async Task<IReadOnlyList<Mail>> ForRoundAsync(string roundId, CancellationToken ct)
     {
         var all = await Http.GetFromJsonAsync<JsonElement>($"{SignOffFactory.MailDev}/api/email", ct);

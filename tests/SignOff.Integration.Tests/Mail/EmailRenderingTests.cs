@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SignOff.Core.Definitions;
@@ -106,6 +107,102 @@ public sealed class EmailRenderingTests
         Assert.Contains("word-break", email.Html);
     }
 
+    private const string LongTitle = "Mid and North Essex Health, Care and Wellbeing Partnership Collaboration Agreement and Data Sharing Protocol 2026 to 2031";
+
+    private const string LongPartner = "Mid and South Essex NHS Foundation Trust and Associated Community Health Networks";
+
+    /// <summary>The words each kind's subject starts with: the action, so an inbox can be scanned.</summary>
+    private static readonly Dictionary<NotificationKind, string> SubjectActions = new()
+    {
+        [NotificationKind.Invitation] = "Please take",
+        [NotificationKind.Reminder] = "Reminder:",
+        [NotificationKind.OverdueReminder] = "Overdue:",
+        [NotificationKind.OverdueEscalation] = "Overdue:",
+        [NotificationKind.DecisionConfirmation] = "Recorded:",
+        [NotificationKind.ConditionsAwaitingReview] = "Conditions to review:",
+        [NotificationKind.ConditionsOutcome] = "Your conditions on",
+        [NotificationKind.DeclineAlert] = "Declined:",
+        [NotificationKind.CounterpartRequest] = "Please sign",
+        [NotificationKind.CounterpartChase] = "Still needed:",
+        [NotificationKind.CounterpartReceipt] = "Received:",
+        [NotificationKind.CounterpartAwaitingReview] = "Please review",
+        [NotificationKind.CounterpartReturned] = "Please send",
+        [NotificationKind.RevisionNotice] = "Mid and North Essex",
+        [NotificationKind.WithdrawalNotice] = "Withdrawn:",
+        [NotificationKind.RemovalNotice] = "Removed:",
+        [NotificationKind.DelegationNotice] = "Mid and North Essex",
+        [NotificationKind.Cancellation] = "Mid and North Essex",
+        [NotificationKind.EffectiveNotice] = "Mid and North Essex",
+        [NotificationKind.ChairDigest] = "Status of",
+        [NotificationKind.WebhookStopped] = "Webhooks to",
+        [NotificationKind.CalendarExhausted] = "Mid and North Essex",
+        [NotificationKind.DecisionCorrection] = "Corrected:",
+        [NotificationKind.CallInNotice] = "Decision called in:",
+        [NotificationKind.CallInOutcomeNotice] = "Upheld:",
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Every_subject_starts_with_its_action_and_fits_in_80_characters_with_a_long_title_and_partner_name(NotificationKind kind)
+    {
+        var n = Make(kind, LongPartner) with { AgreementTitle = LongTitle };
+
+        var subject = (await Renderer.RenderAsync(n, n.To[0], null)).Subject;
+
+        Assert.True(subject.Length <= EmailContentBuilder.SubjectLimit, $"{subject.Length} characters: {subject}");
+        Assert.StartsWith(SubjectActions[kind], subject, StringComparison.Ordinal);
+        Assert.DoesNotContain("s's", subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_name_ending_in_s_takes_an_apostrophe_alone()
+    {
+        var n = Make(NotificationKind.CounterpartRequest, "Essex Community Networks");
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.Equal("Please sign Essex Community Networks' counterpart of Mid Essex Alliance…", email.Subject);
+        Assert.DoesNotContain("Networks's", email.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sixteen_overdue_partners_make_one_escalation_that_names_them_all()
+    {
+        var overdue = Enumerable.Range(1, 16).Select(i => new OverduePartner($"p{i}", $"Partner Council {i}", new DateOnly(2021, 7, 30))).ToImmutableList();
+        var n = Make(NotificationKind.OverdueEscalation) with { PartnerId = null, OrganisationName = null, Overdue = overdue };
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.StartsWith("Overdue: 16 partners on", email.Subject, StringComparison.Ordinal);
+        Assert.All(overdue, o => Assert.Contains($"{o.Name}: due on 30 July 2021", email.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reminder_after_the_meeting_asks_what_was_decided()
+    {
+        var n = Make(NotificationKind.Reminder) with { MeetingPassed = true };
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.StartsWith("Reminder: what did Maldon District Council decide", email.Subject, StringComparison.Ordinal);
+        Assert.Contains("meeting was on 30 June 2021", email.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("If a meeting date is now known", email.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task The_text_part_s_first_line_is_the_point_of_the_email(NotificationKind kind)
+    {
+        var n = Make(kind);
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        var first = email.Text.Split('\n')[0].Trim();
+        Assert.DoesNotContain("===", email.Text, StringComparison.Ordinal);
+        Assert.False(first.StartsWith("Dear", StringComparison.Ordinal), first);
+        Assert.True(first.Length > 5, first);
+    }
+
     [Fact]
     public async Task The_invitation_says_what_is_asked_by_when()
     {
@@ -113,7 +210,8 @@ public sealed class EmailRenderingTests
 
         var email = await Renderer.RenderAsync(n, n.To[0], "https://signoff.example/respond/TOKEN");
 
-        Assert.Equal("Please take Mid Essex Alliance Memorandum of Understanding through Maldon District Council's governance by 30 July 2021", email.Subject);
+        // Issue 17: the action and the agreement first, within 80 characters; the title is shortened, never the action.
+        Assert.Equal("Please take Mid Essex Alliance Memorandum… through governance by 30 July 2021", email.Subject);
         Assert.Contains("Due by: 30 July 2021", email.Text);
         Assert.Contains("Record the decision:", email.Text);
         Assert.Contains("Opening it changes nothing until you press a button on the page.", email.Text);

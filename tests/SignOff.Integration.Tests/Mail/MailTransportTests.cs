@@ -23,7 +23,8 @@ public sealed class MailTransportTests
         "<p>Hello</p>",
         "Hello",
         [new EmailAttachment("draft.pdf", "application/pdf", Encoding.ASCII.GetBytes("%PDF-1.4"))],
-        new Dictionary<string, string> { ["Effect"] = "effect-1", ["Round"] = "round-1", ["Kind"] = "invitation" });
+        new Dictionary<string, string> { ["Effect"] = "effect-1", ["Round"] = "round-1", ["Kind"] = "invitation" },
+        new Person("Programme Office", "office@alliance.example"));
 
     [Fact]
     public void A_message_id_is_stable_for_a_send_differs_between_rounds_and_is_a_valid_msg_id()
@@ -63,6 +64,8 @@ public sealed class MailTransportTests
         Assert.Equal("jo@maldon.example", root.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("email").GetString());
         Assert.Equal("draft.pdf", root.GetProperty("attachments")[0].GetProperty("filename").GetString());
         Assert.Equal(2, root.GetProperty("content").GetArrayLength());
+        Assert.Equal("office@alliance.example", root.GetProperty("reply_to").GetProperty("email").GetString());
+        Assert.Equal("Programme Office", root.GetProperty("reply_to").GetProperty("name").GetString());
     }
 
     [Fact]
