@@ -177,7 +177,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
 
         // The coordinator reviews the conditions on the partner's page and accepts them: the call-in starts.
         await coordinator.GotoAsync($"/rounds/{roundId}");
-        await coordinator.GetByRole(AriaRole.Link, new() { Name = "Chelmsford City Council" }).ClickAsync();
+        await coordinator.GetByRole(AriaRole.Link, new() { Name = "Chelmsford City Council", Exact = true }).ClickAsync();
         Assert.Contains("data-sharing annex", await coordinator.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await CheckAsync(coordinator, "14-partner-conditions");
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Accept the conditions" }).ClickAsync();

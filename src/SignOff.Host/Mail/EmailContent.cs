@@ -169,11 +169,11 @@ public static class EmailContentBuilder
                 "A change of officer",
                 new[] { n.Note ?? "" }),
             NotificationKind.DatesChanged => (
-                $"{agreement}: {org}'s dates have changed",
+                $"Your dates have changed: {Possessive(org)} decision on {agreement} is due by {due}",
                 "Your dates have changed",
                 new[]
                 {
-                    $"The coordinator has changed {org}'s dates. Your decision is now due by {Date(n.DueOn)}.",
+                    $"The coordinator has changed {Possessive(org)} dates. Your decision is now due by {Date(n.DueOn)}.",
                     n.MeetingOn is null ? "" : $"The meeting is recorded as {Date(n.MeetingOn)}.",
                     "Reminders follow the new dates.",
                 }.Where(p => p.Length > 0).ToArray()),

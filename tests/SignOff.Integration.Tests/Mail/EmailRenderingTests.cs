@@ -139,6 +139,7 @@ public sealed class EmailRenderingTests
         [NotificationKind.DecisionCorrection] = "Corrected:",
         [NotificationKind.CallInNotice] = "Decision called in:",
         [NotificationKind.CallInOutcomeNotice] = "Upheld:",
+        [NotificationKind.DatesChanged] = "Your dates have changed:",
     };
 
     [Theory]
