@@ -33,7 +33,7 @@ public static class CalendarInvite
         if (n.MeetingOn is { } meeting)
         {
             calendar.Events.Add(AllDay(meeting, $"{n.AgreementTitle}: {who} meeting",
-                $"{who}'s meeting to consider {n.AgreementTitle} ({n.AgreementReference}).", $"{n.RoundId}-{n.PartnerId}-meeting@signoff"));
+                $"The meeting at which {who} decides on {n.AgreementTitle} ({n.AgreementReference}).", $"{n.RoundId}-{n.PartnerId}-meeting@signoff"));
         }
 
         return new CalendarSerializer().SerializeToString(calendar);
