@@ -218,7 +218,7 @@ public sealed partial class ApiTests
     }
 
     [GeneratedRegex(@"http://localhost(/respond/[A-Za-z0-9_-]+)")]
-    private static partial Regex LinkPattern();
+    internal static partial Regex LinkPattern();
 
     [GeneratedRegex("<form method=\"post\".*?</form>", RegexOptions.Singleline)]
     private static partial Regex FormPattern();

@@ -1,13 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using SignOff.Integration.Tests.Support;
 
 namespace SignOff.Integration.Tests.Host;
 
 /// <summary>An officer signs the counterpart in SignOff, through the emailed link: nothing is recorded without every detail and the statement, and what is recorded is a sealed PDF.</summary>
-public sealed partial class SigningTests
+public sealed class SigningTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -23,7 +22,7 @@ public sealed partial class SigningTests
             new { outcome = "approve", decidedOn = "2021-06-01", evidence = "Minutes of Full Council, item 7" }, Ct)).EnsureSuccessStatusCode();
         await host.DrainAsync(Ct);
         var request = (await MailDevInbox.ForRoundAsync(roundId, Ct)).First(m => m.To == "jo@maldon.example" && m.Subject.StartsWith("Please sign", StringComparison.Ordinal));
-        var path = LinkPattern().Match(request.Text).Groups[1].Value;
+        var path = ApiTests.LinkPattern().Match(request.Text).Groups[1].Value;
         using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
 
         var page = await browser.GetStringAsync(path, Ct);
@@ -51,32 +50,25 @@ public sealed partial class SigningTests
         Assert.Equal(["CN=SignOff service seal, O=SignOff"], seal.Signers);
     }
 
+    /// <summary>The signing form's post, through the same reader of a page's forms as the decision tests.</summary>
     private static FormUrlEncodedContent Form(string page, bool confirmed)
     {
-        var fields = new Dictionary<string, string>
+        var answers = new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = AntiforgeryPattern().Match(page).Groups[1].Value,
             ["form"] = "sign",
-            ["version"] = "1",
             ["signName"] = "Richard Holmes",
             ["signPosition"] = "Chief Executive",
             ["signature"] = "Richard Holmes",
         };
         if (confirmed)
         {
-            fields["authority"] = "yes";
+            answers["authority"] = "yes";
         }
 
-        return new FormUrlEncodedContent(fields);
+        return ApiTests.Form(page, answers);
     }
 
     private static async Task<string?> StatusAsync(HttpClient api, string roundId, string partnerId) =>
         (await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct)).GetProperty("partners").EnumerateArray()
             .Single(p => p.GetProperty("partnerId").GetString() == partnerId).GetProperty("status").GetString();
-
-    [GeneratedRegex(@"http://localhost(/respond/[A-Za-z0-9_-]+)")]
-    private static partial Regex LinkPattern();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryPattern();
 }
