@@ -43,6 +43,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(OfficerDelegated), "officer-delegated")]
 [JsonDerivedType(typeof(PartnerDatesChanged), "partner-dates-changed")]
 [JsonDerivedType(typeof(InvitationResent), "invitation-resent")]
+[JsonDerivedType(typeof(OfficerLinkIssued), "officer-link-issued")]
 [JsonDerivedType(typeof(ReminderSent), "reminder-sent")]
 [JsonDerivedType(typeof(PartnerEscalated), "partner-escalated")]
 [JsonDerivedType(typeof(CounterpartChased), "counterpart-chased")]
@@ -186,6 +187,12 @@ public sealed record PartnerDatesChanged(string PartnerId, DateOnly DueOn, DateO
 
 /// <summary>The coordinator sent a partner's invitation again, with a fresh link (the link itself is never recorded).</summary>
 public sealed record InvitationResent(string PartnerId, Actor By) : RoundEvent, IPartnerScoped;
+
+/// <summary>
+/// The coordinator was given a link for the partner's officer (<paramref name="OfficerEmail"/>),
+/// to pass on by other means. The link itself is never recorded.
+/// </summary>
+public sealed record OfficerLinkIssued(string PartnerId, string OfficerEmail, Actor By) : RoundEvent, IPartnerScoped;
 
 /// <summary>A reminder was due and sent to the partner's officer (<paramref name="Overdue"/>: after its due date).</summary>
 public sealed record ReminderSent(string PartnerId, DateOnly On, bool Overdue) : RoundEvent, IPartnerScoped;

@@ -127,6 +127,7 @@ public static class RoundEvolver
         TimerScheduled x => s with { Timers = s.Timers.Add(x.Timer) },
         TimerCleared x => s with { Timers = s.Timers.RemoveAll(t => t.TimerId == x.TimerId) },
         DeliveryFailed => s, // a fact for the audit log; the round itself does not move
+        OfficerLinkIssued => s, // likewise: who was given a link for whom
         TimersBeyondCalendar x => s with { Unscheduled = x.Timers.IsEmpty ? null : x.Timers },
         _ => throw new InvalidOperationException($"No evolution is defined for {e.GetType().Name}."),
     };

@@ -98,6 +98,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             DelegateOfficer t => Delegate(change, t),
             ChangePartnerDates t => ChangeDates(change, t),
             ResendInvitation t => Resend(change, t),
+            IssueOfficerLink t => IssueLink(change, t),
             CancelRound t => Cancel(change, t),
             FireTimer t => Fire(change, t),
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
@@ -791,6 +792,17 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             Body = p.Route.DecisionBody,
             Note = "The coordinator has sent this invitation again, with a fresh link.",
         });
+        return null;
+    }
+
+    private static RoundDecision.Rejected? IssueLink(Change change, IssueOfficerLink t)
+    {
+        if (FindActive(change.State, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        change.Emit(new OfficerLinkIssued(p.PartnerId, p.Officer.Email, t.By));
         return null;
     }
 

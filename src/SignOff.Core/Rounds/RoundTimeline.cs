@@ -39,6 +39,7 @@ public static class RoundTimeline
             PartnerRemoved r => ($"{partnerName(r.PartnerId)} was removed from the round{(r.Reason is null ? "" : $": {r.Reason}")}.", r.By.Name),
             OfficerDelegated d => ($"{partnerName(d.PartnerId)} handed over from {d.From.Name} to {d.To.Name}.", d.By.Name),
             InvitationResent i => ($"{partnerName(i.PartnerId)}'s invitation was sent again, with a fresh link.", i.By.Name),
+            OfficerLinkIssued l => ($"A link for {partnerName(l.PartnerId)}'s officer ({l.OfficerEmail}) was shown to {l.By.Name} to pass on.", l.By.Name),
             PartnerDatesChanged d => ($"{partnerName(d.PartnerId)}'s dates changed: due {UkDates.Long(d.DueOn)} (was {UkDates.Long(d.PreviousDueOn)}), meeting {UkDates.Long(d.MeetingOn)} (was {UkDates.Long(d.PreviousMeetingOn)}).", d.By.Name),
             ReminderSent r => ($"{(r.Overdue ? "Overdue reminder" : "Reminder")} sent to {partnerName(r.PartnerId)}.", null),
             PartnerEscalated x => ($"{partnerName(x.PartnerId)} is overdue: the chairs were told.", null),

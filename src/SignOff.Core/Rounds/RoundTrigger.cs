@@ -33,6 +33,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(DelegateOfficer), "delegate-officer")]
 [JsonDerivedType(typeof(ChangePartnerDates), "change-partner-dates")]
 [JsonDerivedType(typeof(ResendInvitation), "resend-invitation")]
+[JsonDerivedType(typeof(IssueOfficerLink), "issue-officer-link")]
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
@@ -177,6 +178,15 @@ public sealed record ChangePartnerDates(string TriggerId, string PartnerId, Date
 /// coordinator does not fill an officer's inbox.
 /// </remarks>
 public sealed record ResendInvitation(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+
+/// <summary>The coordinator asks for a working link for a partner's officer, to pass on by other means.</summary>
+/// <remarks>
+/// For an officer whose mail filters eat every invitation: the coordinator reads the link out or
+/// sends it from their own mailbox. Only the fact is recorded — who was given a link for whom —
+/// because a link is a credential: the round's log, its webhooks and its event feed must never
+/// carry one. The host mints the link after the round has recorded this.
+/// </remarks>
+public sealed record IssueOfficerLink(string TriggerId, string PartnerId, Actor By) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>The coordinator cancels the round.</summary>
 public sealed record CancelRound(string TriggerId, string Reason, Actor By) : RoundTrigger(TriggerId), IActorTrigger;

@@ -75,6 +75,8 @@ public static class RoundEndpoints
         api.MapPost("/{roundId}/partners/{partnerId}/invitation/resend", (string roundId, string partnerId, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new ResendInvitation(TriggerId(http), partnerId, Coordinators.Of(http)), ct))
             .WithSummary("Send a partner's invitation again with a fresh link; refused (409) within ten minutes of the last resend.");
+        api.MapPost("/{roundId}/partners/{partnerId}/officer-link", OfficerLinkAsync)
+            .WithSummary("A working link for the partner's officer, for the coordinator to pass on by other means (the request is recorded on the round; the link never is).");
         api.MapPost("/{roundId}/cancel", (string roundId, ReasonRequest body, HttpContext http, Deps d, CancellationToken ct) =>
             RunAsync(d, roundId, new CancelRound(TriggerId(http), body.Reason ?? "", Coordinators.Of(http)), ct))
             .WithSummary("Cancel the round, with the reason every partner is told.");
@@ -82,11 +84,14 @@ public static class RoundEndpoints
     }
 
     /// <summary>The services endpoints use, gathered so handlers stay short.</summary>
-    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, TimeProvider Time);
+    public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, TimeProvider Time, OfficerLinks Links);
 
     public sealed record WithdrawRequest(DateOnly? NoticeOn, string? Reason);
 
     public sealed record ReasonRequest(string? Reason);
+
+    /// <summary>A link for a partner's officer, to pass on: it acts as that officer until it expires.</summary>
+    public sealed record OfficerLinkView(string PartnerId, string OfficerName, string OfficerEmail, Uri Link, DateTimeOffset ExpiresAt);
 
     public sealed record NoteRequest(string? Note);
 
@@ -290,6 +295,20 @@ public static class RoundEndpoints
 
     /// <summary>The caller's idempotency key, or a fresh id: a retried request with the same key changes nothing.</summary>
     /// <remarks>The key is hashed, so any string a client sends makes a storage-safe trigger id.</remarks>
+    private static async Task<Results<Ok<OfficerLinkView>, ProblemHttpResult>> OfficerLinkAsync(string roundId, string partnerId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var issued = await d.Links.IssueAsync(roundId, partnerId, TriggerId(http), Coordinators.Of(http), ct);
+        if (issued.FirstFailure is { } failure)
+        {
+            return Problems.From(failure);
+        }
+
+        // A credential: no cache, no proxy, no browser history keeps it.
+        http.Response.Headers.CacheControl = "no-store";
+        var link = issued.Value;
+        return TypedResults.Ok(new OfficerLinkView(partnerId, link.Officer.Name, link.Officer.Email, link.Address, link.ExpiresAt));
+    }
+
     public static string TriggerId(HttpContext http) =>
         http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key
             ? $"api:{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..40]}"

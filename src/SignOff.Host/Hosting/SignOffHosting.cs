@@ -115,6 +115,8 @@ public static class SignOffHosting
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>()));
         services.AddSingleton<LaunchPreviews>();
+        services.AddSingleton<IOfficerLinkMinter, OfficerLinkMinter>();
+        services.AddSingleton<OfficerLinks>();
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();

@@ -39,7 +39,7 @@ public static class CoordinatorPages
 
     /// <summary>The services the pages use.</summary>
     public sealed record Deps(RoundCommands Commands, IRoundEngine Engine, RoundReadModel Store, BlobDocumentStore Documents, PageRenderer Pages, TimeProvider Time,
-        LaunchPreviews Launches);
+        LaunchPreviews Launches, OfficerLinks Links);
 
     public static void MapCoordinatorPages(this IEndpointRouteBuilder app)
     {
@@ -156,7 +156,8 @@ public static class CoordinatorPages
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
     }
 
-    private static async Task<IResult> PartnerPageAsync(HttpContext http, Deps d, string roundId, string partnerId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct)
+    private static async Task<IResult> PartnerPageAsync(HttpContext http, Deps d, string roundId, string partnerId, string? done, FormErrors errors, FormValues values, string? errorForm, int status, CancellationToken ct,
+        IssuedLink? link = null)
     {
         if (await d.Engine.LoadAsync(roundId, ct) is not { } stored || stored.FindPartner(partnerId) is not { } partner)
         {
@@ -164,8 +165,14 @@ public static class CoordinatorPages
         }
 
         var timeline = await TimelineAsync(d.Store, stored, partnerId, ct);
+        if (link is not null)
+        {
+            // The page shows a credential: no cache, no proxy, no back button keeps it.
+            http.Response.Headers.CacheControl = "no-store";
+        }
+
         return await d.Pages.RenderAsync<PartnerPage>(http, new PartnerModel(stored, partner, d.Commands.Today, timeline,
-            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
+            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm, link), status);
     }
 
     /// <summary>The latest entries of a round's (or one partner's) timeline, newest first.</summary>
@@ -285,10 +292,20 @@ public static class CoordinatorPages
             "decision/correction" => "correction",
             "call-in/outcome" => "call-in-outcome",
             "invitation/resend" => "resend",
+            "officer-link" => "officer-link",
             _ => action,
         };
         Task<IResult> Again(FormErrors errors, int status) =>
             PartnerPageAsync(http, d, roundId, partnerId, null, errors, FormValues.From(form), formName, status, ct);
+
+        if (action == "officer-link")
+        {
+            // Shown on the page, never put in an address: the link is a credential.
+            var issued = await d.Links.IssueAsync(roundId, partnerId, triggerId, by, ct);
+            return issued.IsValid
+                ? await PartnerPageAsync(http, d, roundId, partnerId, null, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct, issued.Value)
+                : await Again(Forms.From(issued.FirstFailure!), FailureAnswers.For(issued.FirstFailure!).Status);
+        }
 
         (RoundTrigger? Trigger, FormErrors Errors, string Done, string? DateField) read;
         switch (action)

@@ -1,3 +1,4 @@
+using SignOff.Host.Commands;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Pages.Shared;
@@ -38,7 +39,8 @@ public sealed record TimelineEntry(DateTimeOffset At, string Text, string By, IR
 public sealed record RoundModel(RoundState Round, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<string> Routes, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm);
 
 /// <summary>One partner's page in a round, with what the coordinator can do for it.</summary>
-public sealed record PartnerModel(RoundState Round, PartnerState Partner, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm);
+public sealed record PartnerModel(RoundState Round, PartnerState Partner, DateOnly Today, IReadOnlyList<TimelineEntry> Timeline, string? Notice, FormErrors Errors, FormValues Values, string? ErrorForm,
+    IssuedLink? Link = null);
 
 /// <summary>The officer's page, reached from an emailed link.</summary>
 public sealed record RespondModel(string Token, RoundState Round, PartnerState Partner, DateOnly Today, FormErrors Errors, FormValues Values, string? ErrorForm);

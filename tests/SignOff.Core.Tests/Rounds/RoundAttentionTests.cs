@@ -153,6 +153,34 @@ public sealed class ResendInvitationTests
     }
 }
 
+/// <summary>The coordinator is given a link to pass on: audited with the officer it is for, never sending anything.</summary>
+public sealed class OfficerLinkTests
+{
+    [Fact]
+    public void Issuing_a_link_records_who_was_given_one_for_whom_and_sends_nothing()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Provide CIC", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        var p = round.Partner("Provide CIC");
+
+        var issued = round.Apply(new IssueOfficerLink("link-1", p.PartnerId, Coordinator));
+
+        var fact = Assert.IsType<OfficerLinkIssued>(Assert.Single(issued.Events));
+        Assert.Equal((p.PartnerId, p.Officer.Email, Coordinator), (fact.PartnerId, fact.OfficerEmail, fact.By));
+        Assert.Empty(issued.Effects.OfType<SendNotification>());
+        Assert.Equal(p, round.Partner("Provide CIC"));
+    }
+
+    [Fact]
+    public void No_link_is_issued_for_a_partner_that_has_left()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Provide CIC", Routes.CharityBoard).Partner("Community 360", Routes.CharityBoard).Build(), At(2021, 6, 1));
+        var p = round.Partner("Provide CIC");
+        round.Apply(new WithdrawPartner("withdraw-1", p.PartnerId, D("2021-06-02"), "Left the alliance", Coordinator));
+
+        Assert.Equal(RejectionCode.PartnerWithdrawn, Assert.IsType<RoundDecision.Rejected>(round.Try(new IssueOfficerLink("link-1", p.PartnerId, Coordinator))).Code);
+    }
+}
+
 /// <summary>The chair's digest names names: who met without a decision, who is yet to sign, why a round stalled.</summary>
 public sealed class DigestNamesTests
 {

@@ -35,6 +35,7 @@ public sealed class StoredEventTests
         [typeof(OfficerDelegated)] = "officer-delegated",
         [typeof(PartnerDatesChanged)] = "partner-dates-changed",
         [typeof(InvitationResent)] = "invitation-resent",
+        [typeof(OfficerLinkIssued)] = "officer-link-issued",
         [typeof(ReminderSent)] = "reminder-sent",
         [typeof(PartnerEscalated)] = "partner-escalated",
         [typeof(PartnerFellOverdue)] = "partner-fell-overdue",

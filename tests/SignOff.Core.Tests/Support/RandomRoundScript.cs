@@ -132,6 +132,7 @@ public sealed class RandomRoundScript
                     : new ChangePartnerDates(id, p.PartnerId, today.AddDays(5 + (s / 20 % 30)), (s / 20) % 2 == 0 ? today.AddDays(3) : null, Coordinator),
             _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
                 : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
+                : s % 7 == 2 ? new IssueOfficerLink(id, p.PartnerId, Coordinator)
                 : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }

@@ -88,6 +88,7 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("POST", "/api/rounds/{round}/partners/nobody/delegate", Api: true, Json: """{"name":"A","email":"a@x.example"}"""),
         new("POST", "/api/rounds/{round}/partners/nobody/dates", Api: true, Json: """{"dueOn":"2021-07-20"}"""),
         new("POST", "/api/rounds/{round}/partners/nobody/invitation/resend", Api: true),
+        new("POST", "/api/rounds/{round}/partners/nobody/officer-link", Api: true),
         new("POST", "/api/rounds/{round}/cancel", Api: true, Json: """{"reason":" "}"""),
         new("GET", "/api/webhooks/event-types"),
         new("GET", "/api/webhooks", Api: true),

@@ -79,4 +79,48 @@ public sealed partial class ApiTests
         Assert.Equal(2, invitations.Count);
         Assert.Equal(2, invitations.Select(m => LinkPattern().Match(m.Text).Groups[1].Value).Distinct(StringComparer.Ordinal).Count());
     }
+
+    [Fact]
+    public async Task The_coordinator_is_given_a_working_link_for_the_officer_and_the_round_records_that_they_were()
+    {
+        var roundId = (await LaunchAsync()).GetProperty("roundId").GetString()!;
+        var viaApi = await api.PostAsync($"/api/rounds/{roundId}/partners/maldon-district-council/officer-link", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, viaApi.StatusCode);
+        Assert.Equal("no-store", viaApi.Headers.CacheControl?.ToString());
+        var issued = await viaApi.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("jo@maldon.example", issued.GetProperty("officerEmail").GetString());
+
+        // The link works as the emailed one does: it opens Maldon's page for Jo.
+        using var officer = host.CreateClient();
+        var opened = WebUtility.HtmlDecode(await officer.GetStringAsync(new Uri(issued.GetProperty("link").GetString()!).PathAndQuery, Ct));
+        Assert.Contains("Maldon District Council", opened, StringComparison.Ordinal);
+
+        // On the partner's page: shown once, in the page, not in an address; the timeline names who was given it.
+        using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var signIn = await browser.GetStringAsync("/sign-in", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>(Hidden(signIn)) { ["apiKey"] = SignOffFactory.ApiKey }), Ct)).StatusCode);
+        var path = $"/rounds/{roundId}/partners/maldon-district-council";
+        var page = await browser.GetStringAsync(path, Ct);
+        var shown = await browser.PostAsync($"{path}/officer-link", new FormUrlEncodedContent(Hidden(page, "/officer-link")), Ct);
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal("no-store", shown.Headers.CacheControl?.ToString());
+        var withLink = WebUtility.HtmlDecode(await shown.Content.ReadAsStringAsync(Ct));
+        var link = LinkPattern().Match(withLink);
+        Assert.True(link.Success, "The page shows no officer's link.");
+        Assert.NotEqual(new Uri(issued.GetProperty("link").GetString()!).AbsolutePath, new Uri(link.Value).AbsolutePath);
+        Assert.Contains("give it only to Jo Bloggs (jo@maldon.example)", withLink, StringComparison.Ordinal);
+
+        var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
+        var linkEvents = events.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "OfficerLinkIssued").ToList();
+        Assert.Equal(2, linkEvents.Count);
+        Assert.DoesNotContain("/respond/", events.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("A link for Maldon District Council's officer (jo@maldon.example) was shown to", WebUtility.HtmlDecode(await browser.GetStringAsync(path, Ct)), StringComparison.Ordinal);
+
+        // Nothing was emailed for it.
+        await host.DrainAsync(Ct);
+        Assert.Single(await MailDevInbox.ForRoundAsync(roundId, Ct), m => m.To == "jo@maldon.example");
+
+        // No link for a partner the round does not have.
+        Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync($"/api/rounds/{roundId}/partners/nobody/officer-link", null, Ct)).StatusCode);
+    }
 }
