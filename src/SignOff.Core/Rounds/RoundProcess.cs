@@ -1125,9 +1125,13 @@ public sealed partial class RoundProcess(BankHolidays holidays)
 
         if (AwaitingEscalation(s).Min(p => p.EscalationDueOn) is { } fellOverdueOn)
         {
-            // One a day: a partner that fell overdue after the day's escalation waits for the next day's.
-            var escalateOn = s.LastEscalationOn is { } last && last >= fellOverdueOn ? last.AddDays(1) : fellOverdueOn;
-            timers.Add(Timer(TimerPurpose.Escalation, null, escalateOn, LondonTime.At(escalateOn, ReminderSchedule.EscalationTime)));
+            // One a day: a partner that fell overdue after the day's escalation waits for the next
+            // working day's (chairs are not written to on a Saturday about a Friday afternoon).
+            WithinCalendar(unscheduled, "the next escalation to the chairs", () =>
+            {
+                var escalateOn = s.LastEscalationOn is { } last && last >= fellOverdueOn ? schedule.Calendar.NextWorkingDayAfter(last) : fellOverdueOn;
+                timers.Add(Timer(TimerPurpose.Escalation, null, escalateOn, LondonTime.At(escalateOn, ReminderSchedule.EscalationTime)));
+            });
         }
 
         if (s.Chairs.Count > 0)

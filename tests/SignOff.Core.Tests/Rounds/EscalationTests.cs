@@ -55,6 +55,23 @@ public sealed class EscalationTests
     }
 
     [Fact]
+    public void A_partner_falling_overdue_after_a_friday_s_escalation_waits_for_monday_s_not_saturday_s()
+    {
+        var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-29")).Partner("Maldon District Council").Partner("Chelmsford City Council").Build(), At(2021, 6, 1));
+        round.AdvanceTo(At(2021, 7, 30, 8));
+        var maldon = round.Partner("Maldon District Council").PartnerId;
+        var chelmsford = round.Partner("Chelmsford City Council").PartnerId;
+
+        // Friday 30 July, the sweeper behind: Maldon's overdue reminder, the escalation, then Chelmsford's reminder.
+        round.Clock.SetUtcNow(At(2021, 7, 30, 11));
+        round.Apply(FireTimer.For(round.State.Timers.Single(t => t.PartnerId == maldon).TimerId));
+        round.Apply(FireTimer.For(round.State.Timers.Single(t => t.Purpose == TimerPurpose.Escalation).TimerId));
+        round.Apply(FireTimer.For(round.State.Timers.Single(t => t.PartnerId == chelmsford && t.Purpose == TimerPurpose.OverdueReminder).TimerId));
+
+        Assert.Equal(D("2021-08-02"), Assert.Single(round.State.Timers, t => t.Purpose == TimerPurpose.Escalation).On);
+    }
+
+    [Fact]
     public void An_escalation_delivered_twice_sends_one_email()
     {
         var round = Started(new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partners(3).Build(), At(2021, 6, 1));
