@@ -218,7 +218,7 @@ public static class EmailContentBuilder
             NotificationKind.ChairDigest => (
                 $"Status of {agreement}",
                 $"Where {agreement} stands",
-                new[] { "The round's latest position is on its page." }),
+                new[] { DigestLead(digest), "The link below shows every round you chair as it stands whenever you open it; this email is as it stood when sent." }),
             _ => throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "No email content for this notification."),
         };
 
@@ -251,6 +251,32 @@ public static class EmailContentBuilder
         }
 
         return new EmailContent(subject, $"Dear {to.Person.Name},", heading, paragraphs, facts, action, footnotes, digest?.Progress);
+    }
+
+    /// <summary>The digest in one sentence, for the inbox preview: progress, then who needs chasing.</summary>
+    private static string DigestLead(RoundDigest? d)
+    {
+        if (d is null)
+        {
+            return "The round's latest position follows.";
+        }
+
+        var signed = string.Create(CultureInfo.InvariantCulture, $"{d.Signed} of {d.Partners} partners have signed");
+        var attention = new List<string>();
+        if (!d.Overdue.IsEmpty)
+        {
+            attention.Add(d.Overdue.Count == 1 ? $"{d.Overdue[0].Name} is overdue" : string.Create(CultureInfo.InvariantCulture, $"{d.Overdue.Count} partners are overdue"));
+        }
+
+        if (!d.MeetingsPassed.IsEmpty)
+        {
+            attention.Add(d.MeetingsPassed.Count == 1 ? $"{d.MeetingsPassed[0].Name} met with no decision recorded"
+                : string.Create(CultureInfo.InvariantCulture, $"{d.MeetingsPassed.Count} partners met with no decision recorded"));
+        }
+
+        return attention.Count == 0
+            ? $"{signed}, and nobody is overdue. The deadline is {Date(d.Deadline)}."
+            : $"{signed}; {string.Join("; ", attention)}. The deadline is {Date(d.Deadline)}.";
     }
 
     private static void AddDigest(List<EmailFact> facts, RoundDigest d)

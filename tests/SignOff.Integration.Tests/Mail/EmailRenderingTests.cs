@@ -230,6 +230,8 @@ public sealed class EmailRenderingTests
 
         var email = await Renderer.RenderAsync(n, n.To[0], null, digest);
 
+        Assert.Contains("1 of 4 partners have signed; Chelmsford City Council is overdue. The deadline is 30 July 2021.", email.Text);
+        Assert.DoesNotContain("on its page", email.Text, StringComparison.Ordinal);
         Assert.Contains("[#####...............] 25% signed", email.Text);
         Assert.Contains("Signed: 1 of 4 partners (25%)", email.Text);
         Assert.Contains("Overdue: Chelmsford City Council (due 9 July 2021)", email.Text);
