@@ -152,12 +152,10 @@ public static class SignOffHosting
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new BlobKeyRepository(sp.GetRequiredService<StorageClients>().DataProtectionKeys)));
         services.AddProblemDetails();
         services.AddSingleton<PlainAnswers>();
-        services.AddExceptionHandler<RoundBusyHandler>();
-        services.AddExceptionHandler<BadRequestHandler>();
         services.AddSingleton<UploadLimit>();
-        // A body the framework cannot read throws, in every environment, so BadRequestHandler answers it the same everywhere.
+        services.AddExceptionHandler<EdgeExceptionHandler>();
+        // A body the framework cannot read throws, in every environment, so EdgeExceptionHandler answers it the same everywhere.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<UploadLimit>());
         services.AddAntiforgery();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         services.AddOpenApi();
