@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ using SignOff.Workflow.Effects;
 namespace SignOff.Integration.Tests.Host;
 
 /// <summary>Crashes, duplicates, malformed messages and restarts, with real storage, the real Durable Task worker and real SMTP.</summary>
-public sealed partial class DurabilityTests
+public sealed class DurabilityTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -225,7 +224,7 @@ public sealed partial class DurabilityTests
         using var __ = api;
         await host.DrainAsync(Ct);
         var invitation = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Single(m => m.To == "jo@maldon.example");
-        var path = LinkPattern().Match(invitation.Text).Groups[1].Value;
+        var path = ApiTests.LinkPattern().Match(invitation.Text).Groups[1].Value;
         using var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         var eventsBefore = (await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct)).GetProperty("events").GetArrayLength();
 
@@ -260,7 +259,4 @@ public sealed partial class DurabilityTests
         Assert.Equal(HttpStatusCode.NotFound, closed.StatusCode);
         Assert.Contains("Programme Office (office@alliance.example)", await closed.Content.ReadAsStringAsync(Ct));
     }
-
-    [GeneratedRegex(@"http://localhost(/respond/[A-Za-z0-9_-]+)")]
-    private static partial Regex LinkPattern();
 }
