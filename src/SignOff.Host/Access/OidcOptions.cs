@@ -27,5 +27,6 @@ public sealed record OidcOptions
     /// <summary>The app role a person's id token must carry to use the coordinator's pages.</summary>
     public string RequiredRole { get; init; } = "SignOff.Coordinator";
 
+    /// <summary>True when an authority is configured; without one nothing changes (local development signs in with keys).</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }

@@ -133,6 +133,14 @@ public sealed class OrganisationSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_authority_without_a_client_id_stops_the_host_at_start_up_with_the_reason()
+    {
+        await using var misconfigured = new SignOffFactory(extra: new Dictionary<string, string?> { ["Auth:Oidc:Authority"] = provider.Authority });
+        var failure = Assert.IsType<InvalidOperationException>(Record.Exception(() => misconfigured.CreateClient()));
+        Assert.Contains("Auth:Oidc:Authority is set but Auth:Oidc:ClientId is not", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_apis_bearer_tokens_still_work_beside_the_organisation_sign_in_and_name_the_person()
     {
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
