@@ -45,11 +45,17 @@ param mailSandboxMode bool = false
 @maxLength(64)
 param coordinatorApiKeyHash string = ''
 
+@description('Optional: coordinators\' own API keys, one per person, so the audit log names them: [{ name, email (optional), keyHash (SHA-256, 64 hex characters) }]. Only the hashes are stored.')
+param coordinators array = []
+
 @description('Optional: Entra ID authority for coordinator API bearer tokens, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0. Empty leaves bearer tokens off.')
 param entraAuthority string = ''
 
 @description('Optional: the audience (application ID URI or client id) those tokens must carry.')
 param entraAudience string = ''
+
+@description('Optional: the client id of the app registration coordinators sign in to the pages with (Entra ID, at entraAuthority). Empty leaves the pages on API keys. Its client secret goes in Key Vault as entra-client-secret.')
+param entraPagesClientId string = ''
 
 @description('Optional: public base URL that officers\' links point at (e.g. a custom domain). Empty uses https://<function app name>.azurewebsites.net.')
 param publicBaseUrl string = ''
@@ -308,6 +314,8 @@ var sendGridSecretUri = '${keyVault.properties.vaultUri}secrets/sendgrid-api-key
 var webhookSecretUri = '${keyVault.properties.vaultUri}secrets/webhook-secret-key/'
 // A Key Vault certificate's secret of the same name holds its PFX (base64): the counterpart seal.
 var sealCertificateUri = '${keyVault.properties.vaultUri}secrets/seal-certificate/'
+// The pages' Entra ID app registration's client secret (only read when entraPagesClientId is given).
+var entraClientSecretUri = '${keyVault.properties.vaultUri}secrets/entra-client-secret/'
 
 // ---------------------------------------------------------------------------------------------
 // Role assignments for the identity (least privilege; each says why)
@@ -406,7 +414,7 @@ resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: keyVaultOperatorPrincipalId
     principalType: keyVaultOperatorPrincipalType
-    description: 'SignOff: operator sets sendgrid-api-key and webhook-secret-key'
+    description: 'SignOff: operator sets sendgrid-api-key, webhook-secret-key and entra-client-secret'
   }
 }
 
@@ -473,6 +481,22 @@ var apiKeySettings = empty(coordinatorApiKeyHash)
       { name: 'SignOff__ApiKeyHashes__0', value: toLower(coordinatorApiKeyHash) }
     ]
 
+// Optional: coordinators' own keys, by name and SHA-256 only.
+var coordinatorSettings = flatten(map(range(0, length(coordinators)), i => [
+  { name: 'SignOff__Coordinators__${i}__Name', value: coordinators[i].name }
+  { name: 'SignOff__Coordinators__${i}__Email', value: coordinators[i].?email ?? '' }
+  { name: 'SignOff__Coordinators__${i}__KeyHash', value: toLower(coordinators[i].keyHash) }
+]))
+
+// Optional: coordinators sign in to the pages with their Entra ID account (code flow with PKCE).
+var oidcSettings = empty(entraAuthority) || empty(entraPagesClientId)
+  ? []
+  : [
+      { name: 'Auth__Oidc__Authority', value: entraAuthority }
+      { name: 'Auth__Oidc__ClientId', value: entraPagesClientId }
+      { name: 'Auth__Oidc__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${entraClientSecretUri})' }
+    ]
+
 // Optional: Entra ID bearer tokens for the coordinator API.
 var jwtSettings = empty(entraAuthority)
   ? []
@@ -522,7 +546,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(baseAppSettings, apiKeySettings, jwtSettings)
+      appSettings: concat(baseAppSettings, apiKeySettings, coordinatorSettings, oidcSettings, jwtSettings)
     }
   }
   // Start with the roles in place, so the host's first attempts to reach storage, Key Vault

@@ -25,7 +25,7 @@ public sealed class PackageTests : IAsyncLifetime
         ("HttpRespond", "httpTrigger", "respond/{*path}", ["get", "head", "post"]),
         ("HttpChair", "httpTrigger", "chair/{*path}", ["get", "head"]),
         ("HttpDigest", "httpTrigger", "digest", ["get", "head"]),
-        ("HttpSignIn", "httpTrigger", "sign-in", ["get", "head", "post"]),
+        ("HttpSignIn", "httpTrigger", "sign-in/{*path}", ["get", "head", "post"]),
         ("HttpSignOut", "httpTrigger", "sign-out", ["post"]),
         ("HttpAssets", "httpTrigger", "assets/{*path}", ["get", "head"]),
         ("HttpDocs", "httpTrigger", "docs/{*path}", ["get", "head"]),

@@ -47,7 +47,7 @@ public sealed class HttpFunctions(SignOffWebHost web, DurableClients clients)
         ServeAsync(request, client);
 
     [Function("HttpSignIn")]
-    public Task<IActionResult> SignIn([HttpTrigger(AuthorizationLevel.Anonymous, Get, Head, Post, Route = "sign-in")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+    public Task<IActionResult> SignIn([HttpTrigger(AuthorizationLevel.Anonymous, Get, Head, Post, Route = "sign-in/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         ServeAsync(request, client);
 
     [Function("HttpSignOut")]

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using SignOff.Host.Configuration;
@@ -10,6 +11,7 @@ namespace SignOff.Host.Access;
 /// hash in constant time — keys are never stored, only their hashes — or, when configured, an
 /// Entra ID bearer token carrying the coordinator role.
 /// </summary>
+/// <remarks>A named coordinator's key (<c>SignOff:Coordinators</c>) acts as that person, so the audit log names them.</remarks>
 public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndpointFilter
 {
     public const string Header = "X-Api-Key";
@@ -26,17 +28,41 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
         }
 
         var presented = context.HttpContext.Request.Headers[Header].ToString();
-        if (presented.Length == 0 || !Matches(options.ApiKeyHashes, presented))
+        if (presented.Length == 0 || Identify(options, presented) is not { } holder)
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "ApiKey";
             return Problems.From(new CommandFailure.Denied(AccessProblem.Unauthenticated,
                 $"Send a coordinator API key in the {Header} header."));
         }
 
-        // Who acted, for the audit log: the key's id, as the pages' session records it.
-        context.HttpContext.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
-            [new System.Security.Claims.Claim(Coordinators.KeyClaim, Coordinators.KeyId(presented))], "ApiKey"));
+        // Who acted, for the audit log: the key's person, or the key's id, as the pages' session records them.
+        context.HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity(Coordinators.ClaimsOf(holder), "ApiKey"));
         return await next(context);
+    }
+
+    /// <summary>
+    /// Whose key was presented: a named coordinator's, an unnamed configured hash's, or nobody's (null).
+    /// Every configured hash is compared, in constant time, whichever matches.
+    /// </summary>
+    public static KeyHolder? Identify(SignOffOptions options, string presented)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hash = Encoding.ASCII.GetBytes(HashOf(presented));
+        KeyHolder? found = null;
+        foreach (var person in options.Coordinators)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, Encoding.ASCII.GetBytes(person.KeyHash.ToLowerInvariant())))
+            {
+                found = new KeyHolder(Coordinators.KeyId(presented), person.Name.Trim(), person.Email is { Length: > 0 } email ? email.Trim() : null);
+            }
+        }
+
+        if (Matches(options.ApiKeyHashes, presented))
+        {
+            found ??= new KeyHolder(Coordinators.KeyId(presented), null, null);
+        }
+
+        return found;
     }
 
     /// <summary>The hash stored for a key.</summary>
@@ -55,3 +81,9 @@ public sealed class ApiKeyFilter(SignOffOptions options, JwtOptions jwt) : IEndp
         return known;
     }
 }
+
+/// <summary>Who holds a presented API key.</summary>
+/// <param name="KeyId">The first eight hex digits of the key's hash: tells two unnamed keys apart, never reveals the key.</param>
+/// <param name="Name">The person's name, for a named coordinator's key; null for an unnamed hash.</param>
+/// <param name="Email">The person's email address, when configured.</param>
+public sealed record KeyHolder(string KeyId, string? Name, string? Email);

@@ -44,7 +44,10 @@ public static class SignOffHosting
         var mail = config.GetSection("Mail").Get<MailOptions>() ?? new MailOptions();
         var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var services = builder.Services;
-        services.AddSingleton(options);
+        // The same settings, validated when the host starts: a mistyped key hash or a key with no person stops it with the reason.
+        services.AddOptions<SignOffOptions>().Bind(config.GetSection("SignOff")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignOffOptions>, SignOffOptionsValidation>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignOffOptions>>().Value);
         services.AddSingleton(mail);
         services.AddSingleton(storage.CreateClients());
 
@@ -123,7 +126,13 @@ public static class SignOffHosting
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();
         services.AddSingleton<RespondEndpoints.Deps>();
-        services.AddCoordinatorSession();
+        var oidc = config.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
+        if (oidc.Enabled && string.IsNullOrWhiteSpace(oidc.ClientId))
+        {
+            throw new InvalidOperationException("Auth:Oidc:Authority is set but Auth:Oidc:ClientId is not: give the app registration's client id, or remove the authority to sign in with keys only.");
+        }
+
+        services.AddCoordinatorSession(oidc, builder.Environment.IsDevelopment());
         services.AddSingleton<ApiKeyFilter>();
         var jwt = config.GetSection("Auth:Jwt").Get<JwtOptions>() ?? new JwtOptions();
         services.AddSingleton(jwt);
@@ -184,9 +193,15 @@ public static class SignOffHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<UploadLimit>();
-        if (app.Services.GetRequiredService<JwtOptions>().Enabled)
+        var jwt = app.Services.GetRequiredService<JwtOptions>();
+        if (jwt.Enabled || app.Services.GetRequiredService<OidcOptions>().Enabled)
         {
+            // Also where the organisation sign-in's callback (/sign-in/oidc) is answered.
             app.UseAuthentication();
+        }
+
+        if (jwt.Enabled)
+        {
             app.UseAuthorization();
         }
 

@@ -9,7 +9,11 @@ namespace SignOff.Host.Pages;
 public sealed record MessageModel(string Title, IReadOnlyList<string> Paragraphs, string? BackHref = null, string? BackLabel = null);
 
 /// <summary>The coordinator's sign-in page.</summary>
-public sealed record SignInModel(string ReturnUrl, FormErrors Errors);
+/// <param name="ReturnUrl">Where to go once signed in (a path on this site).</param>
+/// <param name="Errors">The key form's problems.</param>
+/// <param name="Organisation">True when coordinators can sign in with their organisation's account (OpenID Connect).</param>
+/// <param name="Keys">True when the API key form is offered.</param>
+public sealed record SignInModel(string ReturnUrl, FormErrors Errors, bool Organisation = false, bool Keys = true);
 
 /// <summary>The list of rounds.</summary>
 public sealed record RoundsModel(IReadOnlyList<RoundListItem> Rounds, string? Status);

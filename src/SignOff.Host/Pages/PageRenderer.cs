@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using SignOff.Host.Access;
 using SignOff.Host.Pages.Shared;
 
 namespace SignOff.Host.Pages;
@@ -10,7 +11,8 @@ namespace SignOff.Host.Pages;
 /// <param name="FormFieldName">The anti-forgery form field's name.</param>
 /// <param name="FormToken">The anti-forgery request token for this response.</param>
 /// <param name="SignedIn">True when a coordinator is signed in (the navigation shows).</param>
-public sealed record PageChrome(string FormFieldName, string FormToken, bool SignedIn);
+/// <param name="Person">Who is signed in, as the audit log will name them; null when nobody is.</param>
+public sealed record PageChrome(string FormFieldName, string FormToken, bool SignedIn, string? Person = null);
 
 /// <summary>
 /// Renders pages: Razor components through the framework's <see cref="HtmlRenderer"/> — the
@@ -29,7 +31,8 @@ public sealed class PageRenderer(IServiceProvider services, ILoggerFactory logge
         where TPage : IComponent
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var chrome = new PageChrome(tokens.FormFieldName, tokens.RequestToken ?? "", http.User.IsInRole(CoordinatorSession.Role));
+        var signedIn = http.User.IsInRole(CoordinatorSession.Role);
+        var chrome = new PageChrome(tokens.FormFieldName, tokens.RequestToken ?? "", signedIn, signedIn ? Coordinators.Of(http).Name : null);
         await using var renderer = new HtmlRenderer(services, loggers);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {

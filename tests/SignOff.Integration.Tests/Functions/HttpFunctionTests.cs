@@ -117,6 +117,7 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("GET", "/digest"),
         new("GET", "/sign-in"),
         new("POST", "/sign-in", Form: true),
+        new("GET", "/sign-in/organisation"),
         new("POST", "/sign-out", Form: true),
         new("GET", "/respond/" + "A0b1C2d3E4f5G6h7I8j9K0l1M2n3O4p5Q6r7S8t9U0v"),
         new("HEAD", "/respond/" + "A0b1C2d3E4f5G6h7I8j9K0l1M2n3O4p5Q6r7S8t9U0v"),
