@@ -42,6 +42,12 @@ public enum RejectionCode
 
     /// <summary>The invitation was resent moments ago: another resend waits for <see cref="RoundProcess.ResendInterval"/>.</summary>
     ResentRecently,
+
+    /// <summary>A signature delegated by a decision that did not approve: only an approval can delegate the signing of what it approved.</summary>
+    DelegationWithoutApproval,
+
+    /// <summary>The decision delegated the signature to an office holder, and the counterpart is signed by someone else.</summary>
+    NotTheDelegate,
 }
 
 /// <summary>

@@ -309,6 +309,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 return Reject(RejectionCode.MissingDetail, "A decline must give a reason.");
             case DecisionOutcome.Deferred when t.DeferredTo is { } next && next <= t.DecidedOn:
                 return Reject(RejectionCode.InvalidDate, $"The next meeting {UkDates.Long(next)} must be after the decision date {UkDates.Long(t.DecidedOn)}.");
+            case DecisionOutcome.Deferred or DecisionOutcome.Declined when Clean(t.SignatureDelegatedTo) is not null:
+                return Reject(RejectionCode.DelegationWithoutApproval,
+                    $"Only an approval can delegate the signature: {p.Name}'s {Words.For(t.Outcome)} has nothing to sign.");
             case DecisionOutcome.Approved or DecisionOutcome.Deferred or DecisionOutcome.ApprovedWithConditions or DecisionOutcome.Declined:
                 break;
             default:
@@ -325,7 +328,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             t.Outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
             t.Outcome == DecisionOutcome.Deferred ? t.DeferredTo : null,
             t.By,
-            Clean(t.Evidence));
+            Clean(t.Evidence),
+            Clean(t.SignatureDelegatedTo),
+            Clean(t.ActingUnder));
         return null;
     }
 
@@ -585,6 +590,13 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (name is null || position is null)
         {
             return Reject(RejectionCode.MissingDetail, "A counterpart needs the signatory's name and position.");
+        }
+
+        if (p.Decision is { } decided && !decided.SignableBy(position))
+        {
+            return Reject(RejectionCode.NotTheDelegate,
+                $"{decided.Body} delegated {p.Name}'s signature to the {decided.SignatureDelegatedTo}; this counterpart is signed by {name} ({position}). " +
+                $"Ask the {decided.SignatureDelegatedTo} to sign it, or correct the decision if the delegation changed.");
         }
 
         if (t.SignedOn > change.Today)

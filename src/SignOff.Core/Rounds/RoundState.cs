@@ -113,6 +113,15 @@ public sealed record DraftVersion(int Number, DocumentRef Document, DateTimeOffs
 /// <param name="DeferredTo">The next meeting, for a deferral.</param>
 /// <param name="RecordedBy">Who recorded it.</param>
 /// <param name="Evidence">For decisions the coordinator records on a partner's behalf: where the evidence is.</param>
+/// <param name="SignatureDelegatedTo">
+/// For an approval in principle: the office holder the body delegated the signature to (Sefton's
+/// cabinet approved its intention to sign and delegated the signature to a cabinet member). Only
+/// a counterpart signed by that office counts.
+/// </param>
+/// <param name="ActingUnder">
+/// For a decision taken by an officer or a single member: the delegation they acted under (a
+/// scheme of delegation's paragraph, a cabinet resolution), for the delegation register.
+/// </param>
 public sealed record RecordedDecision(
     DecisionOutcome Outcome,
     int Version,
@@ -123,7 +132,28 @@ public sealed record RecordedDecision(
     string? Reason,
     DateOnly? DeferredTo,
     Actor RecordedBy,
-    string? Evidence);
+    string? Evidence,
+    string? SignatureDelegatedTo = null,
+    string? ActingUnder = null)
+{
+    /// <summary>The authority the decision was taken under, as the delegation register shows it.</summary>
+    public string Authority => ActingUnder is { } under ? $"{Body}, acting under {under}" : Body;
+
+    /// <summary>The authority a counterpart of this decision is signed under.</summary>
+    public string SignatureAuthority => SignatureDelegatedTo is { } office
+        ? $"the {office}, under the delegation by {Body} on {Wording.UkDates.Long(DecidedOn)}"
+        : $"{Body}'s decision of {Wording.UkDates.Long(DecidedOn)}";
+
+    /// <summary>True when <paramref name="position"/> names the office the signature was delegated to (or no office was named).</summary>
+    /// <remarks>Compared as people write offices: case, spacing and a leading "the" do not matter.</remarks>
+    public bool SignableBy(string position) => SignatureDelegatedTo is not { } office || Office(position) == Office(office);
+
+    private static string Office(string text)
+    {
+        var words = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+        return words.StartsWith("THE ", StringComparison.Ordinal) ? words[4..] : words;
+    }
+}
 
 /// <summary>How a counterpart's signature was established when SignOff received it.</summary>
 public enum SignatureKind

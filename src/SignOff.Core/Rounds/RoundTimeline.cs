@@ -123,7 +123,9 @@ public static class RoundTimeline
         ArgumentNullException.ThrowIfNull(d);
         var what = d is { Outcome: DecisionOutcome.Deferred, DeferredTo: { } next } ? $"{Words.For(d.Outcome)} to {UkDates.Long(next)}" : Words.For(d.Outcome);
         var minute = d.MinuteReference is { Length: > 0 } m ? $" (minute {m})" : "";
-        return $"{what} by {d.Body} on {UkDates.Long(d.DecidedOn)}{minute}, version {d.Version}";
+        var under = d.ActingUnder is { } a ? $", acting under {a}" : "";
+        var delegated = d.SignatureDelegatedTo is { } office ? $"; signature delegated to the {office}" : "";
+        return $"{what} by {d.Body}{under} on {UkDates.Long(d.DecidedOn)}{minute}, version {d.Version}{delegated}";
     }
 
     /// <summary>

@@ -81,7 +81,9 @@ public sealed record RecordDecision(
     string? Reason,
     DateOnly? DeferredTo,
     Actor By,
-    string? Evidence = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
+    string? Evidence = null,
+    string? SignatureDelegatedTo = null,
+    string? ActingUnder = null) : RoundTrigger(TriggerId), IActorTrigger, IPartnerScoped;
 
 /// <summary>
 /// The coordinator corrects a recorded decision (the wrong outcome pressed, the wrong date or

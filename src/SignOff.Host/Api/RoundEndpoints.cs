@@ -100,10 +100,12 @@ public static class RoundEndpoints
     /// <summary>A partner's new dates, YYYY-MM-DD; a date left out stays as it is.</summary>
     public sealed record DatesRequest(DateOnly? DueOn, DateOnly? MeetingOn);
 
-    public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence);
+    public sealed record DecisionRequest(string Outcome, int? Version, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence,
+        string? SignatureDelegatedTo = null, string? ActingUnder = null);
 
     /// <summary>A corrected decision: the fields of a decision (on the version originally decided), the evidence, and why the record was wrong.</summary>
-    public sealed record CorrectionRequest(string Outcome, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence, string? CorrectionReason);
+    public sealed record CorrectionRequest(string Outcome, string? Body, DateOnly? DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string? Evidence, string? CorrectionReason,
+        string? SignatureDelegatedTo = null, string? ActingUnder = null);
 
     public sealed record CallInRequest(DateOnly? CalledInOn, string? Committee, string? Reason);
 
@@ -230,7 +232,8 @@ public static class RoundEndpoints
         // The same reader as the pages; an omitted date is today (see DecisionRules). An omitted version
         // is the round's current one, read from the round as the runner loads it (no extra load).
         var read = DecisionReader.Read(
-            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence),
+            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence,
+                body.SignatureDelegatedTo, body.ActingUnder),
             new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: d.Commands.Today), "the partner", TriggerId(http), partnerId, body.Version ?? 0, Coordinators.Of(http));
         if (read.FirstFailure is { } failure)
         {
@@ -246,7 +249,8 @@ public static class RoundEndpoints
         // The corrected decision is read as a decision is; it stays on the version originally decided,
         // read from the round as the runner loads it.
         var read = DecisionReader.Read(
-            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence),
+            new DecisionInput(body.Outcome, body.Body, Iso(body.DecidedOn), body.MinuteReference, body.Conditions, body.Reason, Iso(body.DeferredTo), body.Evidence,
+                body.SignatureDelegatedTo, body.ActingUnder),
             new DecisionRules(EvidenceRequired: true, DecidedOnIfOmitted: null), "the partner", TriggerId(http), partnerId, 0, Coordinators.Of(http));
         if (read.FirstFailure is { } failure)
         {

@@ -62,7 +62,8 @@ public sealed record PartnerView(
         p.Status,
         p.DueOn,
         p.MeetingOn,
-        p.Decision is { } d ? new DecisionView(d.Outcome, d.Version, d.Body, d.DecidedOn, d.MinuteReference, d.Conditions, d.Reason, d.DeferredTo, d.RecordedBy.Name, d.RecordedBy.Role, d.Evidence) : null,
+        p.Decision is { } d ? new DecisionView(d.Outcome, d.Version, d.Body, d.DecidedOn, d.MinuteReference, d.Conditions, d.Reason, d.DeferredTo, d.RecordedBy.Name, d.RecordedBy.Role, d.Evidence,
+            d.SignatureDelegatedTo, d.ActingUnder, d.Authority) : null,
         p.Conditions,
         p.CallInEndsOn,
         p.AuthorisedOn,
@@ -73,7 +74,8 @@ public sealed record PartnerView(
 
 public sealed record OfficerView(string Name, string Email);
 
-public sealed record DecisionView(DecisionOutcome Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, ActorRole RecordedByRole, string? Evidence);
+public sealed record DecisionView(DecisionOutcome Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, ActorRole RecordedByRole, string? Evidence,
+    string? SignatureDelegatedTo, string? ActingUnder, string Authority);
 
 /// <summary>A partner's counterpart; <c>signature</c> is what SignOff found when it checked the signature (null for counterparts recorded before the checks).</summary>
 public sealed record CounterpartView(int Version, string Sha256, string FileName, string SignatoryName, string SignatoryPosition, DateOnly SignedOn, DateOnly ReceivedOn,

@@ -39,7 +39,13 @@ public abstract record CommandFailure(string Detail, string? Field)
     public static CommandFailure From(RoundDecision.Rejected rejected)
     {
         ArgumentNullException.ThrowIfNull(rejected);
-        return new Refused(rejected.Code, rejected.Message);
+        return new Refused(rejected.Code, rejected.Message, rejected.Code switch
+        {
+            // The refusals that are about one input: said beside it on a page, named in problem+json.
+            RejectionCode.NotTheDelegate => DecisionReader.SignatoryPositionField,
+            RejectionCode.DelegationWithoutApproval => DecisionReader.SignatureDelegatedToField,
+            _ => null,
+        });
     }
 }
 
@@ -155,6 +161,8 @@ public static class FailureAnswers
             or RejectionCode.NoCallInRunning or RejectionCode.NotCalledIn or RejectionCode.NoDecisionToCorrect
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
         RejectionCode.ResentRecently => new(StatusCodes.Status409Conflict, Type(code), "The invitation was sent moments ago"),
+        RejectionCode.DelegationWithoutApproval => new(StatusCodes.Status422UnprocessableEntity, Type(code), "Only an approval can delegate the signature"),
+        RejectionCode.NotTheDelegate => new(StatusCodes.Status422UnprocessableEntity, Type(code), "The counterpart is not signed by the delegate"),
     };
 
     public static FailureAnswer For(InputProblem problem) => problem switch

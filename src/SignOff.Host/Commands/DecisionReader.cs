@@ -11,6 +11,8 @@ namespace SignOff.Host.Commands;
 /// <param name="Reason">Why it was deferred or declined.</param>
 /// <param name="DeferredTo">When a deferred decision will be taken again, YYYY-MM-DD.</param>
 /// <param name="Evidence">Where the minutes or decision notice can be found.</param>
+/// <param name="SignatureDelegatedTo">For an approval in principle: the office holder the body delegated the signature to.</param>
+/// <param name="ActingUnder">For a decision by an officer or single member: the delegation they acted under.</param>
 public sealed record DecisionInput(
     string? Outcome,
     string? Body,
@@ -19,7 +21,9 @@ public sealed record DecisionInput(
     string? Conditions,
     string? Reason,
     string? DeferredTo,
-    string? Evidence);
+    string? Evidence,
+    string? SignatureDelegatedTo = null,
+    string? ActingUnder = null);
 
 /// <summary>What a door asks of a decision beyond what every door asks.</summary>
 /// <param name="EvidenceRequired">A decision recorded on a partner's behalf (by the coordinator) must say where the evidence is.</param>
@@ -40,7 +44,11 @@ public static class DecisionReader
 {
     /// <summary>The field names, shared by the API's JSON and the pages' forms.</summary>
     public const string OutcomeField = "outcome", BodyField = "body", DecidedOnField = "decidedOn", ConditionsField = "conditions",
-        ReasonField = "reason", DeferredToField = "deferredTo", EvidenceField = "evidence", MinuteReferenceField = "minuteReference";
+        ReasonField = "reason", DeferredToField = "deferredTo", EvidenceField = "evidence", MinuteReferenceField = "minuteReference",
+        SignatureDelegatedToField = "signatureDelegatedTo", ActingUnderField = "actingUnder";
+
+    /// <summary>The counterpart's signatory position: where a counterpart not signed by the delegate is refused.</summary>
+    public const string SignatoryPositionField = "signatoryPosition";
 
     /// <summary>The version of the draft a page showed the decision against (a hidden field): the version the decision is recorded on.</summary>
     public const string VersionField = "version";
@@ -95,7 +103,7 @@ public static class DecisionReader
             : Checked.Valid(new RecordDecision(triggerId, partnerId, version, outcome!.Value, body, decidedOn.Value!.Value, Text(input.MinuteReference),
                 outcome == DecisionOutcome.ApprovedWithConditions ? conditions : null,
                 outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? reason : null,
-                outcome == DecisionOutcome.Deferred ? deferredTo.Value : null, by, evidence));
+                outcome == DecisionOutcome.Deferred ? deferredTo.Value : null, by, evidence, Text(input.SignatureDelegatedTo), Text(input.ActingUnder)));
     }
 
     private static string? Text(string? value) => value?.Trim() is { Length: > 0 } text ? text : null;

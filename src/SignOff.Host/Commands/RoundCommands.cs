@@ -168,7 +168,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         var trigger = make(doc, round);
         if (process.Decide(round, trigger, time.GetUtcNow()) is RoundDecision.Rejected refused)
         {
-            return new CommandFailure.Refused(refused.Code, refused.Message, field);
+            return RefusedAt(refused, field);
         }
 
         await documents.PutAsync(check, content, doc.FileName, ct);
@@ -220,7 +220,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         var asUploaded = make(new DocumentRef(type.Sha256!, file.FileName, type.Length, type.ContentType!), round);
         if (process.Decide(round, asUploaded, now) is RoundDecision.Rejected early)
         {
-            return new CommandFailure.Refused(early.Code, early.Message, field);
+            return RefusedAt(early, field);
         }
 
         var inspection = counterparts.Inspect(uploaded, type, file.FileName, round.Agreement);
@@ -242,7 +242,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         var trigger = make(doc, round) with { Check = madeHere ?? inspected.Check };
         if (process.Decide(round, trigger, now) is RoundDecision.Rejected rejected)
         {
-            return new CommandFailure.Refused(rejected.Code, rejected.Message, field);
+            return RefusedAt(rejected, field);
         }
 
         // A photo is claimed by its own bytes too: the PDF made from it differs at each upload, the photo does not.
@@ -321,6 +321,10 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         await using var stream = file.Open();
         return await documents.ReadAsync(stream, ct);
     }
+
+    /// <summary>A refusal of a command that carries a document: at the input it is about (the signatory's position), else at the document.</summary>
+    private static CommandFailure RefusedAt(RoundDecision.Rejected rejected, string field) =>
+        CommandFailure.From(rejected) is { Field: not null } atItsInput ? atItsInput : new CommandFailure.Refused(rejected.Code, rejected.Message, field);
 
     private static CommandFailure.DocumentRefused? DocumentFailure(DocumentCheck check, string field) => check.IsAccepted
         ? null

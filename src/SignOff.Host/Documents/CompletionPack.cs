@@ -116,6 +116,12 @@ public static class CompletionPack
             {
                 writer.Fact("Decision", $"{Words.Name(d.Outcome)} by {d.Body} on {UkDates.Long(d.DecidedOn)} (version {d.Version.ToString(CultureInfo.InvariantCulture)})");
                 writer.Fact("Minute reference", d.MinuteReference is { Length: > 0 } minute ? minute : "not given");
+                // The delegation register: the authority the decision was taken under, and who may sign on its strength.
+                writer.Fact("Authority", d.Authority);
+                if (d.SignatureDelegatedTo is { } office)
+                {
+                    writer.Fact("Signature delegated to", $"the {office}");
+                }
                 if (d.Conditions is { Length: > 0 } conditions)
                 {
                     writer.Fact("Conditions", $"{conditions} ({(p.Conditions == ConditionsStatus.Accepted ? "accepted by the coordinator" : "awaiting the coordinator")})");
@@ -139,6 +145,11 @@ public static class CompletionPack
             if (p.Counterpart is { } c)
             {
                 writer.Fact("Counterpart", $"signed by {c.SignatoryName}, {c.SignatoryPosition}, on {UkDates.Long(c.SignedOn)}; received {UkDates.Long(c.ReceivedOn)} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
+                if (p.Decision is { } authorisedBy)
+                {
+                    writer.Fact("Signed under", authorisedBy.SignatureAuthority);
+                }
+
                 writer.Fact("File", $"{c.Document.FileName}");
                 writer.Fact("SHA-256", c.Document.Sha256, monospace: true);
                 writer.Fact("Signature", c.Check is { } check

@@ -45,7 +45,8 @@ public static class Forms
         ArgumentNullException.ThrowIfNull(partner);
         var input = new DecisionInput(
             form[DecisionReader.OutcomeField], form[DecisionReader.BodyField], form[DecisionReader.DecidedOnField], form[DecisionReader.MinuteReferenceField],
-            form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], form[DecisionReader.DeferredToField], form[DecisionReader.EvidenceField]);
+            form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], form[DecisionReader.DeferredToField], form[DecisionReader.EvidenceField],
+            form[DecisionReader.SignatureDelegatedToField], form[DecisionReader.ActingUnderField]);
         return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name, triggerId, partner.PartnerId, version, by);
     }
 

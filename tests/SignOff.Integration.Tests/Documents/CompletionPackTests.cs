@@ -105,7 +105,7 @@ public sealed class CompletionPackTests
     }
 
     /// <summary>The text a reader would get, through poppler's pdftotext (installed by ./signoff test).</summary>
-    private static string TextOf(byte[] pdf)
+    internal static string TextOf(byte[] pdf)
     {
         var file = Path.Combine(Path.GetTempPath(), $"pack-{Guid.NewGuid():N}.pdf");
         File.WriteAllBytes(file, pdf);
