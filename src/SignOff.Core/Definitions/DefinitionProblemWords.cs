@@ -80,6 +80,7 @@ public static partial class DefinitionProblemWords
         var value = problem.Value;
         return problem.Kind switch
         {
+            ProblemKind.Missing when problem.Field == "partners" => "Add at least one partner",
             ProblemKind.Missing when thing == "the governance route" => Say(owner, null, "choose a governance route"),
             ProblemKind.Missing when owner is null => Capital($"enter {thing}"),
             ProblemKind.Missing => Say(owner, null, $"{thing} is missing"),

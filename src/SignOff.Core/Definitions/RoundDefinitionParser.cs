@@ -135,7 +135,7 @@ public static class RoundDefinitionParser
 
             if (partners.Count == 0 && !Problems.Any(p => p.Field.StartsWith("roster", StringComparison.Ordinal) && p.Severity == ProblemSeverity.Error))
             {
-                Error("partners", partnersNode ?? map, "a round needs at least one partner");
+                Error("partners", partnersNode ?? map, "a round needs at least one partner", ProblemKind.Missing);
             }
 
             CheckPartners(partners, deadline, launchDate);

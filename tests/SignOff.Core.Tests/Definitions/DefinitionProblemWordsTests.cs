@@ -54,11 +54,9 @@ public sealed class DefinitionProblemWordsTests
             agreement: { reference: R }
             round: { chairs: [ { name: C, email: c@x.example } ] }
             coordinator: { name: P }
-            partners:
-              - { name: Maldon District Council, officer: { name: Jo Bloggs, email: jo@maldon.example }, governance: { route: full-council } }
             """);
 
-        Assert.Equal(["Enter the agreement's title", "Enter the deadline", "Enter the coordinator's email"],
+        Assert.Equal(["Add at least one partner", "Enter the agreement's title", "Enter the deadline", "Enter the coordinator's email"],
             problems.Select(p => DefinitionProblemWords.Describe(p)));
     }
 
