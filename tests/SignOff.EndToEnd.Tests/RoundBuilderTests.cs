@@ -41,12 +41,19 @@ public sealed partial class RoundBuilderTests(BrowserFixture browser)
         await coordinator.Locator("#round-chairs-0-name").FillAsync("Pat Morgan");
         await coordinator.Locator("#round-chairs-0-email").FillAsync("pat.chair@alliance.example");
         await FillPartnerAsync(coordinator, 0, "Maldon District Council", "Jo Bloggs", "jo@maldon.example", "full-council");
+        await coordinator.SetInputFilesAsync("#draft", new FilePayload
+        {
+            Name = "draft.pdf",
+            MimeType = "application/pdf",
+            Buffer = SignOff.Testing.TestPdfs.WithText("Braintree & Maldon: Shared Services MoU", $"draft {Guid.NewGuid():N}"),
+        });
 
         // One more row, everything typed kept; the second partner's officer email left empty.
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Add another partner" }).ClickAsync();
         Assert.Equal("Maldon District Council", await coordinator.Locator("#partners-0-name").InputValueAsync());
         Assert.Equal("2021-07-30", await coordinator.Locator("#round-deadline").InputValueAsync());
         Assert.Equal(3, await coordinator.Locator("fieldset.builder-row legend", new() { HasTextRegex = PartnerLegend() }).CountAsync());
+        Assert.Contains("Using draft.pdf", await coordinator.Locator("#draft-hint").InnerTextAsync(), StringComparison.Ordinal); // kept: browsers forget chosen files
         await FillPartnerAsync(coordinator, 1, "Chelmsford City Council", "Sam Smith", "", "cabinet");
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Check the round" }).ClickAsync();
 
@@ -91,13 +98,7 @@ public sealed partial class RoundBuilderTests(BrowserFixture browser)
         Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The build page with problems scrolls sideways at 390 px.");
         await phone.CloseAsync();
 
-        // The draft last, then the same preview an upload gets, and the round sent.
-        await coordinator.SetInputFilesAsync("#draft", new FilePayload
-        {
-            Name = "draft.pdf",
-            MimeType = "application/pdf",
-            Buffer = SignOff.Testing.TestPdfs.WithText("Braintree & Maldon: Shared Services MoU", $"draft {Guid.NewGuid():N}"),
-        });
+        // The draft chosen at the start is still held: the same preview an upload gets, and the round sent.
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Check the round" }).ClickAsync();
         Assert.Equal("Check the round before sending", await coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
         var preview = await coordinator.Locator("main").InnerTextAsync();

@@ -44,9 +44,9 @@ public sealed record LaunchPreviewModel(SignOff.Host.Commands.LaunchPreview Prev
 /// <param name="Errors">The problems, each beside its field.</param>
 /// <param name="RosterProblems">Every problem in a roster that could not be imported, with its line.</param>
 /// <param name="Notice">What the last button did, e.g. "3 partners added from the roster."</param>
-/// <param name="Posted">True when the page comes back from a button: any files chosen must be chosen again.</param>
+/// <param name="Draft">The draft already chosen and stored, carried by the page so it need not be chosen again.</param>
 public sealed record RoundBuilderModel(RoundBuilderForm Form, IReadOnlyList<GovernanceRoute> Routes, FormErrors Errors, IReadOnlyList<DefinitionProblem> RosterProblems,
-    string? Notice, bool Posted);
+    string? Notice, DocumentRef? Draft);
 
 /// <summary>One line of a round's timeline.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Text, string By, IReadOnlyList<string> Details);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SignOff.Core.Definitions;
+using SignOff.Core.Rounds;
 using SignOff.Host.Commands;
 using SignOff.Host.Pages.Shared;
 
@@ -14,7 +15,8 @@ namespace SignOff.Host.Pages;
 /// <remarks>
 /// Works without JavaScript: every button posts the whole form, and the page comes back with what
 /// was typed (one more row, one fewer, the roster's partners added). Browsers forget chosen files
-/// when a page comes back, so the draft is chosen last, just before checking.
+/// when a page comes back, so a draft chosen is stored at once (content-addressed, as a preview
+/// stores it) and the page carries its SHA-256 and name from then on.
 /// </remarks>
 public static class RoundBuilderPages
 {
@@ -23,7 +25,7 @@ public static class RoundBuilderPages
     {
         ArgumentNullException.ThrowIfNull(pages);
         pages.MapGet("/rounds/build", (HttpContext http, CoordinatorPages.Deps d) =>
-            ShowAsync(http, d, RoundBuilderForm.Blank, FormErrors.None, [], null, posted: false, StatusCodes.Status200OK));
+            ShowAsync(http, d, new Shown(RoundBuilderForm.Blank, null), FormErrors.None, [], null, StatusCodes.Status200OK));
         pages.MapPost("/rounds/build", BuildAsync);
     }
 
@@ -31,17 +33,33 @@ public static class RoundBuilderPages
     {
         var posted = await http.Request.ReadFormAsync(ct);
         var action = posted["action"].ToString();
+        // The draft chosen on an earlier trip, if the page carries one (an unknown hash is no draft).
+        var draft = await d.Documents.DescribeAsync(posted["draftSha256"].ToString(), posted["draftFileName"].ToString(), ct);
         if (action == "edit")
         {
             // Back from the preview: the definition it showed, in the form again. It was valid when
             // previewed; read it whatever today is, so a deadline just passed is still shown to change.
             var read = RoundDefinitionParser.Parse(posted["definitionText"].ToString(), DateOnly.MinValue, d.Commands.Routes);
             return read.Definition is { } definition
-                ? await ShowAsync(http, d, RoundBuilderForm.Of(definition), FormErrors.None, [], null, posted: true, StatusCodes.Status200OK)
-                : await ShowAsync(http, d, RoundBuilderForm.Blank, RoundBuilderForm.Blank.Errors(read.Problems, []), [], null, posted: true, StatusCodes.Status422UnprocessableEntity);
+                ? await ShowAsync(http, d, new Shown(RoundBuilderForm.Of(definition), draft), FormErrors.None, [], null, StatusCodes.Status200OK)
+                : await ShowAsync(http, d, new Shown(RoundBuilderForm.Blank, draft), RoundBuilderForm.Blank.Errors(read.Problems, []), [], null, StatusCodes.Status422UnprocessableEntity);
         }
 
         var form = RoundBuilderForm.Read(posted);
+
+        // A draft chosen is kept from now on, whichever button was pressed.
+        if (Upload.Of(posted.Files["draft"]) is { } chosen)
+        {
+            var stored = await d.Commands.StoreDraftAsync(chosen, ct);
+            if (stored.FirstFailure is { } refused)
+            {
+                return await ShowAsync(http, d, new Shown(form, null), form.Errors([], Forms.From(refused).Items.Select(e => e with { Field = "draft" })), [], null,
+                    FailureAnswers.For(refused).Status);
+            }
+
+            draft = stored.Value;
+        }
+
         string? notice = null;
 
         // A roster chosen is imported whichever button was pressed: what the coordinator chose is used, not dropped.
@@ -51,52 +69,53 @@ public static class RoundBuilderPages
             if (imported.Problems.Count > 0)
             {
                 var count = imported.Problems.Count;
-                return await ShowAsync(http, d, form,
+                return await ShowAsync(http, d, new Shown(form, draft),
                     FormErrors.Of("roster", count == 1 ? "The roster has a problem: nothing was imported" : $"The roster has {count} problems: nothing was imported"),
-                    imported.Problems, null, posted: true, StatusCodes.Status422UnprocessableEntity);
+                    imported.Problems, null, StatusCodes.Status422UnprocessableEntity);
             }
 
             form = form.WithImported(imported.Partners);
             notice = imported.Partners.Count == 1 ? "1 partner added from the roster." : $"{imported.Partners.Count} partners added from the roster.";
         }
 
+        Task<IResult> Again(RoundBuilderForm again) => ShowAsync(http, d, new Shown(again, draft), FormErrors.None, [], notice, StatusCodes.Status200OK);
         switch (action)
         {
             case "add-partner":
-                return await ShowAsync(http, d, form.WithPartner(), FormErrors.None, [], notice, posted: true, StatusCodes.Status200OK);
+                return await Again(form.WithPartner());
             case "add-chair":
-                return await ShowAsync(http, d, form.WithChair(), FormErrors.None, [], notice, posted: true, StatusCodes.Status200OK);
+                return await Again(form.WithChair());
             case var remove when remove.StartsWith("remove-partner-", StringComparison.Ordinal) && Row(remove) is { } partner:
-                return await ShowAsync(http, d, form.WithoutPartner(partner), FormErrors.None, [], notice, posted: true, StatusCodes.Status200OK);
+                return await Again(form.WithoutPartner(partner));
             case var remove when remove.StartsWith("remove-chair-", StringComparison.Ordinal) && Row(remove) is { } chair:
-                return await ShowAsync(http, d, form.WithoutChair(chair), FormErrors.None, [], notice, posted: true, StatusCodes.Status200OK);
+                return await Again(form.WithoutChair(chair));
             case "import":
                 return notice is null
-                    ? await ShowAsync(http, d, form, FormErrors.Of("roster", "Choose a roster to import (a CSV file)"), [], null, posted: true, StatusCodes.Status422UnprocessableEntity)
-                    : await ShowAsync(http, d, form, FormErrors.None, [], notice, posted: true, StatusCodes.Status200OK);
+                    ? await ShowAsync(http, d, new Shown(form, draft), FormErrors.Of("roster", "Choose a roster to import (a CSV file)"), [], null, StatusCodes.Status422UnprocessableEntity)
+                    : await Again(form);
             case "download":
                 var kept = form.Compacted();
                 PageResult.SecurityHeaders(http.Response);
                 return Results.File(Encoding.UTF8.GetBytes(kept.DefinitionText), "text/yaml; charset=utf-8", kept.FileName);
             default:
-                return await CheckAsync(http, d, form.Compacted(), Upload.Of(posted.Files["draft"]), ct);
+                return await CheckAsync(http, d, new Shown(form.Compacted(), draft), notice, ct);
         }
     }
 
     /// <summary>"Check the round": every problem at its field at once; when there are none, the preview an upload gets.</summary>
-    private static async Task<IResult> CheckAsync(HttpContext http, CoordinatorPages.Deps d, RoundBuilderForm form, Upload? draft, CancellationToken ct)
+    private static async Task<IResult> CheckAsync(HttpContext http, CoordinatorPages.Deps d, Shown shown, string? notice, CancellationToken ct)
     {
+        var form = shown.Form;
         var text = form.DefinitionText;
         var parsed = RoundDefinitionParser.Parse(text, d.Commands.Today, d.Commands.Routes);
-        FieldError[] noDraft = draft is null ? [new("draft", "Choose the draft agreement (a PDF or Word file)")] : [];
+        FieldError[] noDraft = shown.Draft is null ? [new("draft", "Choose the draft agreement (a PDF or Word file)")] : [];
         var errors = form.Errors(parsed.Problems, noDraft);
         if (errors.Any)
         {
-            return await ShowAsync(http, d, form, errors, [], null, posted: true, StatusCodes.Status422UnprocessableEntity);
+            return await ShowAsync(http, d, shown, errors, [], notice, StatusCodes.Status422UnprocessableEntity);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var preview = await d.Launches.PreviewAsync(new Upload(form.FileName, bytes.Length, () => new MemoryStream(bytes)), draft, null, ct);
+        var preview = await d.Launches.PreviewAsync(text, shown.Draft!.Sha256, shown.Draft.FileName, ct);
         if (preview.FirstFailure is not { } failure)
         {
             return await d.Pages.RenderAsync<LaunchPreviewPage>(http, new LaunchPreviewModel(preview.Value, FormErrors.None, Built: true));
@@ -105,7 +124,7 @@ public static class RoundBuilderPages
         var refused = failure is CommandFailure.DefinitionInvalid { Result: var result }
             ? form.Errors(result.Problems, [])
             : form.Errors([], Forms.From(failure, "round-deadline").Items.Select(e => e with { Field = e.Field is "draft" or "round-deadline" ? e.Field : null }));
-        return await ShowAsync(http, d, form, refused, [], null, posted: true, FailureAnswers.For(failure).Status);
+        return await ShowAsync(http, d, shown with { Draft = failure.Field == "draft" ? null : shown.Draft }, refused, [], notice, FailureAnswers.For(failure).Status);
     }
 
     /// <summary>The roster's partners, or every problem with it (with its line); partners only when there are none.</summary>
@@ -128,7 +147,11 @@ public static class RoundBuilderPages
     private static int? Row(string action) =>
         int.TryParse(action[(action.LastIndexOf('-') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : null;
 
-    private static Task<IResult> ShowAsync(HttpContext http, CoordinatorPages.Deps d, RoundBuilderForm form, FormErrors errors, IReadOnlyList<DefinitionProblem> rosterProblems,
-        string? notice, bool posted, int status) =>
-        d.Pages.RenderAsync<RoundBuilderPage>(http, new RoundBuilderModel(form, [.. d.Commands.Routes.All.OrderBy(r => r.Name, StringComparer.Ordinal)], errors, rosterProblems, notice, posted), status);
+    private static Task<IResult> ShowAsync(HttpContext http, CoordinatorPages.Deps d, Shown shown, FormErrors errors, IReadOnlyList<DefinitionProblem> rosterProblems,
+        string? notice, int status) =>
+        d.Pages.RenderAsync<RoundBuilderPage>(http, new RoundBuilderModel(shown.Form, [.. d.Commands.Routes.All.OrderBy(r => r.Name, StringComparer.Ordinal)], errors, rosterProblems,
+            notice, shown.Draft), status);
+
+    /// <summary>What the page shows again: the form, and the draft it holds.</summary>
+    private sealed record Shown(RoundBuilderForm Form, DocumentRef? Draft);
 }

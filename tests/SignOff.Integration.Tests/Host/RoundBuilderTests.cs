@@ -187,6 +187,21 @@ public sealed partial class RoundBuilderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_draft_chosen_early_is_kept_while_rows_are_added_and_used_when_checking()
+    {
+        var fields = Filled(await OpenAsync());
+
+        var added = await (await PostAsync(fields, "add-partner", draft: ApiTests.Pdf)).Content.ReadAsStringAsync(Ct);
+
+        Assert.Contains("Using draft.pdf. To use another file, choose it here.", added, StringComparison.Ordinal);
+        var again = Fields(added);
+        Assert.Equal(64, again["draftSha256"].Length);
+        var response = await PostAsync(again, "check");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<h1 class=\"heading-l\">Check the round before sending</h1>", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_uploaded_files_problems_name_the_partner_and_keep_the_line_and_path()
     {
         using var form = ApiTests.Upload(ApiTests.Definition().Replace("sam@chelmsford.example", "sam@", StringComparison.Ordinal), ApiTests.Pdf);
