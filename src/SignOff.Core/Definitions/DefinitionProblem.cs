@@ -12,6 +12,25 @@ public enum ProblemSeverity
     Warning,
 }
 
+/// <summary>What kind of mistake a problem is, so that it can be put in people's words without reading its message.</summary>
+public enum ProblemKind
+{
+    /// <summary>Any other problem: its message says what is wrong.</summary>
+    Other,
+
+    /// <summary>A required value is not given.</summary>
+    Missing,
+
+    /// <summary>A value is not a date written as YYYY-MM-DD; <see cref="DefinitionProblem.Value"/> holds it.</summary>
+    NotADate,
+
+    /// <summary>A value is not an email address; <see cref="DefinitionProblem.Value"/> holds it.</summary>
+    NotAnEmail,
+
+    /// <summary>A governance route no route file defines; <see cref="DefinitionProblem.Value"/> holds its id.</summary>
+    UnknownRoute,
+}
+
 /// <summary>
 /// One problem found in a round definition or roster, with where it is.
 /// </summary>
@@ -20,7 +39,9 @@ public enum ProblemSeverity
 /// <param name="Line">1-based line, when known.</param>
 /// <param name="Column">1-based column, when known.</param>
 /// <param name="Message">What is wrong, for people.</param>
-public sealed record DefinitionProblem(ProblemSeverity Severity, string Field, int? Line, int? Column, string Message)
+/// <param name="Kind">What kind of mistake it is: lets <see cref="DefinitionProblemWords"/> word it for a form or a file without matching message text.</param>
+/// <param name="Value">The value at fault, when the kind has one (the address that is not an email address).</param>
+public sealed record DefinitionProblem(ProblemSeverity Severity, string Field, int? Line, int? Column, string Message, ProblemKind Kind = ProblemKind.Other, string? Value = null)
 {
     /// <summary>e.g. <c>line 12, column 7: partners[3].officer.email: 'jo@' is not a valid email address</c>.</summary>
     public override string ToString()

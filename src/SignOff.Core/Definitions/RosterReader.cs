@@ -73,8 +73,8 @@ public static class RosterReader
             var line = (int)reader.LineNumber;
             var field = string.Create(CultureInfo.InvariantCulture, $"roster line {line}");
             string? Cell(string column) => columns.TryGetValue(column, out var i) && i < reader.FieldCount && reader.GetString(i) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-            void Problem(string column, string message) =>
-                problems.Add(new DefinitionProblem(ProblemSeverity.Error, $"{field}: {column}", line, columns.TryGetValue(column, out var c) ? c + 1 : null, message));
+            void Problem(string column, string message, ProblemKind kind, string? value = null) =>
+                problems.Add(new DefinitionProblem(ProblemSeverity.Error, $"{field}: {column}", line, columns.TryGetValue(column, out var c) ? c + 1 : null, message, kind, value));
 
             var ok = true;
             string Need(string column)
@@ -82,7 +82,7 @@ public static class RosterReader
                 var value = Cell(column);
                 if (value is null)
                 {
-                    Problem(column, "is required");
+                    Problem(column, "is required", ProblemKind.Missing);
                     ok = false;
                 }
 
@@ -95,14 +95,14 @@ public static class RosterReader
             var routeId = Need("governance route");
             if (email.Length > 0 && !RoundDefinitionParser.IsEmail(email))
             {
-                Problem("officer email", $"'{email}' is not a valid email address");
+                Problem("officer email", $"'{email}' is not a valid email address", ProblemKind.NotAnEmail, email);
                 ok = false;
             }
 
             GovernanceRoute? route = null;
             if (routeId.Length > 0 && !routes.TryGet(routeId, out route))
             {
-                Problem("governance route", $"unknown governance route '{routeId}'; known routes are: {string.Join(", ", routes.Ids)}");
+                Problem("governance route", $"unknown governance route '{routeId}'; known routes are: {string.Join(", ", routes.Ids)}", ProblemKind.UnknownRoute, routeId);
                 ok = false;
             }
 
@@ -119,7 +119,7 @@ public static class RosterReader
                     return d;
                 }
 
-                Problem(column, $"'{text}' is not a date; write it as YYYY-MM-DD");
+                Problem(column, $"'{text}' is not a date; write it as YYYY-MM-DD", ProblemKind.NotADate, text);
                 ok = false;
                 return null;
             }

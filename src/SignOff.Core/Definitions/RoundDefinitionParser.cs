@@ -135,7 +135,7 @@ public static class RoundDefinitionParser
 
             if (partners.Count == 0 && !Problems.Any(p => p.Field.StartsWith("roster", StringComparison.Ordinal) && p.Severity == ProblemSeverity.Error))
             {
-                Error("partners", partnersNode ?? map, "a round needs at least one partner");
+                Error("partners", partnersNode ?? map, "a round needs at least one partner", ProblemKind.Missing);
             }
 
             CheckPartners(partners, deadline, launchDate);
@@ -282,7 +282,7 @@ public static class RoundDefinitionParser
                 return route;
             }
 
-            Error(field, node, $"unknown governance route '{id}'; known routes are: {string.Join(", ", routes.Ids)}");
+            Error(field, node, $"unknown governance route '{id}'; known routes are: {string.Join(", ", routes.Ids)}", ProblemKind.UnknownRoute, id);
             return null;
         }
 
@@ -422,7 +422,7 @@ public static class RoundDefinitionParser
             var email = Text(node, "email", $"{field}.email", required: true);
             if (email is not null && !IsEmail(email))
             {
-                Error($"{field}.email", Child(node, "email"), $"'{email}' is not a valid email address");
+                Error($"{field}.email", Child(node, "email"), $"'{email}' is not a valid email address", ProblemKind.NotAnEmail, email);
                 return null;
             }
 
@@ -436,7 +436,7 @@ public static class RoundDefinitionParser
             {
                 if (required && parent is not null)
                 {
-                    Error(field, parent, "is required");
+                    Error(field, parent, "is required", ProblemKind.Missing);
                 }
 
                 return null;
@@ -466,7 +466,7 @@ public static class RoundDefinitionParser
             {
                 if (required && parent is not null)
                 {
-                    Error(field, node ?? parent, "is required");
+                    Error(field, node ?? parent, "is required", ProblemKind.Missing);
                 }
 
                 return null;
@@ -483,7 +483,7 @@ public static class RoundDefinitionParser
             {
                 if (required)
                 {
-                    Error(field, node, "is required");
+                    Error(field, node, "is required", ProblemKind.Missing);
                 }
 
                 return null;
@@ -522,7 +522,7 @@ public static class RoundDefinitionParser
                 return date;
             }
 
-            Error(field, Child(parent, key), $"'{text}' is not a date; write it as YYYY-MM-DD");
+            Error(field, Child(parent, key), $"'{text}' is not a date; write it as YYYY-MM-DD", ProblemKind.NotADate, text);
             return null;
         }
 
@@ -549,12 +549,13 @@ public static class RoundDefinitionParser
         private static int? PositiveInt(string? text) =>
             int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
-        private void Error(string field, YamlNode? node, string message) => Add(ProblemSeverity.Error, field, node, message);
+        private void Error(string field, YamlNode? node, string message, ProblemKind kind = ProblemKind.Other, string? value = null) =>
+            Add(ProblemSeverity.Error, field, node, message, kind, value);
 
         private void Warning(string field, YamlNode? node, string message) => Add(ProblemSeverity.Warning, field, node, message);
 
-        private void Add(ProblemSeverity severity, string field, YamlNode? node, string message) =>
-            Problems.Add(new DefinitionProblem(severity, field, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column, message));
+        private void Add(ProblemSeverity severity, string field, YamlNode? node, string message, ProblemKind kind = ProblemKind.Other, string? value = null) =>
+            Problems.Add(new DefinitionProblem(severity, field, node is null ? null : (int)node.Start.Line, node is null ? null : (int)node.Start.Column, message, kind, value));
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

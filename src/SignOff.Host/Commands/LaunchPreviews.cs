@@ -46,6 +46,18 @@ public sealed class LaunchPreviews(RoundCommands commands, RoundReadModel rounds
         return commands.RefusalOf(prepared.Value) is { } refused ? refused : Checked.Valid(await PreviewAsync(prepared.Value, ct));
     }
 
+    /// <summary>Checks a definition written out in full against a draft already stored, and shows the round as it will run: the round builder's check.</summary>
+    public async Task<Checked<LaunchPreview>> PreviewAsync(string definitionText, string draftSha256, string draftFileName, CancellationToken ct)
+    {
+        var prepared = await commands.PrepareLaunchAsync(definitionText, null, draftSha256, draftFileName, ct);
+        if (prepared.FirstFailure is { } failure)
+        {
+            return failure;
+        }
+
+        return commands.RefusalOf(prepared.Value) is { } refused ? refused : Checked.Valid(await PreviewAsync(prepared.Value, ct));
+    }
+
     /// <summary>Shows a prepared launch as it will run.</summary>
     public async Task<LaunchPreview> PreviewAsync(PreparedLaunch launch, CancellationToken ct)
     {

@@ -96,6 +96,23 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
         return Checked.Valid(new PreparedLaunch(definitionText.Value!, rosterText.Value, parsed.Value, doc));
     }
 
+    /// <summary>
+    /// Checks and stores a draft on its own, before the rest of its round is complete: the round
+    /// builder keeps a draft chosen early across the page's round trips (browsers forget chosen
+    /// files), carrying only its SHA-256 and name as the preview does.
+    /// </summary>
+    public async Task<Checked<DocumentRef>> StoreDraftAsync(Upload draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var (check, content) = await ReadDocumentAsync(draft, ct);
+        if (DocumentFailure(check, "draft") is { } bad)
+        {
+            return bad;
+        }
+
+        return Checked.Valid(await documents.PutAsync(check, content, draft.FileName, ct));
+    }
+
     /// <summary>The same launch again, from what its preview carried: the texts, and the draft already stored.</summary>
     public async Task<Checked<PreparedLaunch>> PrepareLaunchAsync(string definitionText, string? rosterText, string draftSha256, string draftFileName, CancellationToken ct)
     {

@@ -49,6 +49,7 @@ public static class CoordinatorPages
         pages.MapGet("/rounds/new", (HttpContext http, Deps d) => LaunchPageAsync(http, d, FormErrors.None, [], StatusCodes.Status200OK));
         pages.MapPost("/rounds/new", PreviewAsync);
         pages.MapPost("/rounds/new/confirm", ConfirmLaunchAsync);
+        pages.MapRoundBuilder();
         pages.MapGet("/rounds/{roundId}", (string roundId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
             RoundPageAsync(http, d, roundId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
         pages.MapGet("/rounds/{roundId}/partners/{partnerId}", (string roundId, string partnerId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
@@ -84,8 +85,8 @@ public static class CoordinatorPages
         return await d.Pages.RenderAsync<RoundsPage>(http, new RoundsModel(items, wanted));
     }
 
-    private static Task<IResult> LaunchPageAsync(HttpContext http, Deps d, FormErrors errors, IReadOnlyList<Core.Definitions.DefinitionProblem> problems, int status) =>
-        d.Pages.RenderAsync<LaunchPage>(http, new LaunchModel(errors, problems, [.. d.Commands.Routes.Ids]), status);
+    private static Task<IResult> LaunchPageAsync(HttpContext http, Deps d, FormErrors errors, IReadOnlyList<Core.Definitions.DefinitionProblem> problems, int status, string? definitionText = null) =>
+        d.Pages.RenderAsync<LaunchPage>(http, new LaunchModel(errors, problems, [.. d.Commands.Routes.Ids], definitionText), status);
 
     /// <summary>Reads and checks the files and shows the round as it will run; nothing is sent until it is confirmed.</summary>
     private static async Task<IResult> PreviewAsync(HttpContext http, Deps d, CancellationToken ct)
@@ -93,8 +94,20 @@ public static class CoordinatorPages
         var form = await http.Request.ReadFormAsync(ct);
         var preview = await d.Launches.PreviewAsync(Upload.Of(form.Files["definition"]), Upload.Of(form.Files["draft"]), Upload.Of(form.Files["roster"]), ct);
         return preview.FirstFailure is { } failure
-            ? await LaunchRefusedAsync(http, d, failure)
+            ? await LaunchRefusedAsync(http, d, failure, failure is CommandFailure.DefinitionInvalid ? await TextOfAsync(form.Files["definition"], ct) : null)
             : await d.Pages.RenderAsync<LaunchPreviewPage>(http, new LaunchPreviewModel(preview.Value, FormErrors.None));
+    }
+
+    /// <summary>An uploaded definition's text, read again to name the partners its problems are about; null when there is none.</summary>
+    private static async Task<string?> TextOfAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length > RoundCommands.MaxDefinitionBytes)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file.OpenReadStream(), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(ct);
     }
 
     /// <summary>Launches what the preview showed: the same texts, the draft already stored; a duplicate only when the coordinator said so.</summary>
@@ -105,9 +118,10 @@ public static class CoordinatorPages
             form["draftSha256"].ToString(), form["draftFileName"].ToString(), ct);
         if (prepared.FirstFailure is { } invalid)
         {
-            return await LaunchRefusedAsync(http, d, invalid);
+            return await LaunchRefusedAsync(http, d, invalid, form["definitionText"].ToString());
         }
 
+        var built = form["built"] == "yes";
         var triggerId = Forms.TriggerId("page", "launch", form);
         var preview = await d.Launches.PreviewAsync(prepared.Value, ct);
         var again = preview.Duplicates.Where(r => r.ProcessedTriggers.Contains(triggerId)).ToList();
@@ -120,24 +134,24 @@ public static class CoordinatorPages
         if (preview.Duplicates.Count > 0 && form["duplicate"] != "yes")
         {
             return await d.Pages.RenderAsync<LaunchPreviewPage>(http, new LaunchPreviewModel(preview,
-                FormErrors.Of("duplicate", $"Confirm that you want a second round for {prepared.Value.Definition.Agreement.Reference}, or go to the one already launched")),
+                FormErrors.Of("duplicate", $"Confirm that you want a second round for {prepared.Value.Definition.Agreement.Reference}, or go to the one already launched"), built),
                 StatusCodes.Status409Conflict);
         }
 
         var result = await d.Commands.StartAsync(prepared.Value, triggerId, Coordinators.Of(http), ct);
         return result.State is { } state
             ? Results.Redirect($"/rounds/{state.RoundId}?done=launched")
-            : await LaunchRefusedAsync(http, d, result.Failure!);
+            : await LaunchRefusedAsync(http, d, result.Failure!, form["definitionText"].ToString());
     }
 
-    private static async Task<IResult> LaunchRefusedAsync(HttpContext http, Deps d, CommandFailure failure)
+    private static async Task<IResult> LaunchRefusedAsync(HttpContext http, Deps d, CommandFailure failure, string? definitionText = null)
     {
         var status = FailureAnswers.For(failure).Status;
         if (failure is CommandFailure.DefinitionInvalid { Result: var definition })
         {
             var count = definition.Errors.Count();
             var message = count == 1 ? "The round definition has a problem" : $"The round definition has {count} problems";
-            return await LaunchPageAsync(http, d, FormErrors.Of(failure.Field ?? "definition", message), [.. definition.Errors], status);
+            return await LaunchPageAsync(http, d, FormErrors.Of(failure.Field ?? "definition", message), [.. definition.Errors], status, definitionText);
         }
 
         return await LaunchPageAsync(http, d, Forms.From(failure), [], status);

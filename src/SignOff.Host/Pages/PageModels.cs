@@ -31,10 +31,27 @@ public sealed record RoundsModel(IReadOnlyList<RoundListItem> Rounds, string? St
 public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners, DateOnly LaunchedOn, IReadOnlyList<AttentionItem> Attention);
 
 /// <summary>The launch page: the files to upload, and any problems with the last attempt.</summary>
-public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProblem> DefinitionProblems, IReadOnlyList<string> Routes);
+/// <param name="Errors">The problems, one per field.</param>
+/// <param name="DefinitionProblems">Every problem in the definition or roster, listed at the field.</param>
+/// <param name="Routes">The governance routes' ids.</param>
+/// <param name="DefinitionText">The definition the problems were found in, so they can name partners as well as number them.</param>
+public sealed record LaunchModel(FormErrors Errors, IReadOnlyList<DefinitionProblem> DefinitionProblems, IReadOnlyList<string> Routes, string? DefinitionText = null);
 
 /// <summary>The round as it will run, before it is sent, with any refusal of the confirmation.</summary>
-public sealed record LaunchPreviewModel(SignOff.Host.Commands.LaunchPreview Preview, FormErrors Errors);
+/// <param name="Preview">The round as it will run.</param>
+/// <param name="Errors">Why the confirmation was refused.</param>
+/// <param name="Built">True when the round came from the round builder's form: the way back changes the form, not the files.</param>
+public sealed record LaunchPreviewModel(SignOff.Host.Commands.LaunchPreview Preview, FormErrors Errors, bool Built = false);
+
+/// <summary>The round builder: the form as typed, the routes to choose from, and any problems.</summary>
+/// <param name="Form">What the coordinator typed.</param>
+/// <param name="Routes">Every governance route, by name: the partners' choices and the list that says what each means.</param>
+/// <param name="Errors">The problems, each beside its field.</param>
+/// <param name="RosterProblems">Every problem in a roster that could not be imported, with its line.</param>
+/// <param name="Notice">What the last button did, e.g. "3 partners added from the roster."</param>
+/// <param name="Draft">The draft already chosen and stored, carried by the page so it need not be chosen again.</param>
+public sealed record RoundBuilderModel(RoundBuilderForm Form, IReadOnlyList<GovernanceRoute> Routes, FormErrors Errors, IReadOnlyList<DefinitionProblem> RosterProblems,
+    string? Notice, DocumentRef? Draft);
 
 /// <summary>One line of a round's timeline.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Text, string By, IReadOnlyList<string> Details);

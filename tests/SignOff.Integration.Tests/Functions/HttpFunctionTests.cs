@@ -106,6 +106,8 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("GET", "/rounds/new"),
         new("POST", "/rounds/new", Form: true),
         new("POST", "/rounds/new/confirm", Form: true),
+        new("GET", "/rounds/build"),
+        new("POST", "/rounds/build", Form: true),
         new("GET", "/rounds/{round}"),
         new("GET", "/rounds/{round}/partners/{partner}"),
         new("GET", "/rounds/{round}/documents/{sha}"),
