@@ -25,7 +25,7 @@ public static class RoundTimeline
             CallInStarted c => ($"{partnerName(c.PartnerId)}'s call-in period runs until {UkDates.Long(c.EndsOn)}.", null),
             CallInEnded c => ($"{partnerName(c.PartnerId)}'s call-in period ended.", null),
             DecisionCorrected c => ($"{partnerName(c.PartnerId)}'s decision was corrected from {Outcome(c.Original)} to {Outcome(c.Corrected)}: {c.Reason} (evidence: {c.Evidence}).", c.By.Name),
-            DecisionCalledIn c => ($"{partnerName(c.PartnerId)}'s decision was called in{(c.Committee is null ? "" : $" by {c.Committee}")} on {UkDates.Long(c.On)}{(c.Reason is null ? "" : $": {c.Reason}")}.", c.By.Name),
+            DecisionCalledIn c => ($"{partnerName(c.PartnerId)}'s decision was called in{(c.Committee is null ? "" : $" by {c.Committee}")} on {UkDates.Long(c.On)}{(c.Reason is null ? "" : $": {c.Reason.TrimEnd('.')}")}.", c.By.Name),
             CallInResolved c => ($"{partnerName(c.PartnerId)}'s called-in decision was {(c.Outcome == CallInOutcome.Upheld ? "upheld" : "referred back to be taken again")} on {UkDates.Long(c.On)}{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
             ConditionsAccepted c => ($"{partnerName(c.PartnerId)}'s conditions were accepted{(c.Note is null ? "" : $": {c.Note}")}.", c.By.Name),
             ConditionsRejected c => ($"{partnerName(c.PartnerId)}'s conditions were not accepted: {c.Reason}.", c.By.Name),

@@ -239,9 +239,14 @@ public static class EmailContentBuilder
             footnotes.Add("Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay.");
         }
 
-        if (link is not null && to.Role != RecipientRole.Coordinator)
+        if (link is not null && to.Role == RecipientRole.Officer)
         {
             footnotes.Add("This link is for you alone. Opening it changes nothing until you press a button on the page.");
+        }
+        else if (link is not null && to.Role == RecipientRole.Chair)
+        {
+            // A chair's page has no buttons: it only shows where the rounds stand.
+            footnotes.Add("This link is for you alone. The page it opens shows where your rounds stand and changes nothing.");
         }
 
         footnotes.Add($"Sent by SignOff for the {agreement} round.");

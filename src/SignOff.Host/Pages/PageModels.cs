@@ -5,8 +5,24 @@ using SignOff.Host.Pages.Shared;
 
 namespace SignOff.Host.Pages;
 
-/// <summary>A plain page: a heading and a few sentences.</summary>
-public sealed record MessageModel(string Title, IReadOnlyList<string> Paragraphs, string? BackHref = null, string? BackLabel = null);
+/// <summary>A plain page: a heading and a few sentences; for a confirmation, also what was recorded and where to go next.</summary>
+/// <param name="Title">The heading, and the first part of the tab's title.</param>
+/// <param name="Paragraphs">The sentences, one paragraph each.</param>
+/// <param name="BackHref">Where a back link above the heading leads, if there is one.</param>
+/// <param name="BackLabel">The back link's words.</param>
+/// <param name="Recorded">
+/// What a confirmation repeats back, row by row (empty for other pages): the person sees that what
+/// they meant is what was kept, without opening the email that follows.
+/// </param>
+/// <param name="Next">The one thing to do next, when there is one, as a link to where it is done.</param>
+public sealed record MessageModel(string Title, IReadOnlyList<string> Paragraphs, string? BackHref = null, string? BackLabel = null,
+    IReadOnlyList<RecordedRow>? Recorded = null, OnwardLink? Next = null);
+
+/// <summary>One row of what a confirmation page repeats back: the answer's name and what was recorded.</summary>
+public sealed record RecordedRow(string Label, string Value);
+
+/// <summary>A link onwards from a confirmation page, named for what it leads to.</summary>
+public sealed record OnwardLink(string Href, string Text);
 
 /// <summary>The coordinator's sign-in page.</summary>
 /// <param name="ReturnUrl">Where to go once signed in (a path on this site).</param>

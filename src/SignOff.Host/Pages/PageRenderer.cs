@@ -50,6 +50,10 @@ public sealed class PageRenderer(IServiceProvider services, ILoggerFactory logge
     /// <summary>A plain page with a heading and a few sentences: for refusals, expired links and confirmations.</summary>
     public Task<IResult> MessageAsync(HttpContext http, string title, IReadOnlyList<string> paragraphs, int status = StatusCodes.Status200OK, string? backHref = null, string? backLabel = null) =>
         RenderAsync<MessagePage>(http, new MessageModel(title, paragraphs, backHref, backLabel), status);
+
+    /// <summary>A confirmation: its heading, what was recorded row by row, a few sentences, and the link onwards when something is next.</summary>
+    public Task<IResult> ConfirmationAsync(HttpContext http, string title, IReadOnlyList<RecordedRow> recorded, IReadOnlyList<string> paragraphs, OnwardLink? next) =>
+        RenderAsync<MessagePage>(http, new MessageModel(title, paragraphs, Recorded: recorded, Next: next));
 }
 
 /// <summary>

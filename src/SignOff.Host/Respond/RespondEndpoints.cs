@@ -171,8 +171,63 @@ public static class RespondEndpoints
         }
 
         var now = result.State!.FindPartner(partner.PartnerId)!;
-        return await d.Pages.MessageAsync(http, Confirmation(which), Explain(which, now, result.State));
+        return which switch
+        {
+            "decision" or "decision-confirm" when now.Decision is { } decided =>
+                await d.Pages.ConfirmationAsync(http, Confirmation(which), DecisionRows(result.State, decided), Explain(which, now, result.State), Onward(token, now)),
+            "counterpart" or "sign" when now.Counterpart is { } counterpart =>
+                await d.Pages.ConfirmationAsync(http, Confirmation(which), CounterpartRows(result.State, counterpart), Explain(which, now, result.State), null),
+            _ => await d.Pages.MessageAsync(http, Confirmation(which), Explain(which, now, result.State)),
+        };
     }
+
+    /// <summary>The decision as recorded, in the words and order of the check-your-answers page the officer confirmed.</summary>
+    private static List<RecordedRow> DecisionRows(RoundState round, RecordedDecision d)
+    {
+        var outcome = Words.For(d.Outcome);
+        List<RecordedRow> rows =
+        [
+            new("Agreement", $"{round.Agreement.Title}, version {d.Version}"),
+            new("Decision", string.Concat(outcome[..1].ToUpperInvariant(), outcome[1..])),
+            new("Decision-making body", d.Body),
+            new("Date of the decision", UkDates.Long(d.DecidedOn)),
+            new("Minute or decision reference", d.MinuteReference ?? "None given"),
+        ];
+        if (d.Conditions is { } conditions)
+        {
+            rows.Add(new("Conditions", conditions));
+        }
+
+        if (d.Reason is { } reason)
+        {
+            rows.Add(new("Reason", reason));
+        }
+
+        if (d.Outcome == DecisionOutcome.Deferred)
+        {
+            rows.Add(new("Next meeting", d.DeferredTo is { } next ? UkDates.Long(next) : "Not known yet"));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The counterpart as recorded: which version, who signed it in what capacity, when, and the file kept.</summary>
+    private static IReadOnlyList<RecordedRow> CounterpartRows(RoundState round, Counterpart c) =>
+    [
+        new("Agreement", $"{round.Agreement.Title}, version {c.Version}"),
+        new("Signed by", c.SignatoryName),
+        new("Position", c.SignatoryPosition),
+        new("Date signed", UkDates.Long(c.SignedOn)),
+        new("File", c.Document.FileName),
+    ];
+
+    /// <summary>
+    /// When the counterpart is next, straight to it on the officer's own page (the same link keeps
+    /// working). The query makes it a new page load: this confirmation answered a POST to the same
+    /// path, and a link differing only by its fragment would just scroll this page.
+    /// </summary>
+    private static OnwardLink? Onward(string token, PartnerState p) =>
+        p.Status == PartnerStatus.Authorised ? new($"/respond/{token}?next=counterpart#counterpart", "Sign or upload the counterpart") : null;
 
     private static string Confirmation(string form) => form switch
     {
@@ -199,7 +254,7 @@ public static class RespondEndpoints
     {
         PartnerStatus.CallIn => $"The call-in period ends on {UkDates.Long(p.CallInEndsOn)}; you will then be asked for a signed counterpart.",
         PartnerStatus.ApprovedWithConditions => "The coordinator will review the conditions and let you know.",
-        PartnerStatus.Authorised => "You can now upload the signed counterpart: use the link in your email.",
+        PartnerStatus.Authorised => "It can now be signed: sign the counterpart here, or upload one signed another way.",
         PartnerStatus.Deferred => "You will be reminded before the next meeting.",
         PartnerStatus.Declined => "The coordinator will be in touch.",
         _ => "You will hear by email what happens next.",

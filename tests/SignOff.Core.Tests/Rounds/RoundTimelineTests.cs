@@ -128,4 +128,14 @@ public sealed class RoundTimelineTests
         Assert.Equal(2, lines.Count(l => l.Text.Contains("was invited", StringComparison.Ordinal)));
         Assert.All(lines, l => Assert.Empty(l.Details));
     }
+
+    [Fact]
+    public void Grounds_given_as_a_sentence_end_the_call_in_line_with_one_full_stop()
+    {
+        var line = RoundTimeline.Describe(
+            new DecisionCalledIn("chelmsford", new DateOnly(2021, 6, 9), "Overview and Scrutiny Committee", "Five members asked for scrutiny.", new Actor("Office", "office@alliance.example", ActorRole.Coordinator)),
+            _ => "Chelmsford City Council");
+
+        Assert.Equal("Chelmsford City Council's decision was called in by Overview and Scrutiny Committee on 9 June 2021: Five members asked for scrutiny.", line!.Value.Text);
+    }
 }

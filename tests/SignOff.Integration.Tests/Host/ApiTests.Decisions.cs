@@ -51,6 +51,35 @@ public sealed partial class ApiTests
     }
 
     [Fact]
+    public async Task The_confirmation_repeats_the_decision_and_links_on_only_when_the_counterpart_is_next()
+    {
+        var (_, browser, path) = await OfficerPageAsync();
+        using var _ = browser;
+        var answers = FullCouncilApproval();
+        answers["outcome"] = "approve-with-conditions";
+        answers["conditions"] = "Subject to the data-sharing annex.";
+        var check = await (await browser.PostAsync(path, Form(await browser.GetStringAsync(path, Ct), answers), Ct)).Content.ReadAsStringAsync(Ct);
+
+        var recorded = WebUtility.HtmlDecode(await (await browser.PostAsync(path, new FormUrlEncodedContent(Hidden(check)), Ct)).Content.ReadAsStringAsync(Ct));
+
+        // Issue 17: what was recorded is repeated (outcome, body, date the UK way, minute, conditions).
+        Assert.Contains("Decision recorded", recorded);
+        Assert.Contains("<th scope=\"row\">Decision</th><td>Approved subject to conditions</td>", recorded);
+        Assert.Contains("<td>Full Council</td>", recorded);
+        Assert.Contains("<td>1 June 2021</td>", recorded);
+        Assert.Contains("<td>FC 12/2021</td>", recorded);
+        Assert.Contains("<td>Subject to the data-sharing annex.</td>", recorded);
+        Assert.DoesNotContain("Sign or upload the counterpart", recorded); // the coordinator reviews the conditions first
+
+        var (_, approver, approverPath) = await OfficerPageAsync();
+        using var __ = approver;
+        var approvalCheck = await (await approver.PostAsync(approverPath, Form(await approver.GetStringAsync(approverPath, Ct), FullCouncilApproval()), Ct)).Content.ReadAsStringAsync(Ct);
+        var approved = WebUtility.HtmlDecode(await (await approver.PostAsync(approverPath, new FormUrlEncodedContent(Hidden(approvalCheck)), Ct)).Content.ReadAsStringAsync(Ct));
+        Assert.Contains($"<a href=\"{approverPath}?next=counterpart#counterpart\" class=\"button\">Sign or upload the counterpart</a>", approved);
+        Assert.Contains("id=\"counterpart\"", await approver.GetStringAsync(approverPath + "?next=counterpart", Ct));
+    }
+
+    [Fact]
     public async Task A_decision_through_a_link_from_before_a_revision_is_recorded_on_the_version_the_page_showed()
     {
         var (roundId, browser, path) = await OfficerPageAsync();

@@ -219,6 +219,18 @@ public sealed class EmailRenderingTests
     }
 
     [Fact]
+    public async Task A_chairs_link_says_nothing_of_buttons_their_page_does_not_have()
+    {
+        var n = Make(NotificationKind.ChairDigest) with { To = [new Recipient(new Person("Pat Morgan", "chair@alliance.example"), RecipientRole.Chair)] };
+
+        var email = await Renderer.RenderAsync(n, n.To[0], "https://signoff.example/chair/TOKEN");
+
+        // Issue 17: the chair's page only shows where rounds stand; there is no button to press.
+        Assert.DoesNotContain("button", email.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("The page it opens shows where your rounds stand and changes nothing.", email.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_chair_digest_shows_progress_and_who_needs_attention()
     {
         var n = Make(NotificationKind.ChairDigest) with { To = [new Recipient(new Person("Pat Morgan", "chair@alliance.example"), RecipientRole.Chair)] };
