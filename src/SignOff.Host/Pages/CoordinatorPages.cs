@@ -53,7 +53,11 @@ public static class CoordinatorPages
         pages.MapGet("/rounds/{roundId}", (string roundId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
             RoundPageAsync(http, d, roundId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
         pages.MapGet("/rounds/{roundId}/partners/{partnerId}", (string roundId, string partnerId, string? done, HttpContext http, Deps d, CancellationToken ct) =>
-            PartnerPageAsync(http, d, roundId, partnerId, done, FormErrors.None, FormValues.Empty, null, StatusCodes.Status200OK, ct));
+        {
+            // A "Change" link from checking a decision brings its answers back, with the form open.
+            var changing = FormValues.FromChangeLink(http.Request.Query);
+            return PartnerPageAsync(http, d, roundId, partnerId, done, FormErrors.None, changing, changing.Any ? "decision" : null, StatusCodes.Status200OK, ct);
+        });
         pages.MapGet("/rounds/{roundId}/documents/{sha256}", DocumentAsync);
         pages.MapGet("/rounds/{roundId}/completion-pack", CompletionPackAsync);
         pages.MapPost("/rounds/{roundId}/revise", ReviseAsync);
@@ -342,6 +346,14 @@ public static class CoordinatorPages
                 break;
             case "decision":
                 var decision = Forms.Decision(form, partner, Forms.ShownVersion(form, stored.CurrentVersion.Number), triggerId, by, needsEvidence: true);
+                if (decision.IsValid && form["form"] != "decision-confirm")
+                {
+                    // Check your answers first, as the officer does: nothing is recorded until the coordinator confirms.
+                    var self = $"/rounds/{roundId}/partners/{partnerId}";
+                    return await d.Pages.RenderAsync<DecisionCheckPage>(http,
+                        new DecisionCheckModel($"{self}/decision", self, OnBehalf: true, stored, partner, decision.Value, FormValues.From(form), form["__submission"].ToString()));
+                }
+
                 read = (decision.IsValid ? decision.Value : null, Forms.Errors(decision.Failures), "decision", DecisionReader.DecidedOnField);
                 break;
             case "decision/correction":

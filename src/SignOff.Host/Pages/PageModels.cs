@@ -85,13 +85,15 @@ public sealed record RespondModel(string Token, RoundState Round, PartnerState P
 /// <summary>
 /// The officer's "check your answers" page: the decision as it will be recorded, before anything is.
 /// </summary>
-/// <param name="Token">The officer's link token.</param>
+/// <param name="Action">Where the confirmation posts: the officer's link, or the coordinator's partner page action.</param>
+/// <param name="ChangeAddress">The page with the decision form, which takes the answers back from its query for a "Change" link.</param>
+/// <param name="OnBehalf">True when the coordinator records it on the partner's behalf, with evidence.</param>
 /// <param name="Round">The round.</param>
 /// <param name="Partner">The partner deciding.</param>
 /// <param name="Decision">The decision as read from the form, on the version the form showed.</param>
 /// <param name="Values">The form's values, carried as hidden fields to the confirmation and into the "Change" links.</param>
 /// <param name="Submission">The form's submission id, carried to the confirmation so it makes the same trigger id.</param>
-public sealed record DecisionCheckModel(string Token, RoundState Round, PartnerState Partner, RecordDecision Decision, FormValues Values, string Submission);
+public sealed record DecisionCheckModel(string Action, string ChangeAddress, bool OnBehalf, RoundState Round, PartnerState Partner, RecordDecision Decision, FormValues Values, string Submission);
 
 /// <summary>The chair's (or coordinator's) digest across rounds.</summary>
 public sealed record DigestModel(string For, IReadOnlyList<RoundDigest> Rounds, DateOnly Today, bool Coordinator);

@@ -33,17 +33,8 @@ public static class RespondEndpoints
         var (_, state, partner) = await ResolveAsync(token, d, ct);
         return partner is null
             ? await InvalidAsync(http, d, state)
-            : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, ChangedAnswers(http.Request.Query), null));
+            : await d.Pages.RenderAsync<RespondPage>(http, new RespondModel(token, state!, partner, d.Commands.Today, FormErrors.None, FormValues.FromChangeLink(http.Request.Query), null));
     }
-
-    /// <summary>
-    /// The answers a "Change" link on the check-your-answers page brings back to the form, so
-    /// nothing has to be typed again; none for an ordinary visit. Only shown, never acted on.
-    /// </summary>
-    private static FormValues ChangedAnswers(IQueryCollection query) =>
-        query["change"] == "decision"
-            ? new(query.Keys.Where(k => k != "change").ToDictionary(k => k, k => query[k].ToString(), StringComparer.Ordinal))
-            : FormValues.Empty;
 
     private static async Task<IResult> DraftAsync(string token, HttpContext http, Deps d, CancellationToken ct)
     {
@@ -97,7 +88,7 @@ public static class RespondEndpoints
                 {
                     // Check your answers first: nothing is recorded until the officer confirms.
                     return await d.Pages.RenderAsync<DecisionCheckPage>(http,
-                        new DecisionCheckModel(token, state, partner, decision.Value, FormValues.From(form), form["__submission"].ToString()));
+                        new DecisionCheckModel($"/respond/{token}", $"/respond/{token}", OnBehalf: false, state, partner, decision.Value, FormValues.From(form), form["__submission"].ToString()));
                 }
 
                 result = await d.Commands.RunAsync(link!.RoundId, decision.Value, ct);

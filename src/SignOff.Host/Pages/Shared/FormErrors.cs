@@ -29,4 +29,23 @@ public sealed record FormValues(IReadOnlyDictionary<string, string> Values)
 
     public static FormValues From(IFormCollection form) =>
         new(form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => form[k].ToString(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// The answers a "Change" link on a check-your-answers page brings back to its form (the
+    /// query, marked <c>change=decision</c>), so nothing has to be typed again; none for an
+    /// ordinary visit. Only shown, never acted on.
+    /// </summary>
+    public static FormValues FromChangeLink(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query["change"] == ChangedForm
+            ? new(query.Keys.Where(k => k != "change").ToDictionary(k => k, k => query[k].ToString(), StringComparer.Ordinal))
+            : Empty;
+    }
+
+    /// <summary>The form a "Change" link returns to.</summary>
+    public const string ChangedForm = "decision";
+
+    /// <summary>True when these are answers brought back to be changed.</summary>
+    public bool Any => Values.Count > 0;
 }
