@@ -131,7 +131,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         Assert.Contains("Enter the date of the decision", summary, StringComparison.Ordinal);
         await CheckAsync(jo, "08-officer-decision-errors");
         await jo.Locator("#outcome").CheckAsync();
-        await jo.GetByLabel("Date of the decision").FillAsync("2021-06-30");
+        await DateBoxes.FillAsync(jo, "decidedOn", "2021-06-30");
         await jo.GetByLabel("Minute or decision reference (optional)").FillAsync("FC 45/2021");
         await jo.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await CheckAsync(jo, "08b-officer-check-answers");
@@ -169,7 +169,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         var alex = await browser.NewPageAsync();
         await alex.GotoAsync(MailDev.RespondLink(alexMail));
         await alex.Locator("#outcome-approve-with-conditions").CheckAsync();
-        await alex.GetByLabel("Date of the decision").FillAsync("2021-06-30");
+        await DateBoxes.FillAsync(alex, "decidedOn", "2021-06-30");
         await alex.GetByLabel("Conditions", new() { Exact = true }).FillAsync("Subject to the data-sharing annex being agreed by the Alliance Board.");
         await alex.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await alex.GetByRole(AriaRole.Button, new() { Name = "Confirm and record" }).ClickAsync();
@@ -245,7 +245,7 @@ public sealed partial class JourneyTests(BrowserFixture browser)
         await page.SetInputFilesAsync("#file", file);
         await page.GetByLabel("Signatory's name").FillAsync(signatory);
         await page.GetByLabel("Signatory's position").FillAsync("Chief Executive");
-        await page.GetByLabel("Date signed").FillAsync("2021-06-30");
+        await DateBoxes.FillAsync(page, "signedOn", "2021-06-30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload the counterpart" }).ClickAsync();
     }
 

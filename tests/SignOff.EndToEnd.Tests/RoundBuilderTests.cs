@@ -35,7 +35,7 @@ public sealed partial class RoundBuilderTests(BrowserFixture browser)
 
         await coordinator.Locator("#agreement-title").FillAsync("Braintree & Maldon: Shared Services MoU");
         await coordinator.Locator("#agreement-reference").FillAsync("E2E-BUILD");
-        await coordinator.Locator("#round-deadline").FillAsync("2021-07-30");
+        await DateBoxes.FillAsync(coordinator, "round-deadline", "2021-07-30");
         await coordinator.Locator("#coordinator-name").FillAsync("Alliance Programme Office");
         await coordinator.Locator("#coordinator-email").FillAsync("office@alliance.example");
         await coordinator.Locator("#round-chairs-0-name").FillAsync("Pat Morgan");
@@ -51,7 +51,7 @@ public sealed partial class RoundBuilderTests(BrowserFixture browser)
         // One more row, everything typed kept; the second partner's officer email left empty.
         await coordinator.GetByRole(AriaRole.Button, new() { Name = "Add another partner" }).ClickAsync();
         Assert.Equal("Maldon District Council", await coordinator.Locator("#partners-0-name").InputValueAsync());
-        Assert.Equal("2021-07-30", await coordinator.Locator("#round-deadline").InputValueAsync());
+        Assert.Equal("30 7 2021", await DateBoxes.ValueAsync(coordinator, "round-deadline"));
         Assert.Equal(3, await coordinator.Locator("fieldset.builder-row legend", new() { HasTextRegex = PartnerLegend() }).CountAsync());
         Assert.Contains("Using draft.pdf", await coordinator.Locator("#draft-hint").InnerTextAsync(), StringComparison.Ordinal); // kept: browsers forget chosen files
         await FillPartnerAsync(coordinator, 1, "Chelmsford City Council", "Sam Smith", "", "cabinet");

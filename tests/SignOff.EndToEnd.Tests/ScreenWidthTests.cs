@@ -129,7 +129,7 @@ public sealed partial class ScreenWidthTests(BrowserFixture browser)
         await page.GotoAsync(MailDev.RespondLink(invite));
         await CheckAsync(page, "officer-decision");
         await page.Locator("#outcome").CheckAsync();
-        await page.GetByLabel("Date of the decision").FillAsync("2021-06-08");
+        await DateBoxes.FillAsync(page, "decidedOn", "2021-06-08");
         await page.GetByLabel("Minute or decision reference (optional)").FillAsync("2021/06/08-12 (Mid Essex Alliance MoU)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await CheckAsync(page, "officer-check-answers");
@@ -148,7 +148,7 @@ public sealed partial class ScreenWidthTests(BrowserFixture browser)
         await page.SetInputFilesAsync("#file", new FilePayload { Name = "signed-counterpart.pdf", MimeType = "application/pdf", Buffer = SignOff.Testing.TestPdfs.WithText(Title, $"signed by {partnerName} in {roundId}") });
         await page.GetByLabel("Signatory's name").FillAsync("Dr Alexandra Montgomery-Whitfield");
         await page.GetByLabel("Signatory's position").FillAsync("Chief Executive and Accounting Officer");
-        await page.GetByLabel("Date signed").FillAsync("2021-06-09");
+        await DateBoxes.FillAsync(page, "signedOn", "2021-06-09");
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload the counterpart" }).ClickAsync();
         var heading = await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync();
         Assert.True(heading == "Counterpart received", $"The counterpart was not taken: {(heading == "Counterpart received" ? "" : await page.Locator("main").InnerTextAsync())}");

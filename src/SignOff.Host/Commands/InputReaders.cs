@@ -49,8 +49,12 @@ public static class InputReaders
             return required ? new CommandFailure.Invalid(InputProblem.MissingDetail, $"Enter the {label}.", field) : Checked.Valid<DateOnly?>(null);
         }
 
-        return DateOnly.TryParseExact(trimmed, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        // Two spellings: YYYY-MM-DD (the API, a stored value) and day month year as a page's three
+        // boxes send it ("30 6 2021"); a refusal gives its example in the spelling the person used.
+        var asTyped = trimmed.Contains(' ', StringComparison.Ordinal);
+        return DateOnly.TryParseExact(trimmed, asTyped ? ["d M yyyy", "dd MM yyyy", "d MM yyyy", "dd M yyyy"] : ["yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? Checked.Valid<DateOnly?>(date)
-            : new CommandFailure.Invalid(InputProblem.BadDate, $"The {label} must be a real date, like 2021-06-30.", field);
+            : new CommandFailure.Invalid(InputProblem.BadDate,
+                asTyped ? $"The {label} must be a real date, like 30 6 2021." : $"The {label} must be a real date, like 2021-06-30.", field);
     }
 }

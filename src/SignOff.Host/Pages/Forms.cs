@@ -34,7 +34,14 @@ public static class Forms
     public static Checked<DateOnly?> Date(IFormCollection form, string field, string label, bool required)
     {
         ArgumentNullException.ThrowIfNull(form);
-        return InputReaders.Date(form[field].ToString(), field, label, required);
+        return InputReaders.Date(DateText(form, field), field, label, required);
+    }
+
+    /// <summary>A date field's text: its day, month and year boxes joined, or the field itself (a form posted with one ISO value).</summary>
+    public static string DateText(IFormCollection form, string field)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return DateParts.Join(field, f => form.TryGetValue(f, out var v) ? v.ToString() : null) is { Length: > 0 } typed ? typed : form[field].ToString();
     }
 
     /// <summary>Reads the decision form, by the same reader as the API (<see cref="DecisionReader"/>).</summary>
@@ -44,8 +51,8 @@ public static class Forms
         ArgumentNullException.ThrowIfNull(form);
         ArgumentNullException.ThrowIfNull(partner);
         var input = new DecisionInput(
-            form[DecisionReader.OutcomeField], form[DecisionReader.BodyField], form[DecisionReader.DecidedOnField], form[DecisionReader.MinuteReferenceField],
-            form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], form[DecisionReader.DeferredToField], form[DecisionReader.EvidenceField],
+            form[DecisionReader.OutcomeField], form[DecisionReader.BodyField], DateText(form, DecisionReader.DecidedOnField), form[DecisionReader.MinuteReferenceField],
+            form[DecisionReader.ConditionsField], form[DecisionReader.ReasonField], DateText(form, DecisionReader.DeferredToField), form[DecisionReader.EvidenceField],
             form[DecisionReader.SignatureDelegatedToField], form[DecisionReader.ActingUnderField]);
         return DecisionReader.Read(input, new DecisionRules(needsEvidence, DecidedOnIfOmitted: null), partner.Name, triggerId, partner.PartnerId, version, by);
     }

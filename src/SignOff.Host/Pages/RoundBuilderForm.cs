@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SignOff.Core.Definitions;
+using SignOff.Host.Commands;
 using SignOff.Host.Pages.Shared;
 
 namespace SignOff.Host.Pages;
@@ -34,17 +35,24 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
     {
         ArgumentNullException.ThrowIfNull(form);
         string Text(string field) => form[field].ToString().Trim();
+
+        // A date's three boxes, as the definition writes dates (YYYY-MM-DD) when they make a real
+        // date; otherwise as typed, for the parser to refuse at the field in its own words.
+        string Date(string field) => Forms.DateText(form, field).Trim() is var typed
+            && InputReaders.Date(typed, field, field, required: false) is { IsValid: true, Value: { } date }
+                ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : typed;
         var partners = Rows(form, "partners").Select(i => new PartnerEntry(
             Text($"partners-{i}-name"),
             new PersonEntry(Text($"partners-{i}-officer-name"), Text($"partners-{i}-officer-email")),
             Text($"partners-{i}-governance-route"),
-            Text($"partners-{i}-governance-meeting"),
-            Text($"partners-{i}-dueBy"))).ToList();
+            Date($"partners-{i}-governance-meeting"),
+            Date($"partners-{i}-dueBy"))).ToList();
         var chairs = Rows(form, "round-chairs").Select(i => new PersonEntry(Text($"round-chairs-{i}-name"), Text($"round-chairs-{i}-email"))).ToList();
         var remind = Text("round-reminders-before");
         return new RoundBuilderForm(
             new DefinitionEntries(
-                Text("agreement-title"), Text("agreement-reference"), Text("round-deadline"), Text("round-calendar"), Numbers(remind),
+                Text("agreement-title"), Text("agreement-reference"), Date("round-deadline"), Text("round-calendar"), Numbers(remind),
                 Text("round-reminders-overdueEvery"), Text("round-digest-schedule"), Text("round-digest-day"), Text("round-counterparts-review"),
                 chairs, new PersonEntry(Text("coordinator-name"), Text("coordinator-email")), partners),
             remind);

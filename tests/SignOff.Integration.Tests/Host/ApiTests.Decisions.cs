@@ -35,7 +35,10 @@ public sealed partial class ApiTests
         var change = WebUtility.HtmlDecode(ChangeLinkPattern().Match(checkPage).Groups[1].Value);
         var changed = await browser.GetStringAsync(change, Ct);
         Assert.Contains("value=\"FC 12/2021\"", changed);
-        Assert.Contains("value=\"2021-06-01\"", changed);
+        // The date comes back in its day, month and year boxes.
+        Assert.Matches("id=\"decidedOn\" name=\"decidedOn-day\"[^>]*value=\"1\"", changed);
+        Assert.Matches("id=\"decidedOn-month\" name=\"decidedOn-month\"[^>]*value=\"6\"", changed);
+        Assert.Matches("id=\"decidedOn-year\" name=\"decidedOn-year\"[^>]*value=\"2021\"", changed);
         Assert.Equal(events, await EventCountAsync(roundId));
 
         // Confirmed: recorded once, however often the confirmation is posted.

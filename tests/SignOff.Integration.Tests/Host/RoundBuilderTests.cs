@@ -69,7 +69,7 @@ public sealed partial class RoundBuilderTests : IAsyncLifetime
         var page = await response.Content.ReadAsStringAsync(Ct);
         var again = Fields(page);
         Assert.Equal("Test Alliance: MoU #1, \"final\"", again["agreement-title"]);
-        Assert.Equal("2021-07-30", again["round-deadline"]);
+        Assert.Equal(("30", "7", "2021"), (again["round-deadline-day"], again["round-deadline-month"], again["round-deadline-year"]));
         Assert.Equal("sam@chelmsford.example", again["partners-1-officer-email"]);
         Assert.Equal("cabinet", again["partners-1-governance-route"]);
         Assert.Equal("", again["partners-2-name"]);
@@ -129,7 +129,7 @@ public sealed partial class RoundBuilderTests : IAsyncLifetime
         var rows = Fields(page);
         Assert.Equal("Braintree District Council", rows["partners-2-name"]);
         Assert.Equal("cabinet", rows["partners-2-governance-route"]);
-        Assert.Equal("2021-06-21", rows["partners-2-governance-meeting"]);
+        Assert.Equal(("21", "6", "2021"), (rows["partners-2-governance-meeting-day"], rows["partners-2-governance-meeting-month"], rows["partners-2-governance-meeting-year"]));
 
         var refused = await PostAsync(fields, "import", roster: Roster.Replace("jordan.ellis@braintree.example", "", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);

@@ -25,7 +25,8 @@ public sealed record FormValues(IReadOnlyDictionary<string, string> Values)
 {
     public static FormValues Empty { get; } = new(new Dictionary<string, string>());
 
-    public string this[string field] => Values.TryGetValue(field, out var v) ? v : "";
+    /// <summary>A field's value; for a date entered in day, month and year boxes, the three as "day month year".</summary>
+    public string this[string field] => Values.TryGetValue(field, out var v) ? v : DateParts.Join(field, f => Values.TryGetValue(f, out var part) ? part : null) ?? "";
 
     public static FormValues From(IFormCollection form) =>
         new(form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => form[k].ToString(), StringComparer.Ordinal));
@@ -48,4 +49,41 @@ public sealed record FormValues(IReadOnlyDictionary<string, string> Values)
 
     /// <summary>True when these are answers brought back to be changed.</summary>
     public bool Any => Values.Count > 0;
+}
+
+/// <summary>
+/// A date as a page asks for it: day, month and year in three boxes (GOV.UK's date input), named
+/// <c>{field}-day</c>, <c>{field}-month</c> and <c>{field}-year</c>.
+/// </summary>
+/// <remarks>
+/// Three boxes, not the browser's date picker, because a picker shows the date in the browser's
+/// own locale (month first on many machines) and reads badly to screen readers; the boxes read the
+/// UK way everywhere. The readers take the three joined as "day month year".
+/// </remarks>
+public static class DateParts
+{
+    /// <summary>The three boxes of a date field, in order.</summary>
+    public static string[] Names(string field) => [$"{field}-day", $"{field}-month", $"{field}-year"];
+
+    /// <summary>The boxes joined as "day month year", or null when the form has none of them.</summary>
+    public static string? Join(string field, Func<string, string?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var parts = Names(field).Select(value).ToArray();
+        return parts.All(p => p is null) ? null : string.Join(' ', parts.Select(p => p?.Trim() ?? "")).Trim();
+    }
+
+    /// <summary>A value split into the boxes: from YYYY-MM-DD or "day month year"; anything else goes in the day box as typed.</summary>
+    public static (string Day, string Month, string Year) Split(string? value)
+    {
+        var text = value?.Trim() ?? "";
+        var iso = text.Split('-');
+        if (iso.Length == 3 && iso[0].Length == 4)
+        {
+            return (iso[2].TrimStart('0'), iso[1].TrimStart('0'), iso[0]);
+        }
+
+        var spaced = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return spaced.Length == 3 ? (spaced[0], spaced[1], spaced[2]) : (text, "", "");
+    }
 }
