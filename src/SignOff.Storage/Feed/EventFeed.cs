@@ -102,8 +102,8 @@ public sealed class EventFeed(TableClient table)
         {
             var counterRead = table.GetEntityIfExistsAsync<TableEntity>(Partition, CounterRow, cancellationToken: cancellationToken);
             var watermarkRead = table.GetEntityIfExistsAsync<TableEntity>(Partition, WatermarkKey(stream, streamId), cancellationToken: cancellationToken);
-            var counter = (await counterRead).Value;
-            var watermark = (await watermarkRead).Value;
+            var counter = ValueOf(await counterRead);
+            var watermark = ValueOf(await watermarkRead);
             var lastSequence = watermark?.GetInt64("sequence") ?? 0;
             var events = Consecutive(await readAfter(lastSequence, cancellationToken), lastSequence);
             if (events.Count == 0)
@@ -258,6 +258,8 @@ public sealed class EventFeed(TableClient table)
 
         return (rows, taken);
     }
+
+    private static TableEntity? ValueOf(NullableResponse<TableEntity> response) => response.HasValue ? response.Value : null;
 
     private static TableTransactionAction Replace(TableEntity next, TableEntity? current) =>
         current is null
