@@ -29,8 +29,7 @@ public static class EventFeedEndpoints
 {
     public static void MapEventFeedApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/events").WithTags("Events").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
-        api.MapGet("/", ReadAsync)
+        app.MapGet("/api/events", ReadAsync).WithTags("Events").AddEndpointFilter<ApiKeyFilter>()
             .WithSummary("Every event of every round, oldest first, from an opaque cursor: no event is skipped or repeated.")
             .WithDescription("""
                 The feed beside the webhooks, for reconciling when a delivery was missed. Start without `after`; each event carries

@@ -93,6 +93,12 @@ public sealed partial class ApiTests
         Assert.Equal("https://signoff.example/problems/unauthorised", problem.GetProperty("type").GetString());
         await ProblemAsync(await api.GetAsync("/api/events?max=1001", Ct), HttpStatusCode.BadRequest);
 
+        // The register is in the OpenAPI document, with its cursor described as opaque.
+        var openApi = await api.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        var feed = openApi.GetProperty("paths").GetProperty("/api/events").GetProperty("get");
+        Assert.Contains("opaque cursor", feed.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains(feed.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "after");
+
         // An empty feed is a page with nothing in it, and no next.
         var empty = await api.GetFromJsonAsync<JsonElement>("/api/events", Ct);
         Assert.Equal(0, empty.GetProperty("events").GetArrayLength());
