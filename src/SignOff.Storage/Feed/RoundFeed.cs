@@ -28,7 +28,7 @@ public static class RoundFeed
         while (true)
         {
             var appended = await feed.CatchUpAsync(FeedStreams.Round, roundId, async (after, ct) =>
-                [.. (await rounds.ReadEventsAsync(roundId, after + 1, ReadPerStep, ct)).Select(e => FeedEvent.Of(e.Sequence, e.Event))], cancellationToken);
+                [.. (await rounds.ReadEventsFromTransitionAsync(roundId, after + 1, ReadPerStep, ct)).Select(e => FeedEvent.Of(e.Sequence, e.Event))], cancellationToken);
             total += appended;
             if (appended < ReadPerStep)
             {
