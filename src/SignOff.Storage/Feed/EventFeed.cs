@@ -98,6 +98,10 @@ public sealed class EventFeed(TableClient table)
         ArgumentException.ThrowIfNullOrEmpty(streamId);
         ArgumentNullException.ThrowIfNull(readAfter);
         var appended = 0;
+
+        // What the source gave after a watermark, kept while the watermark stays: a stream's events never
+        // change once recorded, so an append that lost the race to another stream need not read them again.
+        (long After, List<FeedEvent> Events)? read = null;
         for (var attempt = 1; ; attempt++)
         {
             var counterRead = table.GetEntityIfExistsAsync<TableEntity>(Partition, CounterRow, cancellationToken: cancellationToken);
@@ -105,7 +109,8 @@ public sealed class EventFeed(TableClient table)
             var counter = ValueOf(await counterRead);
             var watermark = ValueOf(await watermarkRead);
             var lastSequence = watermark?.GetInt64("sequence") ?? 0;
-            var events = Consecutive(await readAfter(lastSequence, cancellationToken), lastSequence);
+            var events = read is { } kept && kept.After == lastSequence ? kept.Events : Consecutive(await readAfter(lastSequence, cancellationToken), lastSequence);
+            read = (lastSequence, events);
             if (events.Count == 0)
             {
                 return appended;
