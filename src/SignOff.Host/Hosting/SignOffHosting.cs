@@ -71,6 +71,7 @@ public static class SignOffHosting
         services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EventFeed(sp.GetRequiredService<StorageClients>().Feed));
+        services.AddHostedService<FeedBackfill>();
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new CounterpartRegistry(sp.GetRequiredService<StorageClients>().Counterparts));
         services.AddSingleton<ICounterpartInspector, CounterpartInspector>();

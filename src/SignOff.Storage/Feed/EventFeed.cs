@@ -176,6 +176,14 @@ public sealed class EventFeed(TableClient table)
         return new FeedPage(entries, More: head is not null && Take(head, text, after, max, entries));
     }
 
+    /// <summary>Whether a one-off task over the feed (<see cref="MarkDoneAsync"/>) was done.</summary>
+    public async Task<bool> IsDoneAsync(string task, CancellationToken cancellationToken = default) =>
+        (await table.GetEntityIfExistsAsync<TableEntity>(Partition, MarkKey(task), select: ["RowKey"], cancellationToken: cancellationToken)).HasValue;
+
+    /// <summary>Records that a one-off task over the feed is done, so no later start does it again.</summary>
+    public async Task MarkDoneAsync(string task, CancellationToken cancellationToken = default) =>
+        await table.UpsertEntityAsync(new TableEntity(Partition, MarkKey(task)), TableUpdateMode.Replace, cancellationToken);
+
     /// <summary>The last position handed out (0 while the feed is empty).</summary>
     public async Task<long> LastPositionAsync(CancellationToken cancellationToken = default)
     {
@@ -275,4 +283,6 @@ public sealed class EventFeed(TableClient table)
     private static string PositionKey(long position) => string.Create(CultureInfo.InvariantCulture, $"{PositionPrefix}{position:D19}");
 
     private static string WatermarkKey(string stream, string streamId) => $"w:{stream}:{streamId}";
+
+    private static string MarkKey(string task) => $"m:{task}";
 }

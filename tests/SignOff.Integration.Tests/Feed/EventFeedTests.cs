@@ -192,6 +192,34 @@ public sealed class EventFeedTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rounds_recorded_before_the_feed_are_backfilled_once_each_in_its_order()
+    {
+        var earlier = new[] { Play(decisions: 2), Play(decisions: 3) };
+        foreach (var t in earlier.SelectMany(p => p))
+        {
+            await rounds.ProjectAsync(t.TriggerId, t.State, t.Events, Ct); // the read side only, as before the feed
+        }
+
+        Assert.Empty(await ReadAllAsync(pageSize: 100));
+        Assert.True(await feed.BackfillAsync(rounds, Ct) >= earlier.Sum(p => p.Sum(t => t.Events.Count)));
+
+        var all = await ReadAllAsync(pageSize: 100);
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Position));
+        foreach (var round in earlier)
+        {
+            var roundEvents = round.SelectMany(t => t.Events).ToList();
+            Assert.Equal(roundEvents.Select(Json),
+                all.Where(e => e.StreamId == round[0].RoundId).Select(e => Json(RoundJson.Deserialize<RoundEvent>(e.Event.Data.GetRawText()))));
+        }
+
+        // Done once: a later start does not read every round again (a round recorded since is fed by its own projection).
+        var later = Play(decisions: 1);
+        await rounds.ProjectAsync(later[0].TriggerId, later[0].State, later[0].Events, Ct);
+        Assert.Equal(0, await feed.BackfillAsync(rounds, Ct));
+        Assert.Equal(all.Count, await feed.LastPositionAsync(Ct));
+    }
+
+    [Fact]
     public async Task Events_too_large_for_one_transaction_are_appended_over_several_and_read_back_whole()
     {
         // 600,000 characters each: two rows an event, one event a transaction.
