@@ -138,6 +138,7 @@ var tableNames = [
   'links'
   'webhooks'
   'counterparts'
+  'feed'
 ]
 
 var allTags = union(tags, {

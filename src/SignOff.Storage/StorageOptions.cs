@@ -75,6 +75,9 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>Every counterpart file offered, by SHA-256, and the partner it belongs to.</summary>
     public TableClient Counterparts => Tables.GetTableClient(Prefix + "counterparts");
 
+    /// <summary>The event feed: every round's events in one order (see <see cref="Feed.EventFeed"/>).</summary>
+    public TableClient Feed => Tables.GetTableClient(Prefix + "feed");
+
     /// <summary>The host's data-protection key ring (session cookies, anti-forgery tokens), shared by every instance.</summary>
     public BlobContainerClient DataProtectionKeys => Blobs.GetBlobContainerClient(Prefix + "dataprotection");
 
@@ -89,6 +92,7 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);
         await Counterparts.CreateIfNotExistsAsync(cancellationToken);
+        await Feed.CreateIfNotExistsAsync(cancellationToken);
         await Documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 }

@@ -124,6 +124,24 @@ public sealed class RoundReadModelTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Reading_from_any_sequence_gives_the_log_from_there_whether_or_not_a_transition_starts_there()
+    {
+        var played = Play(partners: 3, decisions: 3);
+        foreach (var (triggerId, state, events) in played)
+        {
+            await rounds.ProjectAsync(triggerId, state, events, Ct);
+        }
+
+        var log = await rounds.ReadEventsAsync(roundId, 1, 1000, Ct);
+        Assert.True(played[0].Events.Count > 1, "the launch should be one transition of several events");
+        for (var from = 1L; from <= log.Count + 1; from++)
+        {
+            var expected = log.Where(e => e.Sequence >= from).Take(2).Select(e => (e.Sequence, RoundJson.Serialize(e.Event)));
+            Assert.Equal(expected, (await rounds.ReadEventsFromTransitionAsync(roundId, from, 2, Ct)).Select(e => (e.Sequence, RoundJson.Serialize(e.Event))));
+        }
+    }
+
+    [Fact]
     public async Task A_round_that_does_not_exist_loads_as_nothing()
     {
         Assert.Null(await rounds.LoadAsync(roundId, Ct));

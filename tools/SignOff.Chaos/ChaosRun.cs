@@ -183,6 +183,7 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("distinct webhook ids", Checks.Format(f.GetValueOrDefault("distinct webhook ids"))),
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),
             ("webhooks missing / extra", $"{f.GetValueOrDefault("webhooks missing")} / {f.GetValueOrDefault("webhooks extra")}"),
+            ("event feed", $"{Checks.Format(f.GetValueOrDefault("feed events"))} events ({Checks.Format(f.GetValueOrDefault("events replayed"))} in the rounds' logs)"),
             ("events ahead of the clock", Checks.Format(f.GetValueOrDefault("events ahead of the clock"))),
             ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("alarms waiting")} alarms waiting, {f.GetValueOrDefault("transitions whose effects completed")} transitions' effects completed)"),
             ("elapsed", $"{elapsed.Elapsed.TotalSeconds:0}s"),

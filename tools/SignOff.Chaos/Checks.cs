@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using SignOff.Core.Rounds;
 using SignOff.Storage;
+using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
 using DurableTask.Core;
@@ -120,6 +121,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             await WebhooksAsync(stored, ct),
             await StuckAsync(stored, ct),
             Clocked(stored),
+            await FeedAsync(stored, ct),
         ];
     }
 
@@ -549,6 +551,68 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         var at = log.FindLastIndex(e => e is TimerScheduled t && t.Timer.TimerId == timerId);
         return at < 0 ? "no event scheduled it"
             : $"scheduled by event {at + 1} of {log.Count} ({log[at].TriggerId}, at {log[at].At:u}; the transition before it was {(at == 0 ? "none" : $"{log[at - 1].TriggerId} at {log[at - 1].At:u}")})";
+    }
+
+    /// <summary>
+    /// The event feed, read from the start as a reconciling system would: positions 1..N with no
+    /// gap, no event twice, and each round's whole log in its own order — whatever was killed mid-append.
+    /// </summary>
+    private async Task<CheckResult> FeedAsync(List<string> stored, CancellationToken ct)
+    {
+        var violations = new List<string>();
+        var feed = new EventFeed(storage.Feed);
+        var fed = new List<FeedEntry>();
+        for (var after = 0L; ;)
+        {
+            var page = await feed.ReadAsync(after, 1000, ct);
+            fed.AddRange(page.Entries);
+            if (!page.More || page.Entries.Count == 0)
+            {
+                break;
+            }
+
+            after = page.Entries[^1].Position;
+        }
+
+        var position = 0L;
+        foreach (var entry in fed)
+        {
+            if (entry.Position != ++position)
+            {
+                violations.Add($"the feed goes from position {position - 1} to {entry.Position}");
+                position = entry.Position;
+            }
+        }
+
+        foreach (var repeated in fed.GroupBy(e => (e.Stream, e.StreamId, e.Event.Sequence)).Where(g => g.Count() > 1))
+        {
+            violations.Add($"{repeated.Key.StreamId} event {repeated.Key.Sequence} is in the feed {repeated.Count()} times, at {string.Join(", ", repeated.Select(e => e.Position))}");
+        }
+
+        var byRound = fed.Where(e => e.Stream == FeedStreams.Round).GroupBy(e => e.StreamId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var roundId in stored)
+        {
+            var log = events[roundId];
+            var ofRound = byRound.GetValueOrDefault(roundId) ?? [];
+            var sequences = ofRound.Select(e => e.Event.Sequence).ToList();
+            if (!sequences.SequenceEqual(Enumerable.Range(1, log.Count).Select(i => (long)i)))
+            {
+                var first = Enumerable.Range(0, Math.Max(log.Count, sequences.Count)).First(i => i >= sequences.Count || i >= log.Count || sequences[i] != i + 1);
+                violations.Add($"{roundId}: the log holds {log.Count} events, the feed {sequences.Count}, first differing at #{first + 1}");
+            }
+            else if (!ofRound.Select(e => e.Event.Type).SequenceEqual(log.Select(e => e.GetType().Name)))
+            {
+                violations.Add($"{roundId}: the feed's event types are not the log's");
+            }
+        }
+
+        foreach (var stranger in byRound.Keys.Where(id => !stored.Contains(id, StringComparer.Ordinal)))
+        {
+            violations.Add($"{stranger}: in the feed but not a stored round");
+        }
+
+        Figures["feed events"] = fed.Count;
+        return new CheckResult("the feed holds every round event exactly once, in each round's order", violations);
     }
 
     private async Task<List<RoundEvent>> ReadEventsAsync(string roundId, CancellationToken ct)

@@ -99,6 +99,9 @@ public enum InputProblem
 
     /// <summary>The development clock given neither <c>advance</c> nor <c>set</c>.</summary>
     BadClock,
+
+    /// <summary>An event feed cursor this service did not hand out.</summary>
+    BadCursor,
 }
 
 /// <summary>Why a caller may not use the coordinator's API.</summary>
@@ -183,6 +186,7 @@ public static class FailureAnswers
         InputProblem.SinceRequired => new(StatusCodes.Status400BadRequest, "since-required", NotValid),
         InputProblem.BadDuration => new(StatusCodes.Status400BadRequest, "bad-duration", NotValid),
         InputProblem.BadClock => new(StatusCodes.Status400BadRequest, "bad-clock", NotValid),
+        InputProblem.BadCursor => new(StatusCodes.Status422UnprocessableEntity, "bad-cursor", "The cursor is not one the feed gave"),
     };
 
     public static FailureAnswer For(DocumentProblem problem) => problem switch

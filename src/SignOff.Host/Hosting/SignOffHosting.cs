@@ -16,6 +16,7 @@ using SignOff.Host.Webhooks;
 using SignOff.Host.Respond;
 using SignOff.Storage;
 using SignOff.Storage.Blobs;
+using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
 using SignOff.Workflow.Effects;
@@ -69,6 +70,8 @@ public static class SignOffHosting
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
         services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
+        services.AddSingleton(sp => new EventFeed(sp.GetRequiredService<StorageClients>().Feed));
+        services.AddHostedService<FeedBackfill>();
         services.AddSingleton(sp => new BlobDocumentStore(sp.GetRequiredService<StorageClients>().Documents, options.MaxDocumentBytes));
         services.AddSingleton(sp => new CounterpartRegistry(sp.GetRequiredService<StorageClients>().Counterparts));
         services.AddSingleton<ICounterpartInspector, CounterpartInspector>();
@@ -217,6 +220,7 @@ public static class SignOffHosting
         }).ExcludeFromDescription();
         app.MapRoundApi();
         app.MapWebhookApi();
+        app.MapEventFeedApi();
         app.MapCoordinatorSession();
         app.MapCoordinatorPages();
         app.MapRespond();

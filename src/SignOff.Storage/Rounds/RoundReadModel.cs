@@ -198,10 +198,46 @@ public sealed class RoundReadModel(TableClient table)
     }
 
     /// <summary>Reads a round's events in order, from a sequence number (1-based), at most <paramref name="max"/>.</summary>
-    public async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default) =>
+        ReadEventRowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"e:"} and RowKey lt {"e;"}"), fromSequence, max, cancellationToken);
+
+    /// <summary>
+    /// Reads a round's events from a sequence number, like <see cref="ReadEventsAsync"/>,
+    /// reading only the rows from that sequence on when a transition starts there.
+    /// </summary>
+    /// <remarks>
+    /// For the event feed, which catches up after every transition from where it got to — almost
+    /// always the start of the transition just projected. Reading the whole log each time would
+    /// fetch a 200-partner launch again on every decision. When no transition starts at
+    /// <paramref name="fromSequence"/> (it falls inside one, or its transition is not recorded
+    /// yet), the whole log is read, as before — unless the round's snapshot shows nothing recorded
+    /// that far, as when a retried projection's catch-up finds the feed already has everything.
+    /// </remarks>
+    public async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsFromTransitionAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default)
+    {
+        var tail = await ReadEventRowsAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {EventRowKey(fromSequence)} and RowKey lt {"e;"}"), fromSequence, max, cancellationToken);
+        if (tail.Count > 0 && tail[0].Sequence == fromSequence)
+        {
+            return tail;
+        }
+
+        if (tail.Count == 0)
+        {
+            // Nothing from there on: unless a recorded transition spans the sequence, there is nothing to read.
+            var head = await table.GetEntityIfExistsAsync<TableEntity>(roundId, StateRow, select: ["eventCount"], cancellationToken: cancellationToken);
+            if (!head.HasValue || head.Value?.GetInt64("eventCount") < fromSequence)
+            {
+                return [];
+            }
+        }
+
+        return await ReadEventsAsync(roundId, fromSequence, max, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventRowsAsync(string filter, long fromSequence, int max, CancellationToken cancellationToken)
     {
         var result = new List<(long, RoundEvent)>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"e:"} and RowKey lt {"e;"}");
         var rows = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

@@ -90,6 +90,8 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("POST", "/api/rounds/{round}/partners/nobody/invitation/resend", Api: true),
         new("POST", "/api/rounds/{round}/partners/nobody/officer-link", Api: true),
         new("POST", "/api/rounds/{round}/cancel", Api: true, Json: """{"reason":" "}"""),
+        new("GET", "/api/events?max=1", Api: true),
+        new("GET", "/api/events?after=nope", Api: true),
         new("GET", "/api/webhooks/event-types"),
         new("GET", "/api/webhooks", Api: true),
         new("POST", "/api/webhooks", Api: true, Json: """{"url":"http://10.0.0.7/hook"}"""),
