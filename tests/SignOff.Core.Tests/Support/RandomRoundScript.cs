@@ -78,6 +78,9 @@ public sealed class RandomRoundScript
         Round.Clock.SetUtcNow(until);
     }
 
+    /// <summary>The published meeting calendar partners added mid-round may name (never fetched: the core only records what a check reports).</summary>
+    private const string PublishedCalendar = "https://democracy.example/ical";
+
     public IReadOnlyList<RoundTrigger> Accepted => accepted;
 
     /// <summary>The coordinator corrects a partner's decision to an outcome, decided today.</summary>
@@ -126,13 +129,16 @@ public sealed class RandomRoundScript
                 ? new DelegateOfficer(id, p.PartnerId, new Person("Colleague", $"colleague.{id}@partner.example"), officer)
                 : Correction(id, p, (DecisionOutcome)((s / 400) % 4), today),
             18 => s % 3 == 0
-                ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null), null), Coordinator)
+                ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null,
+                    s % 2 == 0 ? new MeetingCalendar(PublishedCalendar, "Trust Board") : null), null), Coordinator)
                 : s % 3 == 1
                     ? new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer)
                     : new ChangePartnerDates(id, p.PartnerId, today.AddDays(5 + (s / 20 % 30)), (s / 20) % 2 == 0 ? today.AddDays(3) : null, Coordinator),
             _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
                 : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
                 : s % 7 == 2 ? new IssueOfficerLink(id, p.PartnerId, Coordinator)
+                : s % 7 == 3 ? new RecordPublishedMeeting(id, p.PartnerId, p.Calendar?.FeedUrl ?? PublishedCalendar,
+                    (s / 20) % 3 == 0 ? null : today.AddDays(2 + (s / 20 % 20)), $"uid-{s % 5}", "Trust Board")
                 : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }
