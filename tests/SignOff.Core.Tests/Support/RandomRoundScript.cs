@@ -19,7 +19,7 @@ public sealed class RandomRoundScript
         var definition = new RoundDefinitionBuilder()
             .Deadline(D("2021-04-30"))
             .Partner("Sefton Metropolitan Borough Council", Routes.Cabinet, meeting: D("2021-04-01"))
-            .Partner("Maldon District Council", Routes.FullCouncil)
+            .Partner("Maldon District Council", Routes.FullCouncil, calendar: new MeetingCalendar(PublishedCalendar, "Full Council"))
             .Partner("Essex County Council", Routes.CabinetMember, dueBy: D("2021-04-16"))
             .Partner("Farleigh Hospice", Routes.CharityBoard)
             .Build() with { CounterpartReview = CounterpartReview.Unverified }; // verified counterparts count at once, photos wait for review
@@ -90,6 +90,9 @@ public sealed class RandomRoundScript
             outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? "Wrong button" : null,
             outcome == DecisionOutcome.Deferred ? today.AddDays(14) : null, Coordinator), "The wrong outcome was pressed", "Minutes online", Coordinator);
 
+    /// <summary>A partner whose published calendar is read, if one is (else the chosen partner, to be refused).</summary>
+    private PartnerState Listing(PartnerState chosen) => Round.State.Partners.Find(o => o.Calendar is not null && o.IsRemaining) ?? chosen;
+
     private PartnerState InReview(PartnerState chosen) => Round.State.Partners.Find(o => o.Status == PartnerStatus.CounterpartInReview) ?? chosen;
 
     private RoundTrigger? Make(int s)
@@ -137,8 +140,8 @@ public sealed class RandomRoundScript
             _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
                 : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
                 : s % 7 == 2 ? new IssueOfficerLink(id, p.PartnerId, Coordinator)
-                : s % 7 == 3 ? new RecordPublishedMeeting(id, p.PartnerId, p.Calendar?.FeedUrl ?? PublishedCalendar,
-                    (s / 20) % 3 == 0 ? null : today.AddDays(2 + (s / 20 % 20)), $"uid-{s % 5}", "Trust Board")
+                : s % 7 is 3 or 4 ? new RecordPublishedMeeting(id, Listing(p).PartnerId, Listing(p).Calendar?.FeedUrl ?? PublishedCalendar,
+                    (s / 400) % 3 == 0 ? null : today.AddDays(2 + (s / 20 % 20)), $"uid-{s % 5}", "Trust Board")
                 : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }
