@@ -255,6 +255,9 @@ public enum DeliveryChannel
 {
     Email,
     Webhook,
+
+    /// <summary>A partner's published meeting calendar that could not be read (the "delivery" is of its meetings into the round).</summary>
+    Calendar,
 }
 
 /// <summary>What could not be delivered, and why.</summary>
