@@ -37,6 +37,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
+[JsonDerivedType(typeof(RecordPublishedMeeting), "record-published-meeting")]
 public abstract record RoundTrigger(string TriggerId);
 
 /// <summary>A trigger or event about one partner, rather than the round as a whole.</summary>

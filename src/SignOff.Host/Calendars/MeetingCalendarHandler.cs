@@ -29,6 +29,7 @@ public sealed class MeetingCalendarHandler(CalendarFeedReader reader, IRoundEngi
     {
         ArgumentNullException.ThrowIfNull(context);
         var check = (CheckMeetingCalendar)effect;
+        logger.LogInformation("Round {RoundId}: reading {Feed} for {Body}'s next meeting before {DueOn}", context.RoundId, check.FeedUrl, check.Body, check.DueOn);
         PublishedMeeting? meeting;
         try
         {

@@ -216,4 +216,21 @@ public sealed class PublishedMeetingTests
         Assert.Equal(Json(round.State), Json(replayed!));
         Assert.Equal((D("2021-07-14"), Feed), (replayed!.FindPartner(round.Partner(Maldon).PartnerId)!.MeetingOn!.Value, replayed.FindPartner(round.Partner(Maldon).PartnerId)!.MeetingSource));
     }
+
+    [Fact]
+    public void The_check_and_its_report_travel_as_stored_json_between_the_round_and_the_host()
+    {
+        var round = Round();
+        round.AdvanceTo(At(2021, 6, 2, 8));
+        RoundEffect check = round.Effects.OfType<CheckMeetingCalendar>().Single();
+        RoundTrigger report = Listed(round, D("2021-06-30"));
+
+        var effectJson = System.Text.Json.JsonSerializer.Serialize(check, JsonOptions);
+        var triggerJson = System.Text.Json.JsonSerializer.Serialize(report, JsonOptions);
+
+        Assert.Contains("\"$effect\":\"calendar-check\"", effectJson, StringComparison.Ordinal);
+        Assert.Contains("\"$trigger\":\"record-published-meeting\"", triggerJson, StringComparison.Ordinal);
+        Assert.Equal(check, System.Text.Json.JsonSerializer.Deserialize<RoundEffect>(effectJson, JsonOptions));
+        Assert.Equal(report, System.Text.Json.JsonSerializer.Deserialize<RoundTrigger>(triggerJson, JsonOptions));
+    }
 }
