@@ -58,6 +58,11 @@ public sealed class CalendarFeedReader(HttpClient http, CalendarOptions options,
             var text = await ReadAsync(response.Content, check.FeedUrl, deadline.Token);
             return NextMeeting(text, check.FeedUrl, check.Body, check.From, check.DueOn);
         }
+        catch (HttpRequestException ex) when (ex is not CalendarFeedRefusedException && ex.InnerException is CalendarFeedRefusedException refused)
+        {
+            // The connection's own address check, wrapped by the handler: a refusal all the same, not worth retrying.
+            throw new CalendarFeedRefusedException(refused.Message, ex);
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HttpRequestException($"{check.FeedUrl} did not answer within {options.Timeout.TotalSeconds:0} s.");
