@@ -233,4 +233,15 @@ public sealed class PublishedMeetingTests
         Assert.Equal(check, System.Text.Json.JsonSerializer.Deserialize<RoundEffect>(effectJson, JsonOptions));
         Assert.Equal(report, System.Text.Json.JsonSerializer.Deserialize<RoundTrigger>(triggerJson, JsonOptions));
     }
+
+    [Fact]
+    public void A_calendar_that_could_not_be_read_is_told_as_such_not_as_an_undelivered_email()
+    {
+        var failed = new DeliveryFailed(new DeliveryFailure(DeliveryChannel.Calendar, "timer:calendar-check:maldon:20210602.0000", "Full Council meetings", Feed,
+            $"{Feed} answered 503 Service Unavailable."));
+
+        var line = RoundTimeline.Describe(failed, _ => Maldon)!.Value.Text;
+
+        Assert.Equal($"Published calendar not read after every retry: the Full Council meetings at {Feed}. {Feed} answered 503 Service Unavailable.", line);
+    }
 }
