@@ -35,7 +35,8 @@ public sealed class FolderDirectionTests
         { "Mail", ["Configuration", "Commands", "Documents", "Effects", "Respond"] },
         { "Webhooks", ["Configuration", "Commands", "Effects", "Access"] },
         { "Durable", ["Configuration", "Commands", "Effects", "Webhooks"] },
-        { "Hosting", ["Configuration", "Commands", "Documents", "Effects", "Access", "Pages", "Respond", "Api", "Mail", "Webhooks", "Durable"] },
+        { "Calendars", ["Configuration", "Commands", "Effects"] },
+        { "Hosting", ["Configuration", "Commands", "Documents", "Effects", "Access", "Pages", "Respond", "Api", "Mail", "Webhooks", "Durable", "Calendars"] },
     };
 
     public static TheoryData<string, string[]> Directions => new(MayUse.Select(pair => (pair.Key, pair.Value)));

@@ -49,13 +49,14 @@ public sealed class RoundDefinitionBuilder
         return this;
     }
 
-    public RoundDefinitionBuilder Partner(string name, GovernanceRoute? route = null, DateOnly? meeting = null, DateOnly? dueBy = null, string? email = null)
+    public RoundDefinitionBuilder Partner(string name, GovernanceRoute? route = null, DateOnly? meeting = null, DateOnly? dueBy = null, string? email = null,
+        MeetingCalendar? calendar = null)
     {
         var slug = SignOff.Core.Rounds.PartnerIds.Slug(name);
         partners.Add(new PartnerDefinition(
             name,
             new Person($"Officer of {name}", email ?? $"officer@{slug}.example"),
-            new PartnerGovernance(route ?? Routes.FullCouncil, meeting),
+            new PartnerGovernance(route ?? Routes.FullCouncil, meeting, calendar),
             dueBy));
         return this;
     }

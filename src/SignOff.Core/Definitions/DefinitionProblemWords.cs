@@ -57,6 +57,8 @@ public static partial class DefinitionProblemWords
         ["governance route"] = "the governance route",
         ["governance.meeting"] = "the meeting date",
         ["meeting date"] = "the meeting date",
+        ["governance.calendar"] = "the published meeting calendar",
+        ["governance.body"] = "the body in that calendar",
         ["dueBy"] = "the due date",
         ["due by"] = "the due date",
     };

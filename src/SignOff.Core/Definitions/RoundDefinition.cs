@@ -69,7 +69,18 @@ public sealed record DigestSchedule(DigestFrequency Frequency, DayOfWeek Day)
 /// <summary>A partner's governance as the definition states it.</summary>
 /// <param name="Route">The resolved route.</param>
 /// <param name="Meeting">A known meeting or decision date, if any.</param>
-public sealed record PartnerGovernance(GovernanceRoute Route, DateOnly? Meeting);
+/// <param name="Calendar">The partner's published committee calendar, when its meeting dates are to be read from there.</param>
+public sealed record PartnerGovernance(GovernanceRoute Route, DateOnly? Meeting, MeetingCalendar? Calendar = null);
+
+/// <summary>A council's published iCalendar feed of meetings, and the body whose meetings count.</summary>
+/// <remarks>
+/// Committee systems (ModernGov and the like) publish every committee's meetings in one feed; the
+/// body names which of them decides for this partner, matched against each meeting's summary and
+/// location, so "Full Council" finds "Meeting of Full Council, Council Chamber".
+/// </remarks>
+/// <param name="FeedUrl">The feed's address (https; http only where development allows it).</param>
+/// <param name="Body">The deciding body as the feed names it, e.g. "Full Council".</param>
+public sealed record MeetingCalendar(string FeedUrl, string Body);
 
 /// <summary>One partner organisation in a round definition.</summary>
 /// <param name="Name">The organisation, e.g. "Maldon District Council".</param>

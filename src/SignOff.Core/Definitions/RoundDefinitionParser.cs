@@ -27,7 +27,7 @@ public static class RoundDefinitionParser
     private static readonly string[] DigestFields = ["schedule", "day"];
     private static readonly string[] PersonFields = ["name", "email"];
     private static readonly string[] PartnerFields = ["name", "officer", "governance", "dueBy"];
-    private static readonly string[] GovernanceFields = ["route", "meeting"];
+    private static readonly string[] GovernanceFields = ["route", "meeting", "calendar", "body"];
     private static readonly string[] Calendars = ["england-and-wales", "scotland", "northern-ireland"];
 
     /// <summary>The schema's day names, in <see cref="DayOfWeek"/> order (Sunday is 0).</summary>
@@ -38,9 +38,10 @@ public static class RoundDefinitionParser
     /// <param name="launchDate">The London date the round would launch (deadlines before it are errors).</param>
     /// <param name="routes">The known governance routes.</param>
     /// <param name="rosterCsv">An optional CSV roster of partners.</param>
-    public static DefinitionResult Parse(string text, DateOnly launchDate, GovernanceRouteCatalog routes, string? rosterCsv = null)
+    /// <param name="feeds">Which calendar feeds a partner may name (null: <see cref="CalendarFeedPolicy.Strict"/>).</param>
+    public static DefinitionResult Parse(string text, DateOnly launchDate, GovernanceRouteCatalog routes, string? rosterCsv = null, CalendarFeedPolicy? feeds = null)
     {
-        var reader = new Reader(routes);
+        var reader = new Reader(routes, feeds ?? CalendarFeedPolicy.Strict);
         var definition = reader.Read(text, launchDate, rosterCsv);
         var problems = reader.Problems
             .OrderBy(p => p.Line ?? int.MaxValue).ThenBy(p => p.Column ?? 0).ThenBy(p => p.Severity)
@@ -56,7 +57,7 @@ public static class RoundDefinitionParser
         && address.Host.Contains('.', StringComparison.Ordinal)
         && !address.Host.EndsWith('.');
 
-    private sealed class Reader(GovernanceRouteCatalog routes)
+    private sealed class Reader(GovernanceRouteCatalog routes, CalendarFeedPolicy feeds)
     {
         /// <summary>
         /// True when the definition is JSON (its root is a '{…}' mapping). JSON says every value's type
@@ -266,13 +267,38 @@ public static class RoundDefinitionParser
                 var route = routeId is null ? null : Route(routeId, $"{field}.governance.route", Child(governance, "route"));
                 var meeting = Date(governance, "meeting", $"{field}.governance.meeting");
                 var dueBy = Date(p, "dueBy", $"{field}.dueBy");
+                var calendar = Calendar(governance, $"{field}.governance", route);
                 var partner = name is null || officer is null || route is null
                     ? null
-                    : new PartnerDefinition(name, officer, new PartnerGovernance(route, meeting), dueBy);
+                    : new PartnerDefinition(name, officer, new PartnerGovernance(route, meeting, calendar), dueBy);
                 result.Add((partner, field, p, Child(p, "name"), officerNode is null ? null : Child(officerNode, "email")));
             }
 
             return result;
+        }
+
+        /// <summary>The partner's published meeting calendar, if it names one: the feed, checked against the policy, and the body (the route's by default).</summary>
+        private MeetingCalendar? Calendar(YamlMappingNode? governance, string field, GovernanceRoute? route)
+        {
+            var url = Text(governance, "calendar", $"{field}.calendar");
+            var body = Text(governance, "body", $"{field}.body");
+            if (url is null)
+            {
+                if (body is not null)
+                {
+                    Error($"{field}.body", Child(governance, "body"), "names the body to look for in the published calendar; give the calendar's address too, or leave it out");
+                }
+
+                return null;
+            }
+
+            if (feeds.WhyRefused(url.Trim()) is { } why)
+            {
+                Error($"{field}.calendar", Child(governance, "calendar"), why);
+                return null;
+            }
+
+            return route is null ? null : new MeetingCalendar(url.Trim(), body?.Trim() ?? route.DecisionBody);
         }
 
         private GovernanceRoute? Route(string id, string field, YamlNode? node)

@@ -22,14 +22,17 @@ public sealed record PersonEntry(string Name, string Email)
 /// <param name="Route">The governance route's id.</param>
 /// <param name="Meeting">The meeting date, YYYY-MM-DD, or "".</param>
 /// <param name="DueBy">Its own due date, YYYY-MM-DD, or "".</param>
-public sealed record PartnerEntry(string Name, PersonEntry Officer, string Route, string Meeting, string DueBy)
+/// <param name="Calendar">The address of its published meeting calendar (iCalendar), or "".</param>
+/// <param name="CalendarBody">The body to look for in that calendar, or "" for the route's deciding body.</param>
+public sealed record PartnerEntry(string Name, PersonEntry Officer, string Route, string Meeting, string DueBy, string Calendar = "", string CalendarBody = "")
 {
     /// <summary>A partner with nothing typed.</summary>
     public static PartnerEntry Blank { get; } = new("", PersonEntry.Blank, "", "", "");
 
     /// <summary>True when nothing is typed: a blank row on a form, to be left out rather than reported.</summary>
     public bool IsBlank => string.IsNullOrWhiteSpace(Name) && Officer.IsBlank && string.IsNullOrWhiteSpace(Route)
-        && string.IsNullOrWhiteSpace(Meeting) && string.IsNullOrWhiteSpace(DueBy);
+        && string.IsNullOrWhiteSpace(Meeting) && string.IsNullOrWhiteSpace(DueBy)
+        && string.IsNullOrWhiteSpace(Calendar) && string.IsNullOrWhiteSpace(CalendarBody);
 }
 
 /// <summary>
@@ -86,7 +89,8 @@ public sealed record DefinitionEntries(
             [.. definition.Chairs.Select(c => new PersonEntry(c.Name, c.Email))],
             new PersonEntry(definition.Coordinator.Name, definition.Coordinator.Email),
             [.. definition.Partners.Select(p => new PartnerEntry(p.Name, new PersonEntry(p.Officer.Name, p.Officer.Email), p.Governance.Route.Id,
-                p.Governance.Meeting is { } meeting ? Iso(meeting) : "", p.DueBy is { } due ? Iso(due) : ""))]);
+                p.Governance.Meeting is { } meeting ? Iso(meeting) : "", p.DueBy is { } due ? Iso(due) : "",
+                p.Governance.Calendar?.FeedUrl ?? "", p.Governance.Calendar?.Body ?? ""))]);
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -157,7 +161,8 @@ public static class RoundDefinitionWriter
                 {
                     yaml.Field("name", partner.Name);
                     yaml.Key("officer").Flow(() => yaml.Person(partner.Officer));
-                    yaml.Key("governance").Flow(() => yaml.Field("route", partner.Route).Field("meeting", partner.Meeting));
+                    yaml.Key("governance").Flow(() => yaml.Field("route", partner.Route).Field("meeting", partner.Meeting)
+                        .Field("calendar", partner.Calendar).Field("body", partner.CalendarBody));
                     yaml.Field("dueBy", partner.DueBy);
                 }));
             }

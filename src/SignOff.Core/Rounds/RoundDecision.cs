@@ -48,6 +48,9 @@ public enum RejectionCode
 
     /// <summary>The decision delegated the signature to an office holder, and the counterpart is signed by someone else.</summary>
     NotTheDelegate,
+
+    /// <summary>A partner's published calendar says nothing the round does not already know (the same meeting, none as before, a feed it no longer names): nothing to record.</summary>
+    PublishedMeetingUnchanged,
 }
 
 /// <summary>

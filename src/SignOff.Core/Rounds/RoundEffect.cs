@@ -16,6 +16,7 @@ namespace SignOff.Core.Rounds;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$effect")]
 [JsonDerivedType(typeof(SendNotification), "notification")]
 [JsonDerivedType(typeof(PublishWebhook), "webhook")]
+[JsonDerivedType(typeof(CheckMeetingCalendar), "calendar-check")]
 public abstract record RoundEffect(string EffectId);
 
 /// <summary>Send a notification (rendered to email by the host).</summary>
@@ -23,6 +24,17 @@ public sealed record SendNotification(string EffectId, Notification Notification
 
 /// <summary>Publish an event to webhook subscribers.</summary>
 public sealed record PublishWebhook(string EffectId, WebhookEvent Event) : RoundEffect(EffectId);
+
+/// <summary>
+/// Read a partner's published meeting calendar and report the next meeting of its body between
+/// <paramref name="From"/> and <paramref name="DueOn"/> back to the round, as a
+/// <see cref="RecordPublishedMeeting"/> trigger with id <see cref="RecordPublishedMeeting.IdFor"/>.
+/// </summary>
+/// <remarks>
+/// The reading is the host's (it fetches over the network, which the core never does); what the
+/// reading means — imported, moved, cancelled, or nothing new — is the round's to decide.
+/// </remarks>
+public sealed record CheckMeetingCalendar(string EffectId, string PartnerId, string FeedUrl, string Body, DateOnly From, DateOnly DueOn) : RoundEffect(EffectId);
 
 /// <summary>The messages SignOff sends.</summary>
 public enum NotificationKind
@@ -53,6 +65,12 @@ public enum NotificationKind
     CallInNotice,
     CallInOutcomeNotice,
     DatesChanged,
+
+    /// <summary>The meeting the partner's published calendar listed has moved: to the coordinator and the officer.</summary>
+    PublishedMeetingMoved,
+
+    /// <summary>The meeting the partner's published calendar listed is no longer listed before the due date: to the coordinator and the officer.</summary>
+    PublishedMeetingCancelled,
 }
 
 /// <summary>Why someone receives a message.</summary>
@@ -106,6 +124,8 @@ public sealed record Recipient(Person Person, RecipientRole Role);
 /// <param name="MeetingPassed">For a reminder: the partner's meeting date has passed with no decision recorded, so the reminder asks what was decided rather than repeating the old date.</param>
 /// <param name="Coordinator">The round's coordinator: who is asking, named in the email and its Reply-To (null in notifications queued before it was added).</param>
 /// <param name="Overdue">For an overdue escalation: every partner it reports, so a day's overdue partners make one email per recipient, not one each.</param>
+/// <param name="PreviousMeetingOn">For a published meeting that moved or was cancelled: the date the published calendar listed before.</param>
+/// <param name="Source">For a published meeting: the address of the calendar it was read from.</param>
 public sealed record Notification(
     NotificationKind Kind,
     ImmutableList<Recipient> To,
@@ -137,7 +157,9 @@ public sealed record Notification(
     bool CounterpartSuperseded = false,
     ImmutableList<OverduePartner>? Overdue = null,
     Person? Coordinator = null,
-    bool MeetingPassed = false);
+    bool MeetingPassed = false,
+    DateOnly? PreviousMeetingOn = null,
+    string? Source = null);
 
 /// <summary>A partner an escalation reports as past its due date without a decision.</summary>
 /// <param name="PartnerId">The partner.</param>

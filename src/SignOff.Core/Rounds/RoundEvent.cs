@@ -60,6 +60,8 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(DecisionCalledIn), "decision-called-in")]
 [JsonDerivedType(typeof(CallInResolved), "call-in-resolved")]
 [JsonDerivedType(typeof(PartnerFellOverdue), "partner-fell-overdue")]
+[JsonDerivedType(typeof(MeetingPublished), "meeting-published")]
+[JsonDerivedType(typeof(PublishedMeetingCancelled), "published-meeting-cancelled")]
 public abstract record RoundEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -85,7 +87,9 @@ public sealed record RoundStarted(
     CounterpartReview CounterpartReview = CounterpartReview.None) : RoundEvent;
 
 /// <summary>A partner was asked to take the draft through its governance: at launch, or added mid-round (<paramref name="JoinedMidRound"/>). Carries what the invitation said, so the log alone tells who was asked, by when and through which route.</summary>
-public sealed record PartnerInvited(string PartnerId, string Name, Person Officer, GovernanceRoute Route, DateOnly? MeetingOn, DateOnly DueOn, bool JoinedMidRound)
+/// <remarks><paramref name="Calendar"/>: the published meeting calendar the partner's meetings are read from (null: none, and in events recorded before calendars existed).</remarks>
+public sealed record PartnerInvited(string PartnerId, string Name, Person Officer, GovernanceRoute Route, DateOnly? MeetingOn, DateOnly DueOn, bool JoinedMidRound,
+    MeetingCalendar? Calendar = null)
     : RoundEvent, IPartnerScoped;
 
 /// <summary>The partner's officer confirmed the invitation is in hand.</summary>
@@ -251,6 +255,9 @@ public enum DeliveryChannel
 {
     Email,
     Webhook,
+
+    /// <summary>A partner's published meeting calendar that could not be read (the "delivery" is of its meetings into the round).</summary>
+    Calendar,
 }
 
 /// <summary>What could not be delivered, and why.</summary>
@@ -269,3 +276,40 @@ public sealed record DeliveryFailure(DeliveryChannel Channel, string Reference, 
 /// <param name="Calendar">The bank-holiday division the round counts working days in.</param>
 /// <param name="Timers">What could not be scheduled, in words ("the reminder to Maldon District Council").</param>
 public sealed record TimersBeyondCalendar(string Calendar, ImmutableList<string> Timers) : RoundEvent;
+
+/// <summary>
+/// The partner's published calendar lists a meeting of its deciding body before its due date that
+/// the round did not know: imported (<paramref name="Adopted"/>) as the partner's meeting date, or,
+/// when a person entered a different date the feed had not yet spoken about, noted only.
+/// </summary>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="MeetingOn">The meeting date the feed lists.</param>
+/// <param name="PreviousPublishedOn">The upcoming date the feed listed before, when it moved (null: the feed's first word on it).</param>
+/// <param name="PreviousMeetingOn">The partner's meeting date before this event.</param>
+/// <param name="Source">The feed's address.</param>
+/// <param name="Body">The body whose meeting it is.</param>
+/// <param name="Uid">The meeting's UID in the feed, when it has one.</param>
+/// <param name="Title">The meeting's summary in the feed, when it has one.</param>
+/// <param name="Adopted">True when it became the partner's meeting date; false when a person's date stands.</param>
+public sealed record MeetingPublished(
+    string PartnerId,
+    DateOnly MeetingOn,
+    DateOnly? PreviousPublishedOn,
+    DateOnly? PreviousMeetingOn,
+    string Source,
+    string Body,
+    string? Uid,
+    string? Title,
+    bool Adopted) : RoundEvent, IPartnerScoped
+{
+    /// <summary>True when the feed had listed another upcoming date: the meeting moved.</summary>
+    public bool Moved => PreviousPublishedOn is not null;
+}
+
+/// <summary>
+/// The meeting the partner's published calendar listed is no longer listed before the due date
+/// (cancelled, or moved past the due date). When the partner's meeting date came from the feed it
+/// is cleared (<paramref name="Cleared"/>): the partner is back to "not yet scheduled".
+/// </summary>
+public sealed record PublishedMeetingCancelled(string PartnerId, DateOnly PreviousPublishedOn, string Source, string Body, bool Cleared)
+    : RoundEvent, IPartnerScoped;

@@ -60,12 +60,14 @@ public static class RoundEvolver
                 x.Route,
                 x.DueOn,
                 x.MeetingOn is null ? PartnerStatus.Invited : PartnerStatus.Scheduled,
-                MeetingOn: x.MeetingOn)),
+                MeetingOn: x.MeetingOn,
+                Calendar: x.Calendar)),
         },
         InvitationAcknowledged x => Partner(s, x.PartnerId, p => p with { Acknowledged = true }),
         MeetingScheduled x => Partner(s, x.PartnerId, p => p with
         {
             MeetingOn = x.MeetingOn,
+            MeetingSource = null,
             Status = p.Status == PartnerStatus.Invited ? PartnerStatus.Scheduled : p.Status,
         }),
         DecisionRecorded x => Partner(s, x.PartnerId, p => ApplyDecision(p, x.Decision)),
@@ -110,8 +112,27 @@ public static class RoundEvolver
         {
             DueOn = x.DueOn,
             MeetingOn = x.MeetingOn,
+            MeetingSource = x.MeetingOn == p.MeetingOn ? p.MeetingSource : null,
             Status = p.Status == PartnerStatus.Invited && x.MeetingOn is not null ? PartnerStatus.Scheduled : p.Status,
         }),
+        MeetingPublished x => Partner(s, x.PartnerId, p => x.Adopted
+            ? p with
+            {
+                PublishedMeetingOn = x.MeetingOn,
+                MeetingOn = x.MeetingOn,
+                MeetingSource = x.Source,
+                Status = p.Status == PartnerStatus.Invited ? PartnerStatus.Scheduled : p.Status,
+            }
+            : p with { PublishedMeetingOn = x.MeetingOn }),
+        PublishedMeetingCancelled x => Partner(s, x.PartnerId, p => x.Cleared
+            ? p with
+            {
+                PublishedMeetingOn = null,
+                MeetingOn = null,
+                MeetingSource = null,
+                Status = p.Status == PartnerStatus.Scheduled ? PartnerStatus.Invited : p.Status,
+            }
+            : p with { PublishedMeetingOn = null }),
         ReminderSent x => Partner(s, x.PartnerId, p => p with { LastReminderOn = x.On }),
         PartnerEscalated x => Partner(s, x.PartnerId, p => p with { Escalated = true, EscalationDueOn = null }) with
         {
@@ -146,6 +167,7 @@ public static class RoundEvolver
             Decision = d,
             Status = PartnerStatus.Deferred,
             MeetingOn = d.DeferredTo ?? p.MeetingOn,
+            MeetingSource = d.DeferredTo is null ? p.MeetingSource : null,
         },
         DecisionOutcome.Declined => p with { Decision = d, Status = PartnerStatus.Declined },
         _ => throw new InvalidOperationException($"Unknown outcome {d.Outcome}."),

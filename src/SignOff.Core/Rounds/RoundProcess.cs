@@ -101,6 +101,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             IssueOfficerLink t => IssueLink(change, t),
             CancelRound t => Cancel(change, t),
             FireTimer t => Fire(change, t),
+            RecordPublishedMeeting t => Published(change, t),
             _ => new RoundDecision.Rejected(RejectionCode.InvalidTrigger, $"Unknown trigger {trigger.GetType().Name}."),
         };
 
@@ -173,7 +174,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         var id = PartnerIds.Allocate(partner.Name, state.Partners.Select(p => p.PartnerId).Concat(ids));
         ids.Add(id);
         var due = partner.DueBy ?? state.Deadline;
-        change.Emit(new PartnerInvited(id, partner.Name, partner.Officer, partner.Governance.Route, partner.Governance.Meeting, due, joinedMidRound));
+        change.Emit(new PartnerInvited(id, partner.Name, partner.Officer, partner.Governance.Route, partner.Governance.Meeting, due, joinedMidRound, partner.Governance.Calendar));
         var invited = change.State.FindPartner(id)!;
         change.Notify(NotificationKind.Invitation, invited, [Officer(invited)], n => n with
         {
@@ -858,6 +859,99 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         return null;
     }
 
+    /// <summary>
+    /// What a partner's published calendar lists, against what the round knows: a meeting imported
+    /// when none was known, followed when it moves (and the coordinator and officer told), cleared
+    /// when it is no longer listed; a date a person gave stands until the feed moves after it.
+    /// </summary>
+    /// <remarks>
+    /// The feed's last word (<see cref="PartnerState.PublishedMeetingOn"/>) is what "moved" is
+    /// measured against, not the partner's meeting date: so a person who corrects the date by hand
+    /// is not overruled the next morning by a calendar that has not changed, and is overruled when
+    /// it does. A listed meeting that has since passed is no longer the feed's word on the next one.
+    /// </remarks>
+    private static RoundDecision.Rejected? Published(Change change, RecordPublishedMeeting t)
+    {
+        var s = change.State;
+        if (FindActive(s, t.PartnerId, out var p) is { } missing)
+        {
+            return missing;
+        }
+
+        if (p.Calendar is not { } calendar || calendar.FeedUrl != t.FeedUrl)
+        {
+            return Reject(RejectionCode.PublishedMeetingUnchanged, $"{p.Name}'s meetings are no longer read from {t.FeedUrl}.");
+        }
+
+        if (!p.AwaitsDecision)
+        {
+            return NotAwaiting(p);
+        }
+
+        var today = change.Today;
+        DateOnly? known = p.PublishedMeetingOn is { } listed && listed >= today ? listed : null;
+        if (t.MeetingOn is not { } on)
+        {
+            if (known is not { } gone)
+            {
+                return Reject(RejectionCode.PublishedMeetingUnchanged, $"{calendar.Body} has no meeting listed before {UkDates.Long(p.DueOn)}, as before.");
+            }
+
+            var cleared = p.MeetingSource == calendar.FeedUrl && p.MeetingOn == gone;
+            change.Emit(new PublishedMeetingCancelled(p.PartnerId, gone, calendar.FeedUrl, calendar.Body, cleared));
+            var now = change.State.FindPartner(p.PartnerId)!;
+            if (cleared)
+            {
+                change.Webhook(WebhookEventTypes.PartnerDatesChanged, p.PartnerId, ("dueOn", Iso(p.DueOn)), ("meetingOn", ""),
+                    ("previousDueOn", Iso(p.DueOn)), ("previousMeetingOn", Iso(gone)));
+            }
+
+            change.Notify(NotificationKind.PublishedMeetingCancelled, now, [Coordinator(s), Officer(now)], n => n with
+            {
+                Body = calendar.Body,
+                PreviousMeetingOn = gone,
+                Source = calendar.FeedUrl,
+                ResponseLinkFor = p.PartnerId,
+            });
+            return null;
+        }
+
+        if (on < today || on > p.DueOn)
+        {
+            return Reject(RejectionCode.InvalidDate,
+                $"A published meeting counts from today, {UkDates.Long(today)}, to {p.Name}'s due date, {UkDates.Long(p.DueOn)}; {UkDates.Long(on)} is outside it.");
+        }
+
+        if (known == on)
+        {
+            return Reject(RejectionCode.PublishedMeetingUnchanged, $"{calendar.Body}'s meeting on {UkDates.Long(on)} is listed as before.");
+        }
+
+        // A date a person gave (and still to come) stands against the feed's first word on it.
+        var personStands = p.MeetingSource is null && p.MeetingOn is { } typed && typed >= today && typed != on && known is null;
+        change.Emit(new MeetingPublished(p.PartnerId, on, known, p.MeetingOn, calendar.FeedUrl, calendar.Body, Clean(t.Uid), Clean(t.Title), !personStands));
+        if (personStands)
+        {
+            return null;
+        }
+
+        var updated = change.State.FindPartner(p.PartnerId)!;
+        change.Webhook(WebhookEventTypes.PartnerMeetingScheduled, p.PartnerId, ("meetingOn", Iso(on)), ("afterDueDate", "false"));
+        if (known is { } before)
+        {
+            change.Notify(NotificationKind.PublishedMeetingMoved, updated, [Coordinator(s), Officer(updated)], n => n with
+            {
+                Body = calendar.Body,
+                PreviousMeetingOn = before,
+                Source = calendar.FeedUrl,
+                ResponseLinkFor = p.PartnerId,
+                AttachCalendar = true,
+            });
+        }
+
+        return null;
+    }
+
     private static RoundDecision.Rejected? Report(Change change, ReportDeliveryFailure t)
     {
         var f = t.Failure;
@@ -918,6 +1012,16 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         if (timer.Purpose == TimerPurpose.Escalation)
         {
             Escalate(change, timer.On);
+            return null;
+        }
+
+        if (timer.Purpose == TimerPurpose.CalendarCheck)
+        {
+            // Nothing in the partner's state marks a check done (an unchanged calendar records
+            // nothing), so the fired timer is cleared here and the next working day's planned.
+            var checking = s.FindPartner(timer.PartnerId!)!;
+            change.Emit(new TimerCleared(timer.TimerId));
+            change.Perform(id => new CheckMeetingCalendar(id, checking.PartnerId, checking.Calendar!.FeedUrl, checking.Calendar.Body, timer.On, checking.DueOn));
             return null;
         }
 
@@ -1135,6 +1239,17 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             });
         }
 
+        foreach (var p in s.RemainingPartners.Where(p => p.AwaitsDecision && p.Calendar is not null))
+        {
+            WithinCalendar(unscheduled, $"the next look at {p.Name}'s published meeting calendar", () =>
+            {
+                if (NextCalendarCheck(schedule.Calendar, p.DueOn, NotBefore(s, p.PartnerId, now, TimerPurpose.CalendarCheck)) is { } on)
+                {
+                    timers.Add(Timer(TimerPurpose.CalendarCheck, p.PartnerId, on, LondonTime.At(on, CalendarCheckTime)));
+                }
+            });
+        }
+
         if (AwaitingEscalation(s).Min(p => p.EscalationDueOn) is { } fellOverdueOn)
         {
             // One a day: a partner that fell overdue after the day's escalation waits for the next
@@ -1158,6 +1273,25 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         }
 
         return (timers, unscheduled.ToImmutable());
+    }
+
+    /// <summary>When a partner's published calendar is read: early, before the day's reminders, so they carry the day's date.</summary>
+    public static readonly TimeOnly CalendarCheckTime = new(7, 0);
+
+    /// <summary>The first working day whose check time is after <paramref name="now"/>, up to the due date; null once it has passed (the feed is read for meetings before it only).</summary>
+    private static DateOnly? NextCalendarCheck(WorkingDayCalendar calendar, DateOnly dueOn, DateTimeOffset now)
+    {
+        var on = LondonTime.DateOf(now);
+        while (!calendar.IsWorkingDay(on) || LondonTime.At(on, CalendarCheckTime) <= now)
+        {
+            on = on.AddDays(1);
+            if (on > dueOn)
+            {
+                return null;
+            }
+        }
+
+        return on <= dueOn ? on : null;
     }
 
     /// <summary>
@@ -1271,6 +1405,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             };
             Effects.Add(new SendNotification(NextEffectId(), shape(n)));
         }
+
+        /// <summary>Adds an effect other than an email or a webhook, with the next effect id.</summary>
+        public void Perform(Func<string, RoundEffect> make) => Effects.Add(make(NextEffectId()));
 
         public void Webhook(string type, string? partnerId, params (string Key, string Value)[] data) =>
             Effects.Add(new PublishWebhook(NextEffectId(), new WebhookEvent(type, State.RoundId, partnerId, now,

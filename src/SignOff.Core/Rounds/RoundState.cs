@@ -222,8 +222,15 @@ public sealed record PartnerState(
     DateOnly? ExitOn = null,
     string? ExitReason = null,
     DateTimeOffset? InvitationResentAt = null,
-    DateOnly? EscalationDueOn = null)
+    DateOnly? EscalationDueOn = null,
+    MeetingCalendar? Calendar = null,
+    string? MeetingSource = null,
+    DateOnly? PublishedMeetingOn = null)
 {
+    // Calendar: the published meeting calendar the partner's meeting date is read from (null: none).
+    // MeetingSource: where the current meeting date came from: the feed's address, or null when a person gave it.
+    // PublishedMeetingOn: the meeting date the feed last listed (null: none listed, or not yet read).
+
     /// <summary>True while the partner is still a party to the round.</summary>
     public bool IsRemaining => Status is not (PartnerStatus.Withdrawn or PartnerStatus.Removed);
 
@@ -245,6 +252,9 @@ public enum TimerPurpose
 
     /// <summary>The round's daily escalation: one email per recipient listing every partner that fell overdue (see <see cref="PartnerFellOverdue"/>).</summary>
     Escalation,
+
+    /// <summary>A working day's look at a partner's published meeting calendar, while it awaits its decision (see <see cref="CheckMeetingCalendar"/>).</summary>
+    CalendarCheck,
 }
 
 /// <summary>

@@ -41,6 +41,10 @@ public static class RoundTimeline
             InvitationResent i => ($"{partnerName(i.PartnerId)}'s invitation was sent again, with a fresh link.", i.By.Name),
             OfficerLinkIssued l => ($"A link for {partnerName(l.PartnerId)}'s officer ({l.OfficerEmail}) was shown to {l.By.Name} to pass on.", l.By.Name),
             PartnerDatesChanged d => ($"{partnerName(d.PartnerId)}'s dates changed: due {UkDates.Long(d.DueOn)} (was {UkDates.Long(d.PreviousDueOn)}), meeting {UkDates.Long(d.MeetingOn)} (was {UkDates.Long(d.PreviousMeetingOn)}).", d.By.Name),
+            MeetingPublished m when !m.Adopted => ($"{partnerName(m.PartnerId)}'s published calendar lists {m.Body} on {UkDates.Long(m.MeetingOn)}; the date entered by a person, {UkDates.Long(m.PreviousMeetingOn)}, stands.", null),
+            MeetingPublished m when m.Moved => ($"{partnerName(m.PartnerId)}'s meeting moved in its published calendar: {m.Body}, {UkDates.Long(m.MeetingOn)} (was {UkDates.Long(m.PreviousPublishedOn)}).", null),
+            MeetingPublished m => ($"{partnerName(m.PartnerId)}'s meeting was taken from its published calendar: {m.Body}, {UkDates.Long(m.MeetingOn)}.", null),
+            PublishedMeetingCancelled c => ($"{partnerName(c.PartnerId)}'s published calendar no longer lists {c.Body} on {UkDates.Long(c.PreviousPublishedOn)} before its due date{(c.Cleared ? "; its meeting is not yet scheduled" : "")}.", null),
             ReminderSent r => ($"{(r.Overdue ? "Overdue reminder" : "Reminder")} sent to {partnerName(r.PartnerId)}.", null),
             PartnerEscalated x => ($"{partnerName(x.PartnerId)} is overdue: the chairs were told.", null),
             PartnerFellOverdue x => ($"{partnerName(x.PartnerId)} is overdue: the chairs and coordinator will be told in the day's escalation.", null),
@@ -50,6 +54,7 @@ public static class RoundTimeline
             RoundResumed => ("Round circulating again.", null),
             RoundBecameEffective f => ($"The agreement took effect on {UkDates.Long(f.EffectiveOn)}: every partner has signed.", null),
             RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
+            DeliveryFailed { Failure.Channel: DeliveryChannel.Calendar } f => ($"Published calendar not read after every retry: the {f.Failure.What} at {f.Failure.Destination}. {f.Failure.Reason}", null),
             DeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
             TimersBeyondCalendar t => (t.Timers.IsEmpty
                 ? "Every reminder and timer is scheduled again: the bank-holiday data now covers them."

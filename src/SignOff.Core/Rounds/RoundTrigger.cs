@@ -37,6 +37,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(CancelRound), "cancel-round")]
 [JsonDerivedType(typeof(FireTimer), "fire-timer")]
 [JsonDerivedType(typeof(ReportDeliveryFailure), "report-delivery-failure")]
+[JsonDerivedType(typeof(RecordPublishedMeeting), "record-published-meeting")]
 public abstract record RoundTrigger(string TriggerId);
 
 /// <summary>A trigger or event about one partner, rather than the round as a whole.</summary>
@@ -211,3 +212,33 @@ public sealed record FireTimer(string TriggerId, string TimerId) : RoundTrigger(
 /// failure reported twice is recorded once.
 /// </remarks>
 public sealed record ReportDeliveryFailure(string TriggerId, DeliveryFailure Failure) : RoundTrigger(TriggerId);
+
+/// <summary>
+/// SignOff itself reports what a partner's published meeting calendar lists: the next meeting of
+/// the partner's body from the check's day to its due date (<paramref name="MeetingOn"/>), or none
+/// (null). Raised by the host after it performs a <see cref="CheckMeetingCalendar"/> effect.
+/// </summary>
+/// <remarks>
+/// Its id is derived from the effect's (<see cref="IdFor"/>), so a check retried after a crash
+/// raises the same trigger and the round records it once. What the feed says the round already
+/// knows is refused with <see cref="RejectionCode.PublishedMeetingUnchanged"/>: an unchanged
+/// calendar leaves no mark in the round's log, however many working days it is read.
+/// </remarks>
+/// <param name="TriggerId">See <see cref="IdFor"/>.</param>
+/// <param name="PartnerId">The partner.</param>
+/// <param name="FeedUrl">The feed that was read (a feed the partner no longer names is refused).</param>
+/// <param name="MeetingOn">The next meeting of the body the feed lists, or null.</param>
+/// <param name="Uid">That meeting's UID in the feed.</param>
+/// <param name="Title">That meeting's summary in the feed.</param>
+public sealed record RecordPublishedMeeting(string TriggerId, string PartnerId, string FeedUrl, DateOnly? MeetingOn, string? Uid, string? Title)
+    : RoundTrigger(TriggerId), IPartnerScoped
+{
+    /// <summary>The trigger id for what a calendar check found: the same for every retry of the same effect.</summary>
+    public static string IdFor(string effectId)
+    {
+        ArgumentNullException.ThrowIfNull(effectId);
+        var id = $"published:{effectId}";
+        return id.Length <= 128 ? id
+            : $"published:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(effectId)))}";
+    }
+}

@@ -52,7 +52,9 @@ public sealed record PartnerView(
     DateOnly? CallInEndsOn,
     DateOnly? AuthorisedOn,
     CounterpartView? Counterpart,
-    DateTimeOffset? NextReminderAt)
+    DateTimeOffset? NextReminderAt,
+    string? MeetingSource = null,
+    PublishedCalendarView? Calendar = null)
 {
     public static PartnerView From(PartnerState p, PendingTimer? next) => new(
         p.PartnerId,
@@ -69,10 +71,19 @@ public sealed record PartnerView(
         p.AuthorisedOn,
         p.Counterpart is { } c ? new CounterpartView(c.Version, c.Document.Sha256, c.Document.FileName, c.SignatoryName, c.SignatoryPosition, c.SignedOn, c.ReceivedOn,
             c.Check is { } check ? new SignatureCheckView(check.Kind, check.Signer, check.Detail, check.IsVerified) : null) : null,
-        next?.DueAt);
+        next?.DueAt,
+        p.MeetingSource,
+        p.Calendar is { } cal ? new PublishedCalendarView(cal.FeedUrl, cal.Body, p.PublishedMeetingOn) : null);
 }
 
 public sealed record OfficerView(string Name, string Email);
+
+/// <summary>
+/// The published meeting calendar a partner's meeting dates are read from: its address, the body
+/// looked for, and the meeting it last listed. <c>meetingSource</c> on the partner says whether the
+/// current meeting date came from it (the feed's address) or from a person (null).
+/// </summary>
+public sealed record PublishedCalendarView(string FeedUrl, string Body, DateOnly? ListedMeetingOn);
 
 public sealed record DecisionView(DecisionOutcome Outcome, int Version, string Body, DateOnly DecidedOn, string? MinuteReference, string? Conditions, string? Reason, DateOnly? DeferredTo, string RecordedBy, ActorRole RecordedByRole, string? Evidence,
     string? SignatureDelegatedTo, string? ActingUnder, string Authority);

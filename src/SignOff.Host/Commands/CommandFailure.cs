@@ -162,6 +162,7 @@ public static class FailureAnswers
             or RejectionCode.NotAuthorised
             or RejectionCode.NotDeclined or RejectionCode.AlreadyAcknowledged or RejectionCode.TimerNotPending or RejectionCode.TimerNotDue
             or RejectionCode.NoCallInRunning or RejectionCode.NotCalledIn or RejectionCode.NoDecisionToCorrect
+            or RejectionCode.PublishedMeetingUnchanged
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
         RejectionCode.ResentRecently => new(StatusCodes.Status409Conflict, Type(code), "The invitation was sent moments ago"),
         RejectionCode.DelegationWithoutApproval => new(StatusCodes.Status422UnprocessableEntity, Type(code), "Only an approval can delegate the signature"),

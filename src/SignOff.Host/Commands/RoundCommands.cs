@@ -32,12 +32,15 @@ public sealed record Upload(string FileName, long Length, Func<Stream> Open)
 /// check and the commit leaves at worst an unreferenced blob, never a reference to a missing one.
 /// </remarks>
 public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, BlobDocumentStore documents, GovernanceRouteCatalog routes, TimeProvider time,
-    ILogger<RoundCommands> logger, ICounterpartInspector counterparts, CounterpartRegistry registry)
+    ILogger<RoundCommands> logger, ICounterpartInspector counterparts, CounterpartRegistry registry, CalendarFeedPolicy feeds)
 {
     /// <summary>The largest definition or roster accepted.</summary>
     public const long MaxDefinitionBytes = 1024 * 1024;
 
     public GovernanceRouteCatalog Routes => routes;
+
+    /// <summary>Which published meeting calendars a definition may name here (development may allow a local feed).</summary>
+    public CalendarFeedPolicy Feeds => feeds;
 
     public DateOnly Today => LondonTime.DateOf(time.GetUtcNow());
 
@@ -151,7 +154,7 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
 
     private Checked<RoundDefinition> Parse(string definitionText, string? rosterText, bool hasRoster)
     {
-        var parsed = RoundDefinitionParser.Parse(definitionText, Today, routes, rosterText);
+        var parsed = RoundDefinitionParser.Parse(definitionText, Today, routes, rosterText, feeds);
         if (parsed.IsValid)
         {
             return Checked.Valid(parsed.Definition!);

@@ -6,6 +6,7 @@ using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
+using SignOff.Host.Calendars;
 using SignOff.Host.Commands;
 using SignOff.Host.Effects;
 using SignOff.Host.Documents;
@@ -104,6 +105,14 @@ public static class SignOffHosting
         services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
+        // Published meeting calendars: the same policy refuses a hostile address at launch and before every read.
+        var calendars = config.GetSection("Calendars").Get<CalendarOptions>() ?? new CalendarOptions();
+        var feeds = calendars.PolicyFor(builder.Environment.IsDevelopment());
+        services.AddSingleton(calendars);
+        services.AddSingleton(feeds);
+        services.AddSingleton(_ => new CalendarFeedReader(
+            new HttpClient(CalendarFeedReader.CreateHandler(feeds, calendars.Timeout)) { Timeout = Timeout.InfiniteTimeSpan }, calendars, feeds));
+        services.AddSingleton<IEffectHandler, MeetingCalendarHandler>();
         // The workflow's ports, whichever runtime runs the workflow classes.
         services.AddSingleton(storage);
         var durable = config.GetSection("Durable").Get<DurableOptions>() ?? new DurableOptions();
@@ -119,7 +128,8 @@ public static class SignOffHosting
 
         services.AddSingleton(sp => new RoundCommands(sp.GetRequiredService<IRoundEngine>(), sp.GetRequiredService<RoundProcess>(),
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>()));
+            sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>(),
+            sp.GetRequiredService<CalendarFeedPolicy>()));
         services.AddSingleton<LaunchPreviews>();
         services.AddSingleton<IOfficerLinkMinter, OfficerLinkMinter>();
         services.AddSingleton<OfficerLinks>();

@@ -177,6 +177,24 @@ public static class EmailContentBuilder
                     n.MeetingOn is null ? "" : $"The meeting is recorded as {Date(n.MeetingOn)}.",
                     "Reminders follow the new dates.",
                 }.Where(p => p.Length > 0).ToArray()),
+            NotificationKind.PublishedMeetingMoved => (
+                $"Meeting moved to {Date(n.MeetingOn)}: {org} on {agreement}",
+                $"{Possessive(org)} meeting has moved",
+                new[]
+                {
+                    $"{Possessive(org)} published meeting calendar now lists {n.Body ?? "its deciding body"} on {Date(n.MeetingOn)}, not {Date(n.PreviousMeetingOn)} as before.",
+                    $"SignOff has changed {Possessive(org)} meeting date for {agreement} to match, and reminders follow it. The decision is still due by {due}.",
+                }),
+            NotificationKind.PublishedMeetingCancelled => (
+                $"Meeting cancelled: {org} on {agreement}",
+                $"{Possessive(org)} meeting is no longer listed",
+                new[]
+                {
+                    $"{Possessive(org)} published meeting calendar no longer lists {n.Body ?? "its deciding body"} on {Date(n.PreviousMeetingOn)}, or any meeting of it before the due date, {due}: it was cancelled or moved later.",
+                    n.MeetingOn is { } stands
+                        ? $"The meeting date a person entered, {Date(stands)}, stands."
+                        : $"{Possessive(org)} meeting for {agreement} is now recorded as not yet scheduled. Please tell us the new date when it is known.",
+                }),
             NotificationKind.Cancellation => (
                 $"{agreement} has been cancelled",
                 "The round has been cancelled",
@@ -231,6 +249,12 @@ public static class EmailContentBuilder
         }
 
         var footnotes = new List<string>();
+        if (n.Source is { } source && n.Kind is NotificationKind.PublishedMeetingMoved or NotificationKind.PublishedMeetingCancelled)
+        {
+            facts.Add(new("Previously listed", Date(n.PreviousMeetingOn)));
+            facts.Add(new("Published calendar", source));
+        }
+
         if (n.Kind == NotificationKind.WebhookStopped && n.Failure is { } stopped)
         {
             facts.Add(new("Subscription", stopped.StoppedSubscription ?? ""));

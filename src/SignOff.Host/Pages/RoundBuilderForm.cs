@@ -47,7 +47,9 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
             new PersonEntry(Text($"partners-{i}-officer-name"), Text($"partners-{i}-officer-email")),
             Text($"partners-{i}-governance-route"),
             Date($"partners-{i}-governance-meeting"),
-            Date($"partners-{i}-dueBy"))).ToList();
+            Date($"partners-{i}-dueBy"),
+            Text($"partners-{i}-governance-calendar"),
+            Text($"partners-{i}-governance-body"))).ToList();
         var chairs = Rows(form, "round-chairs").Select(i => new PersonEntry(Text($"round-chairs-{i}-name"), Text($"round-chairs-{i}-email"))).ToList();
         var remind = Text("round-reminders-before");
         return new RoundBuilderForm(
@@ -126,6 +128,7 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
         .. Entries.Partners.SelectMany((_, i) => new[]
         {
             $"partners-{i}-name", $"partners-{i}-officer-name", $"partners-{i}-officer-email", $"partners-{i}-governance-route", $"partners-{i}-governance-meeting", $"partners-{i}-dueBy",
+            $"partners-{i}-governance-calendar", $"partners-{i}-governance-body",
         }),
         "round-reminders-before", "round-reminders-overdueEvery", "round-digest-schedule", "round-digest-day", "round-counterparts-review",
         "draft", "roster",

@@ -39,7 +39,7 @@ public static class RoundBuilderPages
         {
             // Back from the preview: the definition it showed, in the form again. It was valid when
             // previewed; read it whatever today is, so a deadline just passed is still shown to change.
-            var read = RoundDefinitionParser.Parse(posted["definitionText"].ToString(), DateOnly.MinValue, d.Commands.Routes);
+            var read = RoundDefinitionParser.Parse(posted["definitionText"].ToString(), DateOnly.MinValue, d.Commands.Routes, feeds: d.Commands.Feeds);
             return read.Definition is { } definition
                 ? await ShowAsync(http, d, new Shown(RoundBuilderForm.Of(definition), draft), FormErrors.None, [], null, StatusCodes.Status200OK)
                 : await ShowAsync(http, d, new Shown(RoundBuilderForm.Blank, draft), RoundBuilderForm.Blank.Errors(read.Problems, []), [], null, StatusCodes.Status422UnprocessableEntity);
@@ -107,7 +107,7 @@ public static class RoundBuilderPages
     {
         var form = shown.Form;
         var text = form.DefinitionText;
-        var parsed = RoundDefinitionParser.Parse(text, d.Commands.Today, d.Commands.Routes);
+        var parsed = RoundDefinitionParser.Parse(text, d.Commands.Today, d.Commands.Routes, feeds: d.Commands.Feeds);
         FieldError[] noDraft = shown.Draft is null ? [new("draft", "Choose the draft agreement (a PDF or Word file)")] : [];
         var errors = form.Errors(parsed.Problems, noDraft);
         if (errors.Any)

@@ -82,6 +82,7 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
         SendNotification n => new(DeliveryChannel.Email, effect.EffectId, $"{Words.Name(n.Notification.Kind)} email",
             string.Join(", ", n.Notification.To.Select(r => r.Person.Email)), reason),
         PublishWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Event.Type} event", "its webhook subscribers", reason),
+        CheckMeetingCalendar c => new(DeliveryChannel.Calendar, effect.EffectId, $"{c.Body} meetings", c.FeedUrl, reason),
         _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
     };
 

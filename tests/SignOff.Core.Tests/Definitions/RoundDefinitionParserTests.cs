@@ -375,4 +375,56 @@ public sealed class RoundDefinitionParserTests
             "agreement.reference", "round.chairs[0].email", "partners[0].officer.email", "partners[1].governance.route",
         ], result.Errors.Select(p => p.Field));
     }
+
+    private static string WithCalendar(string governance) =>
+        Valid.Replace("governance: { route: full-council, meeting: 2021-06-30 }", $"governance: {governance}", StringComparison.Ordinal);
+
+    [Fact]
+    public void A_partner_may_name_its_published_meeting_calendar_and_the_body_defaults_to_the_route_s()
+    {
+        var result = Parse(WithCalendar("{ route: full-council, calendar: 'https://democracy.maldon.gov.uk/ical' }"));
+        var named = Parse(WithCalendar("{ route: full-council, calendar: 'https://democracy.maldon.gov.uk/ical', body: Council }"));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.Equal(new MeetingCalendar("https://democracy.maldon.gov.uk/ical", "Full Council"), result.Definition!.Partners[0].Governance.Calendar);
+        Assert.Equal("Council", named.Definition!.Partners[0].Governance.Calendar!.Body);
+        Assert.Null(result.Definition.Partners[1].Governance.Calendar);
+    }
+
+    [Theory]
+    [InlineData("http://democracy.maldon.gov.uk/ical", "must use https")]
+    [InlineData("file:///etc/passwd", "is not an absolute https:// address")]
+    [InlineData("https://10.0.0.1/ical", "a private address")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "link-local")]
+    [InlineData("https://[::1]/ical", "loopback")]
+    [InlineData("https://localhost/ical", "not a public host name")]
+    [InlineData("https://me:secret@democracy.maldon.gov.uk/ical", "user name or password")]
+    public void A_calendar_SignOff_must_not_fetch_is_refused_at_its_field(string url, string why)
+    {
+        var result = Parse(WithCalendar($"{{ route: full-council, calendar: '{url}' }}"));
+
+        var problem = Assert.Single(result.Errors);
+        Assert.Equal("partners[0].governance.calendar", problem.Field);
+        Assert.Contains(why, problem.Message, StringComparison.Ordinal);
+        Assert.Equal(14, problem.Line);
+    }
+
+    [Fact]
+    public void A_local_feed_is_accepted_only_where_the_policy_allows_it()
+    {
+        var text = WithCalendar("{ route: full-council, calendar: 'http://localhost:5000/ical' }");
+        var allowed = RoundDefinitionParser.Parse(text, Launch, Workflows.Routes, feeds: new CalendarFeedPolicy(true, ["localhost"]));
+        var strict = Parse(text);
+
+        Assert.True(allowed.IsValid, string.Join("\n", allowed.Problems));
+        Assert.Equal("partners[0].governance.calendar", Assert.Single(strict.Errors).Field);
+    }
+
+    [Fact]
+    public void A_body_without_a_calendar_is_refused_rather_than_silently_ignored()
+    {
+        var result = Parse(WithCalendar("{ route: full-council, body: Full Council }"));
+
+        Assert.Equal("partners[0].governance.body", Assert.Single(result.Errors).Field);
+    }
 }

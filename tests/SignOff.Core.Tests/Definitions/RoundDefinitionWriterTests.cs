@@ -13,7 +13,8 @@ public sealed class RoundDefinitionWriterTests
         partners.Length > 0 ? partners : [
             new PartnerEntry("Maldon & District CVS, {Charity}", new PersonEntry("Jo Bloggs", "jo@maldon.example"), "charity-board", "2021-06-17", ""),
             PartnerEntry.Blank,
-            new PartnerEntry("Null", new PersonEntry("Sam: Okafor", "sam@essex.example"), "cabinet-member", "", "2021-07-23"),
+            new PartnerEntry("Null", new PersonEntry("Sam: Okafor", "sam@essex.example"), "cabinet-member", "", "2021-07-23",
+                "https://democracy.essex.example/ical?committee=Cabinet&from=2021#meetings", "Cabinet: Executive # Decisions"),
         ]);
 
     private static DefinitionResult Parse(string text) => RoundDefinitionParser.Parse(text, D("2021-05-04"), Workflows.Routes);
@@ -34,7 +35,8 @@ public sealed class RoundDefinitionWriterTests
             [
                 new PartnerDefinition("Maldon & District CVS, {Charity}", new Person("Jo Bloggs", "jo@maldon.example"),
                     new PartnerGovernance(Route("charity-board"), D("2021-06-17")), null),
-                new PartnerDefinition("Null", new Person("Sam: Okafor", "sam@essex.example"), new PartnerGovernance(Route("cabinet-member"), null), D("2021-07-23")),
+                new PartnerDefinition("Null", new Person("Sam: Okafor", "sam@essex.example"), new PartnerGovernance(Route("cabinet-member"), null,
+                    new MeetingCalendar("https://democracy.essex.example/ical?committee=Cabinet&from=2021#meetings", "Cabinet: Executive # Decisions")), D("2021-07-23")),
             ],
             CounterpartReview.Unverified);
         Assert.Equivalent(expected, result.Definition, strict: true);

@@ -81,7 +81,7 @@ public sealed class WorkflowFilesTests
         Assert.Equal(["review"], Props(round.GetProperty("properties").GetProperty("counterparts")));
         Assert.Equal(["name", "email"], Props(defs.GetProperty("person")));
         Assert.Equal(["name", "officer", "governance", "dueBy"], Props(defs.GetProperty("partner")));
-        Assert.Equal(["route", "meeting"], Props(defs.GetProperty("partner").GetProperty("properties").GetProperty("governance")));
+        Assert.Equal(["route", "meeting", "calendar", "body"], Props(defs.GetProperty("partner").GetProperty("properties").GetProperty("governance")));
 
         // Every field the schema names is accepted: a document using all of them parses cleanly.
         var all = RoundDefinitionParser.Parse(Workflows.Read("examples", "mid-essex-alliance-mou.yaml"), D("2021-05-04"), Workflows.Routes);

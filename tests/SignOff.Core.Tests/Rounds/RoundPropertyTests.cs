@@ -153,7 +153,14 @@ public sealed class RoundPropertyTests
 
         foreach (var p in s.RemainingPartners.Where(p => p.AwaitsDecision || p.Status == PartnerStatus.Authorised || p.CallInRunning))
         {
-            Assert.Single(s.Timers, t => t.PartnerId == p.PartnerId);
+            Assert.Single(s.Timers, t => t.PartnerId == p.PartnerId && t.Purpose != TimerPurpose.CalendarCheck);
+        }
+
+        // A published calendar is read only for a partner still to decide, and once a day at most.
+        foreach (var p in s.Partners)
+        {
+            var checks = s.Timers.Count(t => t.PartnerId == p.PartnerId && t.Purpose == TimerPurpose.CalendarCheck);
+            Assert.True(checks <= (p.IsRemaining && p.AwaitsDecision && p.Calendar is not null ? 1 : 0), $"{p.Name} ({p.Status}) has {checks} calendar checks");
         }
     }
 }

@@ -52,6 +52,8 @@ public sealed class StoredEventTests
         [typeof(DecisionCorrected)] = "decision-corrected",
         [typeof(DecisionCalledIn)] = "decision-called-in",
         [typeof(CallInResolved)] = "call-in-resolved",
+        [typeof(MeetingPublished)] = "meeting-published",
+        [typeof(PublishedMeetingCancelled)] = "published-meeting-cancelled",
     };
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class RandomRoundScript
         var definition = new RoundDefinitionBuilder()
             .Deadline(D("2021-04-30"))
             .Partner("Sefton Metropolitan Borough Council", Routes.Cabinet, meeting: D("2021-04-01"))
-            .Partner("Maldon District Council", Routes.FullCouncil)
+            .Partner("Maldon District Council", Routes.FullCouncil, calendar: new MeetingCalendar(PublishedCalendar, "Full Council"))
             .Partner("Essex County Council", Routes.CabinetMember, dueBy: D("2021-04-16"))
             .Partner("Farleigh Hospice", Routes.CharityBoard)
             .Build() with { CounterpartReview = CounterpartReview.Unverified }; // verified counterparts count at once, photos wait for review
@@ -78,6 +78,9 @@ public sealed class RandomRoundScript
         Round.Clock.SetUtcNow(until);
     }
 
+    /// <summary>The published meeting calendar partners added mid-round may name (never fetched: the core only records what a check reports).</summary>
+    private const string PublishedCalendar = "https://democracy.example/ical";
+
     public IReadOnlyList<RoundTrigger> Accepted => accepted;
 
     /// <summary>The coordinator corrects a partner's decision to an outcome, decided today.</summary>
@@ -86,6 +89,9 @@ public sealed class RandomRoundScript
             outcome == DecisionOutcome.ApprovedWithConditions ? "Annex 6 agreed" : null,
             outcome is DecisionOutcome.Declined or DecisionOutcome.Deferred ? "Wrong button" : null,
             outcome == DecisionOutcome.Deferred ? today.AddDays(14) : null, Coordinator), "The wrong outcome was pressed", "Minutes online", Coordinator);
+
+    /// <summary>A partner whose published calendar is read, if one is (else the chosen partner, to be refused).</summary>
+    private PartnerState Listing(PartnerState chosen) => Round.State.Partners.Find(o => o.Calendar is not null && o.IsRemaining) ?? chosen;
 
     private PartnerState InReview(PartnerState chosen) => Round.State.Partners.Find(o => o.Status == PartnerStatus.CounterpartInReview) ?? chosen;
 
@@ -126,13 +132,16 @@ public sealed class RandomRoundScript
                 ? new DelegateOfficer(id, p.PartnerId, new Person("Colleague", $"colleague.{id}@partner.example"), officer)
                 : Correction(id, p, (DecisionOutcome)((s / 400) % 4), today),
             18 => s % 3 == 0
-                ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null), null), Coordinator)
+                ? new AddPartner(id, new PartnerDefinition($"New Partner {id}", new Person("New", $"{id}@new.example"), new PartnerGovernance(Routes.NhsTrustBoard, null,
+                    s % 2 == 0 ? new MeetingCalendar(PublishedCalendar, "Trust Board") : null), null), Coordinator)
                 : s % 3 == 1
                     ? new ScheduleMeeting(id, p.PartnerId, today.AddDays(10), null, officer)
                     : new ChangePartnerDates(id, p.PartnerId, today.AddDays(5 + (s / 20 % 30)), (s / 20) % 2 == 0 ? today.AddDays(3) : null, Coordinator),
             _ => s % 7 == 0 ? new CancelRound(id, "Cancelled", Coordinator)
                 : s % 7 == 1 ? new ResendInvitation(id, p.PartnerId, Coordinator)
                 : s % 7 == 2 ? new IssueOfficerLink(id, p.PartnerId, Coordinator)
+                : s % 7 is 3 or 4 ? new RecordPublishedMeeting(id, Listing(p).PartnerId, Listing(p).Calendar?.FeedUrl ?? PublishedCalendar,
+                    (s / 400) % 3 == 0 ? null : today.AddDays(2 + (s / 20 % 20)), $"uid-{s % 5}", "Trust Board")
                 : new AcknowledgeInvitation(id, p.PartnerId, officer),
         };
     }

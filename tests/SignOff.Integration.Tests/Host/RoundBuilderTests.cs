@@ -82,6 +82,26 @@ public sealed partial class RoundBuilderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partner_s_published_calendar_is_kept_across_rows_and_one_SignOff_must_not_fetch_is_refused_beside_its_field()
+    {
+        var fields = Filled(await OpenAsync());
+        fields["partners-0-governance-calendar"] = "https://democracy.maldon.example/ical";
+        fields["partners-0-governance-body"] = "Full Council";
+        fields["partners-1-governance-calendar"] = "https://10.0.0.1/ical";
+
+        var kept = Fields(await (await PostAsync(fields, "add-partner")).Content.ReadAsStringAsync(Ct));
+        var response = await PostAsync(fields, "check", draft: ApiTests.Pdf);
+
+        Assert.Equal(("https://democracy.maldon.example/ical", "Full Council"), (kept["partners-0-governance-calendar"], kept["partners-0-governance-body"]));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Ct));
+        var (field, text) = Assert.Single(SummaryLinks().Matches(page).Select(m => (m.Groups[1].Value, m.Groups[2].Value)));
+        Assert.Equal("partners-1-governance-calendar", field);
+        Assert.StartsWith("Partner 2, the published meeting calendar: ", text, StringComparison.Ordinal);
+        Assert.Contains("10.0.0.1 is a private address", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Problems_are_in_peoples_words_beside_their_fields_and_an_empty_row_is_no_problem()
     {
         var fields = Filled(await OpenAsync());

@@ -140,6 +140,8 @@ public sealed class EmailRenderingTests
         [NotificationKind.CallInNotice] = "Decision called in:",
         [NotificationKind.CallInOutcomeNotice] = "Upheld:",
         [NotificationKind.DatesChanged] = "Your dates have changed:",
+        [NotificationKind.PublishedMeetingMoved] = "Meeting moved to",
+        [NotificationKind.PublishedMeetingCancelled] = "Meeting cancelled:",
     };
 
     [Theory]
