@@ -25,7 +25,14 @@ public abstract record ReviewCycle
     public sealed record Every(int Months, DateOnly? From = null) : ReviewCycle;
 
     /// <summary>On the dates given, and no others.</summary>
-    public sealed record OnDates(ImmutableList<DateOnly> Dates) : ReviewCycle;
+    public sealed record OnDates(ImmutableList<DateOnly> Dates) : ReviewCycle
+    {
+        /// <summary>Equal when the dates are: a list compares by reference, a cycle by what it says.</summary>
+        public bool Equals(OnDates? other) => other is not null && Dates.SequenceEqual(other.Dates);
+
+        /// <inheritdoc />
+        public override int GetHashCode() => Dates.Aggregate(17, (hash, date) => HashCode.Combine(hash, date));
+    }
 
     /// <summary>Once a year from the day the agreement took effect.</summary>
     public static ReviewCycle Annual { get; } = new Every(12);
@@ -119,4 +126,12 @@ public sealed record AgreementTerms(ReviewCycle? Reviews, NoticePeriod Notice, I
 {
     /// <summary>Reminded four weeks and one week ahead.</summary>
     public static ImmutableList<int> DefaultReviewReminders { get; } = [20, 5];
+}
+
+/// <summary>The terms an agreement is kept to once in force, in one sentence for people.</summary>
+public static class TermsWords
+{
+    /// <summary>e.g. "Reviewed every 6 months from 1 July 2022. A party leaving gives 30 days' notice."</summary>
+    public static string Of(ReviewCycle? reviews, NoticePeriod? notice) =>
+        $"{(reviews is null ? "No review cycle" : $"Reviewed {reviews.Describe()}")}. A party leaving gives {(notice ?? NoticePeriod.Default).Describe()}' notice.";
 }

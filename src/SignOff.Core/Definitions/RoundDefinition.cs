@@ -1,3 +1,5 @@
+using SignOff.Core.Agreements;
+
 namespace SignOff.Core.Definitions;
 
 /// <summary>A person the round writes to: an officer, a chair, the coordinator.</summary>
@@ -104,6 +106,8 @@ public sealed record AgreementInfo(string Title, string Reference);
 /// <param name="Coordinator">The coordinator who runs the round.</param>
 /// <param name="Partners">The partners, in the order given.</param>
 /// <param name="CounterpartReview">Which counterparts wait for the coordinator's acceptance before they count.</param>
+/// <param name="Reviews">How often the agreement is reviewed once in force (null: no review cycle).</param>
+/// <param name="Notice">How long a party stays bound after giving notice to leave (null: <see cref="NoticePeriod.Default"/>).</param>
 public sealed record RoundDefinition(
     AgreementInfo Agreement,
     DateOnly Deadline,
@@ -113,7 +117,9 @@ public sealed record RoundDefinition(
     IReadOnlyList<Person> Chairs,
     Person Coordinator,
     IReadOnlyList<PartnerDefinition> Partners,
-    CounterpartReview CounterpartReview = CounterpartReview.None);
+    CounterpartReview CounterpartReview = CounterpartReview.None,
+    ReviewCycle? Reviews = null,
+    NoticePeriod? Notice = null);
 
 /// <summary>Which counterparts wait for the coordinator's acceptance before they count.</summary>
 /// <remarks>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using SignOff.Core.Agreements;
 using YamlDotNet.RepresentationModel;
 
 namespace SignOff.Core.Definitions;
@@ -19,7 +20,8 @@ namespace SignOff.Core.Definitions;
 public static class RoundDefinitionParser
 {
     private static readonly string[] RootFields = ["agreement", "round", "coordinator", "partners"];
-    private static readonly string[] AgreementFields = ["title", "reference"];
+    private static readonly string[] AgreementFields = ["title", "reference", "review", "notice"];
+    private static readonly string[] ReviewFields = ["every", "from", "on"];
     private static readonly string[] RoundFields = ["deadline", "calendar", "reminders", "digest", "chairs", "counterparts"];
 
     private static readonly string[] CounterpartFields = ["review"];
@@ -90,6 +92,8 @@ public static class RoundDefinitionParser
             var title = Text(agreement, "title", "agreement.title", required: true);
             var reference = Text(agreement, "reference", "agreement.reference", required: true);
             Unknown(agreement, "agreement.", AgreementFields);
+            var reviews = ReviewsOf(Child(agreement, "review"));
+            var notice = NoticeOf(Child(agreement, "notice"));
 
             var round = Mapping(map, "round", "round", required: true);
             Unknown(round, "round.", RoundFields);
@@ -147,7 +151,121 @@ public static class RoundDefinitionParser
             }
 
             return new RoundDefinition(new AgreementInfo(title, reference), deadline.Value, calendar, reminders, digest, chairs, coordinator,
-                [.. partners.Select(p => p.Partner!)], review);
+                [.. partners.Select(p => p.Partner!)], review, reviews, notice);
+        }
+
+        /// <summary>
+        /// Reads <c>agreement.review</c>, how often the agreement in force is reviewed: <c>annually</c>,
+        /// <c>every N months</c>, <c>{ every: N months, from: YYYY-MM-DD }</c> or <c>{ on: [dates] }</c>;
+        /// none when absent.
+        /// </summary>
+        private ReviewCycle? ReviewsOf(YamlNode? node)
+        {
+            const string field = "agreement.review";
+            const string help = "write annually, every 6 months, { every: 6 months, from: 2022-07-01 } or { on: [2023-03-31, 2024-03-31] }";
+            switch (node)
+            {
+                case null:
+                    return null;
+                case YamlScalarNode scalar:
+                    if (MonthsOf(scalar.Value) is { } months)
+                    {
+                        return new ReviewCycle.Every(months);
+                    }
+
+                    Error(field, node, $"'{scalar.Value}' is not a review cycle; {help}");
+                    return null;
+                case YamlMappingNode map:
+                    Unknown(map, "agreement.review.", ReviewFields);
+                    var from = Date(map, "from", "agreement.review.from");
+                    if (Child(map, "on") is { } on)
+                    {
+                        if (Child(map, "every") is not null || from is not null)
+                        {
+                            Error(field, node, "give either every (with an optional from) or on, not both");
+                            return null;
+                        }
+
+                        if (on is not YamlSequenceNode dates || dates.Children.Count == 0)
+                        {
+                            Error("agreement.review.on", on, "list the review dates, e.g. [2023-03-31, 2024-03-31]");
+                            return null;
+                        }
+
+                        var read = new List<DateOnly>();
+                        foreach (var (date, i) in dates.Children.Select((d, i) => (d, i)))
+                        {
+                            if (date is YamlScalarNode { Value: { } text } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                            {
+                                read.Add(d);
+                            }
+                            else
+                            {
+                                Error($"agreement.review.on[{i}]", date, $"'{(date as YamlScalarNode)?.Value}' is not a date; write it as YYYY-MM-DD", ProblemKind.NotADate, (date as YamlScalarNode)?.Value);
+                            }
+                        }
+
+                        return read.Count == dates.Children.Count ? new ReviewCycle.OnDates([.. read.Distinct().Order()]) : null;
+                    }
+
+                    if (Text(map, "every", "agreement.review.every", required: true) is not { } every)
+                    {
+                        return null;
+                    }
+
+                    if (MonthsOf(every) is { } interval)
+                    {
+                        return new ReviewCycle.Every(interval, from);
+                    }
+
+                    Error("agreement.review.every", Child(map, "every"), $"'{every}' is not an interval; write a number of months, e.g. 6 months or 12 months");
+                    return null;
+                default:
+                    Error(field, node, help);
+                    return null;
+            }
+        }
+
+        /// <summary>"annually", "six-monthly", "every 6 months", "6 months", "1 year": the interval in months, or null.</summary>
+        private static int? MonthsOf(string? text)
+        {
+            var words = (text ?? "").Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return words switch
+            {
+                ["annually"] or ["yearly"] => 12,
+                ["six-monthly"] or ["half-yearly"] => 6,
+                ["quarterly"] => 3,
+                ["every", .. var rest] => Interval(rest),
+                _ => Interval(words),
+            };
+
+            static int? Interval(string[] words) => words switch
+            {
+                [var n, "month" or "months"] when PositiveInt(n) is { } months && months <= 120 => months,
+                [var n, "year" or "years"] when PositiveInt(n) is { } years && years <= 10 => years * 12,
+                _ => null,
+            };
+        }
+
+        /// <summary>Reads <c>agreement.notice</c>: <c>N days</c> or <c>N operational days</c> (working days); null (the default, 30 days) when absent.</summary>
+        private NoticePeriod? NoticeOf(YamlNode? node)
+        {
+            if (node is null)
+            {
+                return null;
+            }
+
+            var words = ((node as YamlScalarNode)?.Value ?? "").Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (words)
+            {
+                case [var n, "day" or "days"] when PositiveInt(n) is { } days && days <= 730:
+                    return new NoticePeriod(days, NoticeUnit.CalendarDays);
+                case [var n, "operational" or "working", "day" or "days"] when PositiveInt(n) is { } days && days <= 500:
+                    return new NoticePeriod(days, NoticeUnit.OperationalDays);
+                default:
+                    Error("agreement.notice", node, $"'{(node as YamlScalarNode)?.Value}' is not a notice period; write e.g. 30 days or 20 operational days");
+                    return null;
+            }
         }
 
         /// <summary>Reads <c>round.counterparts.review</c>: <c>none</c> (the default) or <c>unverified</c>.</summary>

@@ -58,6 +58,10 @@ public sealed record PartnerEntry(string Name, PersonEntry Officer, string Route
 /// <param name="Chairs">The chairs, in order.</param>
 /// <param name="Coordinator">The coordinator.</param>
 /// <param name="Partners">The partners, in order.</param>
+/// <param name="Review">How often the agreement is reviewed, as the definition writes it ("annually", "6 months"); "" for none.</param>
+/// <param name="ReviewFrom">The date the review cycle counts from, YYYY-MM-DD; "" for the day the agreement takes effect.</param>
+/// <param name="ReviewOn">Review dates instead of a cycle, YYYY-MM-DD separated by commas; "" for none.</param>
+/// <param name="Notice">The notice period ("30 days", "20 operational days"); "" for the default.</param>
 public sealed record DefinitionEntries(
     string Title,
     string Reference,
@@ -70,7 +74,11 @@ public sealed record DefinitionEntries(
     string CounterpartReview,
     IReadOnlyList<PersonEntry> Chairs,
     PersonEntry Coordinator,
-    IReadOnlyList<PartnerEntry> Partners)
+    IReadOnlyList<PartnerEntry> Partners,
+    string Review = "",
+    string ReviewFrom = "",
+    string ReviewOn = "",
+    string Notice = "")
 {
     /// <summary>A valid definition's entries: what the form shows for a definition read back, and what the round-trip test writes.</summary>
     public static DefinitionEntries Of(RoundDefinition definition)
@@ -90,7 +98,13 @@ public sealed record DefinitionEntries(
             new PersonEntry(definition.Coordinator.Name, definition.Coordinator.Email),
             [.. definition.Partners.Select(p => new PartnerEntry(p.Name, new PersonEntry(p.Officer.Name, p.Officer.Email), p.Governance.Route.Id,
                 p.Governance.Meeting is { } meeting ? Iso(meeting) : "", p.DueBy is { } due ? Iso(due) : "",
-                p.Governance.Calendar?.FeedUrl ?? "", p.Governance.Calendar?.Body ?? ""))]);
+                p.Governance.Calendar?.FeedUrl ?? "", p.Governance.Calendar?.Body ?? ""))],
+            definition.Reviews is Agreements.ReviewCycle.Every every ? string.Create(CultureInfo.InvariantCulture, $"{every.Months} months") : "",
+            definition.Reviews is Agreements.ReviewCycle.Every { From: { } from } ? Iso(from) : "",
+            definition.Reviews is Agreements.ReviewCycle.OnDates on ? string.Join(", ", on.Dates.Select(Iso)) : "",
+            definition.Notice is { } notice
+                ? string.Create(CultureInfo.InvariantCulture, $"{notice.Length} {(notice.Unit == Agreements.NoticeUnit.OperationalDays ? "operational days" : "days")}")
+                : "");
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -119,7 +133,25 @@ public static class RoundDefinitionWriter
         yaml.Emit(new DocumentStart());
         yaml.Block(() =>
         {
-            yaml.Key("agreement").Block(() => yaml.Field("title", entries.Title).Field("reference", entries.Reference));
+            yaml.Key("agreement").Block(() =>
+            {
+                yaml.Field("title", entries.Title).Field("reference", entries.Reference);
+                var reviewOn = entries.ReviewOn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (reviewOn.Length > 0)
+                {
+                    yaml.Key("review").Flow(() => yaml.Key("on").List(reviewOn));
+                }
+                else if (!string.IsNullOrWhiteSpace(entries.Review) && !string.IsNullOrWhiteSpace(entries.ReviewFrom))
+                {
+                    yaml.Key("review").Flow(() => yaml.Field("every", entries.Review).Field("from", entries.ReviewFrom));
+                }
+                else
+                {
+                    yaml.Field("review", entries.Review);
+                }
+
+                yaml.Field("notice", entries.Notice);
+            });
             yaml.Key("round").Block(() =>
             {
                 yaml.Field("deadline", entries.Deadline).Field("calendar", entries.Calendar);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using SignOff.Core.Agreements;
 using SignOff.Core.Definitions;
 
 namespace SignOff.Core.Rounds;
@@ -72,6 +73,7 @@ public abstract record RoundEvent
 }
 
 /// <summary>The round was launched: what was agreed to be circulated, to whom, and on what timetable.</summary>
+/// <remarks><paramref name="Reviews"/> and <paramref name="Notice"/>: the terms the agreement is kept to once in force, for its register (absent in rounds launched before the register: no review cycle, the default notice).</remarks>
 public sealed record RoundStarted(
     string RoundId,
     AgreementInfo Agreement,
@@ -84,7 +86,9 @@ public sealed record RoundStarted(
     Person Coordinator,
     DocumentRef Draft,
     Actor By,
-    CounterpartReview CounterpartReview = CounterpartReview.None) : RoundEvent;
+    CounterpartReview CounterpartReview = CounterpartReview.None,
+    ReviewCycle? Reviews = null,
+    NoticePeriod? Notice = null) : RoundEvent;
 
 /// <summary>A partner was asked to take the draft through its governance: at launch, or added mid-round (<paramref name="JoinedMidRound"/>). Carries what the invitation said, so the log alone tells who was asked, by when and through which route.</summary>
 /// <remarks><paramref name="Calendar"/>: the published meeting calendar the partner's meetings are read from (null: none, and in events recorded before calendars existed).</remarks>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SignOff.Core.Agreements;
 
 namespace SignOff.Core.Rounds;
 
@@ -29,6 +30,8 @@ public static class RoundEvolver
                 Chairs = [.. started.Chairs],
                 Coordinator = started.Coordinator,
                 CounterpartReview = started.CounterpartReview,
+                Reviews = started.Reviews,
+                Notice = started.Notice ?? NoticePeriod.Default,
                 Versions = [new DraftVersion(1, started.Draft, started.At, null, null)],
                 MaterialBaseVersion = 1,
                 ProcessedTriggers = [e.TriggerId],

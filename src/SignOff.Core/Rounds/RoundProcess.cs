@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SignOff.Core.Agreements;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
 using SignOff.Core.Wording;
@@ -139,7 +140,8 @@ public sealed partial class RoundProcess(BankHolidays holidays)
         }
 
         var started = new RoundStarted(
-            t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By, d.CounterpartReview);
+            t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By, d.CounterpartReview,
+            d.Reviews, d.Notice ?? NoticePeriod.Default);
         var change = new Change(null, t.TriggerId, now);
         change.Emit(started);
         change.Webhook(WebhookEventTypes.RoundStarted, null, ("title", d.Agreement.Title), ("reference", d.Agreement.Reference),

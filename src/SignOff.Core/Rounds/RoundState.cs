@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SignOff.Core.Agreements;
 using SignOff.Core.Definitions;
 
 namespace SignOff.Core.Rounds;
@@ -323,6 +324,12 @@ public sealed record RoundState
 
     /// <summary>Which counterparts wait for the coordinator's acceptance (none on rounds launched before the policy existed).</summary>
     public CounterpartReview CounterpartReview { get; init; }
+
+    /// <summary>How often the agreement is reviewed once in force (null: no cycle, and on rounds launched before the register).</summary>
+    public ReviewCycle? Reviews { get; init; }
+
+    /// <summary>How long a party stays bound after giving notice once the agreement is in force.</summary>
+    public NoticePeriod Notice { get; init; } = NoticePeriod.Default;
 
     /// <summary>The ids of every trigger applied, so a trigger delivered twice changes nothing.</summary>
     public ImmutableSortedSet<string> ProcessedTriggers { get; init; } = [];

@@ -56,7 +56,8 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
             new DefinitionEntries(
                 Text("agreement-title"), Text("agreement-reference"), Date("round-deadline"), Text("round-calendar"), Numbers(remind),
                 Text("round-reminders-overdueEvery"), Text("round-digest-schedule"), Text("round-digest-day"), Text("round-counterparts-review"),
-                chairs, new PersonEntry(Text("coordinator-name"), Text("coordinator-email")), partners),
+                chairs, new PersonEntry(Text("coordinator-name"), Text("coordinator-email")), partners,
+                Review: Text("agreement-review"), ReviewFrom: Date("agreement-review-from"), ReviewOn: Text("agreement-review-on"), Notice: Text("agreement-notice")),
             remind);
     }
 
@@ -122,7 +123,7 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
     /// <summary>Every field on the page, in the order the page shows them: the error summary lists problems in this order.</summary>
     public IReadOnlyList<string> FieldIds =>
     [
-        "agreement-title", "agreement-reference", "round-deadline", "round-calendar",
+        "agreement-title", "agreement-reference", "round-deadline", "round-calendar", "agreement-review", "agreement-review-from", "agreement-notice",
         "coordinator-name", "coordinator-email",
         .. Entries.Chairs.SelectMany((_, i) => new[] { $"round-chairs-{i}-name", $"round-chairs-{i}-email" }),
         .. Entries.Partners.SelectMany((_, i) => new[]
@@ -181,6 +182,7 @@ public sealed partial record RoundBuilderForm(DefinitionEntries Entries, string 
         var id = Punctuation().Replace(path, "-").TrimEnd('-');
         id = Whole().IsMatch(id) ? FirstOf(id) : id;
         id = id.StartsWith("round-reminders-before", StringComparison.Ordinal) ? "round-reminders-before" : id;
+        id = id.StartsWith("agreement-review-every", StringComparison.Ordinal) || id.StartsWith("agreement-review-on", StringComparison.Ordinal) ? "agreement-review" : id;
         return fields.Contains(id) ? id : null;
     }
 

@@ -322,7 +322,7 @@ public sealed class RoundDefinitionParserTests
     public void Unknown_fields_are_named()
     {
         var message = Only(Valid.Replace("  reference: EXA-MOU-1", "  reference: EXA-MOU-1\n  referance: typo"));
-        Assert.Equal("line 4, column 3: agreement.referance: unknown field 'referance'; expected one of: title, reference", message);
+        Assert.Equal("line 4, column 3: agreement.referance: unknown field 'referance'; expected one of: title, reference, review, notice", message);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class WorkflowFilesTests
         var defs = root.GetProperty("$defs");
 
         Assert.Equal(["agreement", "round", "coordinator", "partners"], Props(root));
-        Assert.Equal(["title", "reference"], Props(root.GetProperty("properties").GetProperty("agreement")));
+        Assert.Equal(["title", "reference", "review", "notice"], Props(root.GetProperty("properties").GetProperty("agreement")));
         var round = root.GetProperty("properties").GetProperty("round");
         Assert.Equal(["deadline", "calendar", "reminders", "digest", "chairs", "counterparts"], Props(round));
         Assert.Equal(["before", "overdueEvery"], Props(round.GetProperty("properties").GetProperty("reminders")));
@@ -89,5 +89,7 @@ public sealed class WorkflowFilesTests
         var reviewed = RoundDefinitionParser.Parse(Workflows.Read("examples", "sefton-place-collaboration-agreement.yaml"), D("2022-05-04"), Workflows.Routes);
         Assert.DoesNotContain(reviewed.Problems, p => p.Message.StartsWith("unknown field", StringComparison.Ordinal));
         Assert.Equal(CounterpartReview.Unverified, reviewed.Definition?.CounterpartReview);
+        Assert.Equal(new SignOff.Core.Agreements.ReviewCycle.Every(6, D("2022-07-01")), reviewed.Definition?.Reviews);
+        Assert.Equal((SignOff.Core.Agreements.ReviewCycle.Annual, SignOff.Core.Agreements.NoticePeriod.Default), (all.Definition?.Reviews, all.Definition?.Notice));
     }
 }

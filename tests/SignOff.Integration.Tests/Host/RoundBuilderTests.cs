@@ -180,6 +180,29 @@ public sealed partial class RoundBuilderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_review_cycle_and_notice_period_are_asked_for_on_the_form_and_refused_at_their_fields()
+    {
+        var fields = Filled(await OpenAsync());
+        fields["partners-2-name"] = "";
+        fields["agreement-review"] = "6 months";
+        fields["agreement-review-from-day"] = "1";
+        fields["agreement-review-from-month"] = "7";
+        fields["agreement-review-from-year"] = "2022";
+        fields["agreement-notice"] = "a month";
+
+        var refused = await PostAsync(fields, "check", draft: ApiTests.Pdf);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("<a href=\"#agreement-notice\">", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        fields["agreement-notice"] = "20 operational days";
+        var yaml = await (await PostAsync(fields, "download")).Content.ReadAsStringAsync(Ct);
+        var read = RoundDefinitionParser.Parse(yaml, new DateOnly(2021, 6, 1), host.Services.GetRequiredService<GovernanceRouteCatalog>());
+        Assert.True(read.IsValid, yaml + string.Join("\n", read.Problems));
+        Assert.Equal(new SignOff.Core.Agreements.ReviewCycle.Every(6, new DateOnly(2022, 7, 1)), read.Definition!.Reviews);
+        Assert.Equal(new SignOff.Core.Agreements.NoticePeriod(20, SignOff.Core.Agreements.NoticeUnit.OperationalDays), read.Definition.Notice);
+    }
+
+    [Fact]
     public async Task A_built_round_is_checked_on_the_preview_an_upload_gets_and_launches_from_it()
     {
         var fields = Filled(await OpenAsync());
