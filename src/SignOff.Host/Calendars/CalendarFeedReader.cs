@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Ical.Net;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Core.Webhooks;
+using SignOff.Host.Effects;
 
 namespace SignOff.Host.Calendars;
 
@@ -103,49 +103,8 @@ public sealed class CalendarFeedReader(HttpClient http, CalendarOptions options,
     public static SocketsHttpHandler CreateHandler(CalendarFeedPolicy policy, TimeSpan connectTimeout)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return new()
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectTimeout = connectTimeout,
-            ConnectCallback = (context, ct) => ConnectAsync(policy, context, ct),
-        };
-    }
-
-    private static async ValueTask<Stream> ConnectAsync(CalendarFeedPolicy policy, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        if (!policy.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase))
-        {
-            foreach (var address in addresses)
-            {
-                if (AddressPolicy.WhyRefused(address) is { } why)
-                {
-                    throw new CalendarFeedRefusedException($"'{host}' resolves to {address}, {why}: calendar feeds are fetched from public addresses only.");
-                }
-            }
-        }
-
-        Exception? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-        }
-
-        throw new HttpRequestException($"Could not connect to '{host}'.", last);
+        return PublicConnections.Handler(connectTimeout, host => policy.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase),
+            (host, address, why) => new CalendarFeedRefusedException($"'{host}' resolves to {address}, {why}: calendar feeds are fetched from public addresses only."));
     }
 
     private async Task<string> ReadAsync(HttpContent content, string source, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SignOff.Core.Webhooks;
+using SignOff.Host.Effects;
 
 namespace SignOff.Host.Webhooks;
 
@@ -63,55 +64,16 @@ public sealed class WebhookTargetGuard(WebhookOptions options, IHostEnvironment 
     }
 
     /// <summary>A handler that checks addresses as it connects, follows no redirects and uses no proxy.</summary>
-    public SocketsHttpHandler CreateHandler() => new()
-    {
-        AllowAutoRedirect = false,
-        UseProxy = false,
-        UseCookies = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = options.Timeout,
-        ConnectCallback = ConnectAsync,
-    };
+    public SocketsHttpHandler CreateHandler() => PublicConnections.Handler(options.Timeout, IsAllowListed, Refused);
 
     /// <summary>Resolves, refuses any non-public address (unless allow-listed in Development), and connects to the first that answers.</summary>
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var host = context.DnsEndPoint.Host;
-        var addresses = await ResolveAsync(host, cancellationToken);
-        if (!IsAllowListed(host))
-        {
-            foreach (var address in addresses)
-            {
-                if (AddressPolicy.WhyRefused(address) is { } why)
-                {
-                    throw new WebhookTargetRefusedException($"'{host}' resolves to {address}, {why}: refused.");
-                }
-            }
-        }
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        PublicConnections.ConnectAsync(context, IsAllowListed, Refused, cancellationToken);
 
-        Exception? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-        }
-
-        throw new HttpRequestException($"Could not connect to '{host}'.", last);
-    }
+    private static WebhookTargetRefusedException Refused(string host, IPAddress address, string why) => new($"'{host}' resolves to {address}, {why}: refused.");
 
     private bool IsAllowListed(string host) =>
         development && options.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+    private static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => PublicConnections.ResolveAsync(host, cancellationToken);
 }
