@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
 using SignOff.Host.Calendars;
@@ -16,10 +17,12 @@ using SignOff.Host.Pages;
 using SignOff.Host.Webhooks;
 using SignOff.Host.Respond;
 using SignOff.Storage;
+using SignOff.Storage.Agreements;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
+using SignOff.Workflow.Agreements;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Time;
 using SignOff.Host.Access;
@@ -68,6 +71,9 @@ public static class SignOffHosting
 
         services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
+        services.AddSingleton(sp => new AgreementProcess(sp.GetRequiredService<BankHolidays>()));
+        services.AddSingleton(sp => new AgreementReadModel(sp.GetRequiredService<StorageClients>().Agreements));
+        services.AddSingleton(sp => new AgreementEffectLedger(new EffectLedger(sp.GetRequiredService<StorageClients>().Agreements)));
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
         services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
@@ -79,6 +85,7 @@ public static class SignOffHosting
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IEffectHandler, NotificationMailer>();
+        services.AddSingleton<IAgreementEffectHandler, AgreementMailer>();
         switch (mail.Transport.ToLowerInvariant())
         {
             case "smtp":
@@ -105,6 +112,7 @@ public static class SignOffHosting
         services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
+        services.AddSingleton<IAgreementEffectHandler, AgreementWebhookHandler>();
         // Published meeting calendars: the same policy refuses a hostile address at launch and before every read.
         var calendars = config.GetSection("Calendars").Get<CalendarOptions>() ?? new CalendarOptions();
         var feeds = calendars.PolicyFor(builder.Environment.IsDevelopment());
@@ -121,6 +129,8 @@ public static class SignOffHosting
         services.AddSingleton(durable.RetryPolicy);
         services.AddSingleton<IRoundProjection, TableRoundProjection>();
         services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
+        services.AddSingleton<IAgreementProjection, TableAgreementProjection>();
+        services.AddSingleton<IAgreementEffectPerformer, LedgerAgreementEffectPerformer>();
         if (runtime == DurableRuntime.Local)
         {
             services.AddLocalDurableRuntime();
@@ -195,6 +205,7 @@ public static class SignOffHosting
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddSingleton<DurableRoundEngine>();
         services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+        services.AddSingleton<IAgreementEngine, DurableAgreementEngine>();
         services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         return services;
     }
