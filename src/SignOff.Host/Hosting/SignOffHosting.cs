@@ -205,7 +205,9 @@ public static class SignOffHosting
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddSingleton<DurableRoundEngine>();
         services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+        // The register runs on this runtime only so far: the Functions app has no agreement engine yet.
         services.AddSingleton<IAgreementEngine, DurableAgreementEngine>();
+        services.AddSingleton<IEffectHandler, SignOff.Host.Register.RecordInRegisterHandler>();
         services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         return services;
     }
