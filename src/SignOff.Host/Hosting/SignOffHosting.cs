@@ -146,6 +146,7 @@ public static class SignOffHosting
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();
+        services.AddSingleton<AgreementEndpoints.Deps>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();
         services.AddSingleton<RespondEndpoints.Deps>();
@@ -242,6 +243,7 @@ public static class SignOffHosting
             return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapRoundApi();
+        app.MapAgreementApi();
         app.MapWebhookApi();
         app.MapEventFeedApi();
         app.MapCoordinatorSession();
