@@ -11,22 +11,26 @@ using SignOff.Workflow.Agreements;
 namespace SignOff.Host.Durable;
 
 /// <summary>
-/// The register's engine on the local Durable Task runtime: triggers are signals to the
-/// agreement's entity, and the answer is read back from the entity's state.
+/// The register's engine over agreement entities, whatever reaches them: triggers are signals to
+/// the agreement's entity, and the answer is read back from the entity's state.
 /// </summary>
 /// <remarks>
 /// As <see cref="EntityRoundEngine"/>: the trigger is first decided against the entity's current
 /// state with the same pure <see cref="AgreementProcess"/>, so a refusal is answered at once; an
-/// acceptable one is signalled (request id derived from the agreement and trigger, so a second
-/// send is one message) and the request waits, bounded, for the entity to show it applied or
-/// refused. The answer waits for the read side too, so the list and the history show the act.
+/// acceptable one is signalled and the request waits, bounded, for the entity to show it applied
+/// or refused. The answer waits for the read side too, so the list and the history show the act.
+/// Two adapters, as for rounds: <see cref="DurableAgreementEngine"/> on the local runtime, and the
+/// Functions app's over its Durable client.
 /// </remarks>
-public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, AgreementProcess process, AgreementReadModel readModel, TimeProvider time, DurableOptions options,
-    ILogger<DurableAgreementEngine> logger) : IAgreementEngine
+public abstract class EntityAgreementEngine(AgreementProcess process, AgreementReadModel readModel, TimeProvider time, TimeSpan confirmTimeout, ILogger logger)
+    : IAgreementEngine
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ListedWithin = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the engine explains itself.</summary>
+    protected ILogger Logger => logger;
 
     public async Task<AgreementDecision> RunAsync(string agreementId, AgreementTrigger trigger, CancellationToken cancellationToken)
     {
@@ -38,7 +42,7 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
             return decision;
         }
 
-        await SignalAsync(agreementId, WorkflowNames.Operations.Apply, trigger, RequestId(agreementId, trigger.TriggerId));
+        await SendAsync(agreementId, trigger, cancellationToken);
         var started = time.GetTimestamp();
         for (var wait = FirstPoll; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestPoll.Ticks)))
         {
@@ -55,10 +59,10 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
                 return new AgreementDecision.Rejected(refused.Code, refused.Message);
             }
 
-            if (time.GetElapsedTime(started) > options.ConfirmTimeout)
+            if (time.GetElapsedTime(started) > confirmTimeout)
             {
-                logger.LogWarning("Agreement {AgreementId} did not confirm {TriggerId} within {Timeout}", agreementId, trigger.TriggerId, options.ConfirmTimeout);
-                throw new AgreementBusyException(agreementId, trigger.TriggerId, options.ConfirmTimeout);
+                logger.LogWarning("Agreement {AgreementId} did not confirm {TriggerId} within {Timeout}", agreementId, trigger.TriggerId, confirmTimeout);
+                throw new AgreementBusyException(agreementId, trigger.TriggerId, confirmTimeout);
             }
         }
     }
@@ -86,13 +90,13 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
 
             if (count > 0 || clockMoved)
             {
-                await SignalAsync(record.Agreement.AgreementId, WorkflowNames.Operations.Tick, null, Guid.NewGuid());
+                await WakeAsync(record.Agreement.AgreementId, cancellationToken);
             }
         }
 
         var started = time.GetTimestamp();
         var waiting = due.Keys.ToHashSet(StringComparer.Ordinal);
-        while (waiting.Count > 0 && time.GetElapsedTime(started) < options.ConfirmTimeout)
+        while (waiting.Count > 0 && time.GetElapsedTime(started) < confirmTimeout)
         {
             await Task.Delay(LongestPoll, cancellationToken);
             foreach (var agreementId in waiting.ToList())
@@ -108,8 +112,32 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
     }
 
     /// <summary>The entity's record of an agreement, or null when it is not in the register.</summary>
+    public abstract Task<AgreementRecord?> LoadRecordAsync(string agreementId, CancellationToken cancellationToken);
+
+    /// <summary>Every agreement's record, as the entities hold them.</summary>
+    public abstract IAsyncEnumerable<AgreementRecord> AllRecordsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Signals the agreement's entity to apply a trigger (sending the same trigger twice must be harmless).</summary>
+    protected abstract Task SendAsync(string agreementId, AgreementTrigger trigger, CancellationToken cancellationToken);
+
+    /// <summary>Signals the agreement's entity to fire whatever is due.</summary>
+    protected abstract Task WakeAsync(string agreementId, CancellationToken cancellationToken);
+}
+
+/// <summary>The register's engine on the local Durable Task runtime: signals go straight to the backend's queues, entities are read through its entity queries.</summary>
+/// <remarks>The signal's request id derives from the agreement and the trigger id, so the same request sent twice is one message to the backend's de-duplication.</remarks>
+public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, AgreementProcess process, AgreementReadModel readModel, TimeProvider time, DurableOptions options,
+    ILogger<DurableAgreementEngine> logger) : EntityAgreementEngine(process, readModel, time, options.ConfirmTimeout, logger)
+{
+    protected override Task SendAsync(string agreementId, AgreementTrigger trigger, CancellationToken cancellationToken) =>
+        SignalAsync(agreementId, WorkflowNames.Operations.Apply, trigger, RequestId(agreementId, trigger.TriggerId));
+
+    protected override Task WakeAsync(string agreementId, CancellationToken cancellationToken) =>
+        SignalAsync(agreementId, WorkflowNames.Operations.Tick, null, Guid.NewGuid());
+
+    /// <summary>The entity's record of an agreement, or null when it is not in the register.</summary>
     /// <remarks>A read that falls between a large state's row and its blob finds the blob gone: read again (see <see cref="DurableRoundEngine.LoadRecordAsync"/>).</remarks>
-    public async Task<AgreementRecord?> LoadRecordAsync(string agreementId, CancellationToken cancellationToken)
+    public override async Task<AgreementRecord?> LoadRecordAsync(string agreementId, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -120,13 +148,13 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
             }
             catch (Exception ex) when (ex.InnerException is Azure.RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } && attempt < 10)
             {
-                logger.LogDebug("Agreement {AgreementId}'s state moved while it was read (attempt {Attempt}); reading again", agreementId, attempt);
+                Logger.LogDebug("Agreement {AgreementId}'s state moved while it was read (attempt {Attempt}); reading again", agreementId, attempt);
             }
         }
     }
 
     /// <summary>Every agreement's record, as the entities hold them.</summary>
-    public async IAsyncEnumerable<AgreementRecord> AllRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<AgreementRecord> AllRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new EntityBackendQueries.EntityQuery { InstanceIdStartsWith = $"@{WorkflowNames.AgreementEntity}@", IncludeState = true, PageSize = 100 };
         do

@@ -53,14 +53,8 @@ public static class DevClockEndpoints
 
             await clock.SaveAsync(services.GetRequiredService<StorageClients>().Settings, ct);
             var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(clockMoved: true, ct);
-
-            // The register's agreements wait on the same clock (a notice running out). The Functions
-            // host has no agreement engine yet: there, nothing of the register runs to be woken.
-            if (services.GetService<Commands.IAgreementEngine>() is { } register)
-            {
-                fired += await register.FireDueTimersAsync(clockMoved: true, ct);
-            }
-
+            // The register's agreements wait on the same clock (a notice running out).
+            fired += await services.GetRequiredService<Commands.IAgreementEngine>().FireDueTimersAsync(clockMoved: true, ct);
             await services.GetRequiredService<Webhooks.WebhookDispatcher>().WakeWaitingAsync(ct);
 
             return Results.Ok(new ClockState(clock.GetUtcNow(), fired));

@@ -199,6 +199,16 @@ public static class SignOffHosting
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + UploadLimit.FormAllowance);
     }
 
+    /// <summary>The agreement register over a runtime's engine, and the round effect that opens agreements in it.</summary>
+    /// <remarks>With the engine, never apart: a host with the handler and no engine could not open an agreement, and one with the engine and no handler would never be asked to.</remarks>
+    public static IServiceCollection AddAgreementRegister<TEngine>(this IServiceCollection services)
+        where TEngine : class, IAgreementEngine
+    {
+        services.AddSingleton<IAgreementEngine, TEngine>();
+        services.AddSingleton<IEffectHandler, SignOff.Host.Register.RecordInRegisterHandler>();
+        return services;
+    }
+
     /// <summary>Rounds run on the Durable Task Framework's worker in this process, over SignOff's storage.</summary>
     public static IServiceCollection AddLocalDurableRuntime(this IServiceCollection services)
     {
@@ -206,9 +216,7 @@ public static class SignOffHosting
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddSingleton<DurableRoundEngine>();
         services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
-        // The register runs on this runtime only so far: the Functions app has no agreement engine yet.
-        services.AddSingleton<IAgreementEngine, DurableAgreementEngine>();
-        services.AddSingleton<IEffectHandler, SignOff.Host.Register.RecordInRegisterHandler>();
+        services.AddAgreementRegister<DurableAgreementEngine>();
         services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         return services;
     }
