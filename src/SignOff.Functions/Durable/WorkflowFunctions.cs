@@ -49,9 +49,15 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
     public async Task Agreement([EntityTrigger] TaskEntityDispatcher dispatcher)
     {
         ArgumentNullException.ThrowIfNull(dispatcher);
+        await dispatcher.DispatchAsync(await NewAgreementEntityAsync());
+    }
+
+    /// <summary>The agreement entity as the trigger runs it, with the register's decider and SignOff's clock.</summary>
+    public async Task<AgreementEntity> NewAgreementEntityAsync()
+    {
         var services = (await web.ReadyAsync()).Services;
-        await dispatcher.DispatchAsync(new AgreementEntity(services.GetRequiredService<AgreementProcess>(), services.GetRequiredService<WorkflowClock>(),
-            services.GetRequiredService<ILogger<AgreementEntity>>()));
+        return new AgreementEntity(services.GetRequiredService<AgreementProcess>(), services.GetRequiredService<WorkflowClock>(),
+            services.GetRequiredService<ILogger<AgreementEntity>>());
     }
 
     [Function(WorkflowNames.AgreementEffects)]
