@@ -83,6 +83,7 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
             string.Join(", ", n.Notification.To.Select(r => r.Person.Email)), reason),
         PublishWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Event.Type} event", "its webhook subscribers", reason),
         CheckMeetingCalendar c => new(DeliveryChannel.Calendar, effect.EffectId, $"{c.Body} meetings", c.FeedUrl, reason),
+        RecordInRegister r => new(DeliveryChannel.Register, effect.EffectId, $"{r.Agreement.Title} in the register", "the agreement register", reason),
         _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
     };
 

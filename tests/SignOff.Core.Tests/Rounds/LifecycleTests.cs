@@ -99,6 +99,16 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void A_register_that_could_not_open_the_agreement_is_said_in_the_rounds_history_as_such()
+    {
+        var failed = new DeliveryFailed(new DeliveryFailure(DeliveryChannel.Register, "t.0004", "Test MoU in the register", "the agreement register", "No party signed."));
+
+        var line = RoundTimeline.Describe(failed, _ => "")!.Value.Text;
+
+        Assert.Equal("Not recorded in the agreement register after every retry: No party signed.", line);
+    }
+
+    [Fact]
     public void A_decline_stalls_the_round_and_removing_the_partner_lets_it_take_effect()
     {
         var round = ThreePartners();
