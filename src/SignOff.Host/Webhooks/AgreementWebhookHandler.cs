@@ -1,5 +1,4 @@
 using SignOff.Core.Agreements;
-using SignOff.Core.Rounds;
 using SignOff.Host.Effects;
 
 namespace SignOff.Host.Webhooks;
@@ -9,10 +8,10 @@ namespace SignOff.Host.Webhooks;
 /// that wants the event type gets one delivery.
 /// </summary>
 /// <remarks>
-/// The event's <c>roundId</c> is the agreement's id (the id of the round that made it), and the
-/// effect id is prefixed <c>agreement:</c> so a delivery can never share an id with one of that
-/// round's. The <c>agreement.*</c>/<c>party.*</c> types are not yet in the published catalogue, so
-/// only a subscription to every event receives them until they are.
+/// The payload names the agreement and the party (<c>agreementId</c>, <c>partyId</c>), not a round
+/// and a partner (see <see cref="SignOff.Core.Webhooks.WebhookPayload"/>). The <c>agreement.*</c>
+/// and <c>party.*</c> types are not yet in the published catalogue, so only a subscription to
+/// every event receives them until they are.
 /// </remarks>
 public sealed class AgreementWebhookHandler(WebhookDispatcher dispatcher) : IAgreementEffectHandler
 {
@@ -21,10 +20,6 @@ public sealed class AgreementWebhookHandler(WebhookDispatcher dispatcher) : IAgr
     /// <summary>A fan-out adds each subscription's delivery once.</summary>
     public bool Idempotent => true;
 
-    public Task PerformAsync(string agreementId, AgreementEffect effect, IReadOnlySet<string> done, CancellationToken cancellationToken)
-    {
-        var w = (PublishAgreementWebhook)effect;
-        return dispatcher.FanOutAsync(agreementId,
-            new PublishWebhook("agreement:" + w.EffectId, new WebhookEvent(w.Type, w.AgreementId, w.PartyId, w.OccurredAt, w.Data)), cancellationToken);
-    }
+    public Task PerformAsync(string agreementId, AgreementEffect effect, IReadOnlySet<string> done, CancellationToken cancellationToken) =>
+        dispatcher.FanOutAsync((PublishAgreementWebhook)effect, cancellationToken);
 }

@@ -178,6 +178,8 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
             new Person("Programme Office", "office@alliance.example"), [new Person("Chair", "chair@alliance.example")], await DraftAsync(services), today,
             [new Signatory("a", "A Council", new Person("Ann", "ann@a.example"), 1), new Signatory("b", "B Council", new Person("Bob", "bob@b.example"), 1)]);
         var notice = new GiveNotice("api:fn-notice", "a", today, "Leaving", new Actor("Programme Office", "office@alliance.example", ActorRole.Coordinator));
+        await services.GetRequiredService<WebhookStore>().AddSubscriptionAsync(new WebhookSubscription("wh_register", receiver.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/register",
+            [], null, SubscriptionStatus.Active, null, services.GetRequiredService<SecretSealer>().Seal("whsec_" + Convert.ToBase64String(new byte[32])), null, null, DateTimeOffset.UtcNow), Ct);
 
         // The entity, as its trigger runs it: both operations in one batch.
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = WorkflowJson.Converter, EnableEntitySupport = true }, NullLoggerFactory.Instance);
@@ -228,6 +230,12 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
         var mails = await MailDevInbox.ForAgreementAsync(agreementId, Ct);
         Assert.Equal(["bob@b.example", "chair@alliance.example", "office@alliance.example"], mails.Select(m => m.To).Order());
         Assert.All(mails, m => Assert.Equal("Notice given: A Council is leaving Functions Alliance MoU", m.Subject));
+
+        // The webhook went to the subscriber of every event, naming the agreement and the party.
+        var hook = JsonDocument.Parse(Assert.Single(receiver.Requests, r => r.Path == "/register").Body).RootElement;
+        Assert.Equal("party.notice_given", hook.GetProperty("type").GetString());
+        Assert.Equal(agreementId, hook.GetProperty("data").GetProperty("agreementId").GetString());
+        Assert.Equal("a", hook.GetProperty("data").GetProperty("partyId").GetString());
     }
 
     /// <summary>A two-partner round due two months after the round clock's today.</summary>
