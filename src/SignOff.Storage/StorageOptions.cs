@@ -63,6 +63,9 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     /// <summary>The table of rounds: one partition per round.</summary>
     public TableClient Rounds => Tables.GetTableClient(Prefix + "rounds");
 
+    /// <summary>The agreement register: one partition per agreement (see <see cref="Agreements.AgreementReadModel"/>).</summary>
+    public TableClient Agreements => Tables.GetTableClient(Prefix + "agreements");
+
     /// <summary>Small settings kept between restarts: the development clock's offset.</summary>
     public TableClient Settings => Tables.GetTableClient(Prefix + "settings");
 
@@ -88,6 +91,7 @@ public sealed record StorageClients(TableServiceClient Tables, BlobServiceClient
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await Rounds.CreateIfNotExistsAsync(cancellationToken);
+        await Agreements.CreateIfNotExistsAsync(cancellationToken);
         await Settings.CreateIfNotExistsAsync(cancellationToken);
         await Links.CreateIfNotExistsAsync(cancellationToken);
         await Webhooks.CreateIfNotExistsAsync(cancellationToken);

@@ -15,6 +15,18 @@ public static class WorkflowNames
     /// <summary>Records a transition for the read side and performs its effects.</summary>
     public const string RoundEffects = "RoundEffects";
 
+    /// <summary>The agreement entity: one agreement in the register (lower case, like every entity name).</summary>
+    public const string AgreementEntity = "agreement";
+
+    /// <summary>Records an agreement's transition for the read side and performs its effects.</summary>
+    public const string AgreementEffects = "AgreementEffects";
+
+    /// <summary>Writes an agreement's transition to the read side.</summary>
+    public const string RecordAgreementTransition = "RecordAgreementTransition";
+
+    /// <summary>Performs one effect of an agreement (an email, a webhook fan-out).</summary>
+    public const string PerformAgreementEffect = "PerformAgreementEffect";
+
     /// <summary>Wakes a round at an instant.</summary>
     public const string RoundAlarm = "RoundAlarm";
 
@@ -49,6 +61,19 @@ public static class WorkflowNames
 
     /// <summary>The round entity's instance id for a round.</summary>
     public static Microsoft.DurableTask.Entities.EntityInstanceId RoundEntityId(string roundId) => new(RoundEntity, roundId);
+
+    /// <summary>The agreement entity's instance id for an agreement.</summary>
+    public static Microsoft.DurableTask.Entities.EntityInstanceId AgreementEntityId(string agreementId) => new(AgreementEntity, agreementId);
+
+    /// <summary>The effects orchestration of an agreement's transition (deterministic for the reason <see cref="EffectsInstanceId"/> gives).</summary>
+    /// <remarks>Its own prefix: an agreement's id is the id of the round that made it, so the round's ids would collide.</remarks>
+    public static string AgreementEffectsInstanceId(string agreementId, long transition) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"agreement-effects:{agreementId}:{transition}");
+
+    /// <summary>The alarm orchestration that wakes an agreement at an instant (same instant, same alarm).</summary>
+    /// <remarks>Apart from <see cref="AlarmInstanceId"/>: the agreement shares its first round's id, and both may wake at the same instant.</remarks>
+    public static string AgreementAlarmInstanceId(string agreementId, DateTimeOffset wakeAt) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"alarm:agreement:{agreementId}:{wakeAt.UtcTicks}");
 
     /// <summary>The effects orchestration of a round's transition.</summary>
     /// <remarks>

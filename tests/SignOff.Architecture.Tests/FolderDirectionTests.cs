@@ -36,7 +36,8 @@ public sealed class FolderDirectionTests
         { "Webhooks", ["Configuration", "Commands", "Effects", "Access"] },
         { "Durable", ["Configuration", "Commands", "Effects", "Webhooks"] },
         { "Calendars", ["Configuration", "Commands", "Effects"] },
-        { "Hosting", ["Configuration", "Commands", "Documents", "Effects", "Access", "Pages", "Respond", "Api", "Mail", "Webhooks", "Durable", "Calendars"] },
+        { "Register", ["Configuration", "Commands", "Effects"] },
+        { "Hosting", ["Configuration", "Commands", "Documents", "Effects", "Access", "Pages", "Respond", "Api", "Mail", "Webhooks", "Durable", "Calendars", "Register"] },
     };
 
     public static TheoryData<string, string[]> Directions => new(MayUse.Select(pair => (pair.Key, pair.Value)));

@@ -1,10 +1,18 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using SignOff.Core.Rounds;
 
 namespace SignOff.Core.Agreements;
 
 /// <summary>Something the register asks the host to do once its events are committed: an email, a webhook.</summary>
-/// <remarks>The id is <c>{triggerId}.{n}</c>, so a redelivered trigger can never send twice.</remarks>
+/// <remarks>
+/// The id is <c>{triggerId}.{n}</c>, so a redelivered trigger can never send twice. Effects travel
+/// through the task hub (an effects orchestration's input), so the discriminators are stored
+/// format: never renamed.
+/// </remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$effect")]
+[JsonDerivedType(typeof(SendAgreementNotice), "agreement-notice")]
+[JsonDerivedType(typeof(PublishAgreementWebhook), "agreement-webhook")]
 public abstract record AgreementEffect(string EffectId);
 
 /// <summary>Email people about the agreement.</summary>

@@ -17,6 +17,7 @@ namespace SignOff.Core.Rounds;
 [JsonDerivedType(typeof(SendNotification), "notification")]
 [JsonDerivedType(typeof(PublishWebhook), "webhook")]
 [JsonDerivedType(typeof(CheckMeetingCalendar), "calendar-check")]
+[JsonDerivedType(typeof(RecordInRegister), "record-in-register")]
 public abstract record RoundEffect(string EffectId);
 
 /// <summary>Send a notification (rendered to email by the host).</summary>
@@ -35,6 +36,35 @@ public sealed record PublishWebhook(string EffectId, WebhookEvent Event) : Round
 /// reading means — imported, moved, cancelled, or nothing new — is the round's to decide.
 /// </remarks>
 public sealed record CheckMeetingCalendar(string EffectId, string PartnerId, string FeedUrl, string Body, DateOnly From, DateOnly DueOn) : RoundEffect(EffectId);
+
+/// <summary>
+/// The round took effect: the agreement register opens the agreement it made, with the parties
+/// that signed, the executed version and the terms it is kept under.
+/// </summary>
+/// <remarks>
+/// An effect, not a call: the round decides that the agreement exists; the host raises
+/// <see cref="Agreements.OpenAgreement"/> on the agreement's own entity with the trigger id
+/// <see cref="TriggerId"/>, derived from this effect's id, so a retried effect is the same
+/// trigger and opens the agreement once.
+/// </remarks>
+/// <param name="EffectId">The effect's id.</param>
+/// <param name="RoundId">The round, and so the agreement's id.</param>
+/// <param name="Agreement">Title and reference.</param>
+/// <param name="Terms">Reviews, notice and the calendar (<see cref="Agreements.AgreementRegister.TermsOf"/>).</param>
+/// <param name="Coordinator">Who keeps the register.</param>
+/// <param name="Chairs">Who is told when parties leave.</param>
+/// <param name="Document">The executed draft.</param>
+/// <param name="EffectiveOn">The day it took effect.</param>
+/// <param name="Signatories">Who signed for which partner, on which version.</param>
+public sealed record RecordInRegister(string EffectId, string RoundId, AgreementInfo Agreement, Agreements.AgreementTerms Terms, Person Coordinator, ImmutableList<Person> Chairs,
+    DocumentRef Document, DateOnly EffectiveOn, ImmutableList<Agreements.Signatory> Signatories) : RoundEffect(EffectId)
+{
+    /// <summary>The register's trigger for this effect: the same every time the effect is performed.</summary>
+    public string TriggerId => $"register:{EffectId}";
+
+    /// <summary>The trigger that opens the agreement.</summary>
+    public Agreements.OpenAgreement ToTrigger() => new(TriggerId, RoundId, Agreement, Terms, Coordinator, Chairs, Document, EffectiveOn, Signatories);
+}
 
 /// <summary>The messages SignOff sends.</summary>
 public enum NotificationKind

@@ -262,6 +262,9 @@ public enum DeliveryChannel
 
     /// <summary>A partner's published meeting calendar that could not be read (the "delivery" is of its meetings into the round).</summary>
     Calendar,
+
+    /// <summary>The agreement register that could not open the agreement the round made (the "delivery" is of the round's result into the register).</summary>
+    Register,
 }
 
 /// <summary>What could not be delivered, and why.</summary>

@@ -1145,6 +1145,12 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                     ("version", s.CurrentVersion.Number.ToString(CultureInfo.InvariantCulture)), ("sha256", s.CurrentVersion.Document.Sha256));
                 change.Notify(NotificationKind.EffectiveNotice, null, [.. remaining.Select(Officer), Coordinator(s), .. Chairs(s)],
                     n => n with { EffectiveOn = effectiveOn, AttachCompletionPack = true });
+
+                // The agreement outlives the round: the register keeps its parties, version and notices from here on.
+                var signed = change.State;
+                change.Perform(id => new RecordInRegister(id, signed.RoundId, signed.Agreement, Agreements.AgreementRegister.TermsOf(signed), signed.Coordinator, signed.Chairs,
+                    signed.CurrentVersion.Document, effectiveOn,
+                    [.. remaining.Select(p => new Agreements.Signatory(p.PartnerId, p.Name, p.Officer, p.Counterpart!.Version))]));
             }
             else if (stall is not null && (s.Status != RoundStatus.Stalled || s.StallReason != stall))
             {

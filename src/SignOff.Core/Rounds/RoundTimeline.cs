@@ -55,6 +55,7 @@ public static class RoundTimeline
             RoundBecameEffective f => ($"The agreement took effect on {UkDates.Long(f.EffectiveOn)}: every partner has signed.", null),
             RoundCancelled c => ($"Round cancelled: {c.Reason}", c.By.Name),
             DeliveryFailed { Failure.Channel: DeliveryChannel.Calendar } f => ($"Published calendar not read after every retry: the {f.Failure.What} at {f.Failure.Destination}. {f.Failure.Reason}", null),
+            DeliveryFailed { Failure.Channel: DeliveryChannel.Register } f => ($"Not recorded in the agreement register after every retry: {f.Failure.Reason}", null),
             DeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
             TimersBeyondCalendar t => (t.Timers.IsEmpty
                 ? "Every reminder and timer is scheduled again: the bank-holiday data now covers them."

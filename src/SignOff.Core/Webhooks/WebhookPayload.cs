@@ -41,6 +41,39 @@ public static class WebhookPayload
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary><c>{"type":…,"timestamp":…,"data":{"agreementId":…,"partyId":…,…}}</c>: an event of the agreement register, as UTF-8.</summary>
+    /// <remarks>
+    /// Its own names, not a round's: an agreement outlives its rounds, and its data may name a
+    /// round of its own (the variation's, the accession's) under <c>roundId</c>.
+    /// </remarks>
+    public static string For(Agreements.PublishAgreementWebhook e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", e.Type);
+            json.WriteString("timestamp", e.OccurredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteStartObject("data");
+            json.WriteString("agreementId", e.AgreementId);
+            if (e.PartyId is { } party)
+            {
+                json.WriteString("partyId", party);
+            }
+
+            foreach (var (key, value) in e.Data)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     /// <summary>A delivery's id for a round's event: the round id, then the effect id.</summary>
     /// <remarks>
     /// Effect ids are unique only within their round (a timer's is built from its purpose, partner

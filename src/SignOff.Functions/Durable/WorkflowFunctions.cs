@@ -3,10 +3,12 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 using SignOff.Functions.Http;
 using SignOff.Host.Commands;
 using SignOff.Workflow;
+using SignOff.Workflow.Agreements;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
@@ -41,6 +43,45 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
         var services = (await web.ReadyAsync()).Services;
         return new RoundEntity(services.GetRequiredService<RoundProcess>(), services.GetRequiredService<WorkflowClock>(),
             services.GetRequiredService<ILogger<RoundEntity>>());
+    }
+
+    [Function(WorkflowNames.AgreementEntity)]
+    public async Task Agreement([EntityTrigger] TaskEntityDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        await dispatcher.DispatchAsync(await NewAgreementEntityAsync());
+    }
+
+    /// <summary>The agreement entity as the trigger runs it, with the register's decider and SignOff's clock.</summary>
+    public async Task<AgreementEntity> NewAgreementEntityAsync()
+    {
+        var services = (await web.ReadyAsync()).Services;
+        return new AgreementEntity(services.GetRequiredService<AgreementProcess>(), services.GetRequiredService<WorkflowClock>(),
+            services.GetRequiredService<ILogger<AgreementEntity>>());
+    }
+
+    [Function(WorkflowNames.AgreementEffects)]
+    public Task<EffectsOutcome> AgreementEffects([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new AgreementEffectsOrchestrator(retry).RunAsync(context, Input<AgreementTransitionEffects>(context));
+
+    [Function(WorkflowNames.RecordAgreementTransition)]
+    public async Task<bool> RecordAgreementTransition([ActivityTrigger] AgreementTransitionRecord input, string instanceId)
+    {
+        var services = (await web.ReadyAsync()).Services;
+        return await new RecordAgreementTransitionActivity(services.GetRequiredService<IAgreementProjection>())
+            .RunAsync(new FunctionActivityContext(WorkflowNames.RecordAgreementTransition, instanceId), input);
+    }
+
+    [Function(WorkflowNames.PerformAgreementEffect)]
+    public async Task<bool> PerformAgreementEffect([ActivityTrigger] AgreementEffectWork input, string instanceId, [DurableClient] DurableTaskClient client)
+    {
+        // A webhook effect starts delivery orchestrations: through this invocation's client.
+        var services = (await web.ReadyAsync()).Services;
+        using (clients.Use(client))
+        {
+            return await new PerformAgreementEffectActivity(services.GetRequiredService<IAgreementEffectPerformer>())
+                .RunAsync(new FunctionActivityContext(WorkflowNames.PerformAgreementEffect, instanceId), input);
+        }
     }
 
     [Function(WorkflowNames.RoundEffects)]
@@ -84,7 +125,7 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
     }
 
     /// <summary>
-    /// A safety net, every ten minutes: wakes any round with a timer due. Each round's durable
+    /// A safety net, every ten minutes: wakes any round or agreement with a timer due. Each round's durable
     /// alarm does that on its own; this catches one that was lost (say, a task hub restored from
     /// a backup without its queues).
     /// </summary>
@@ -95,7 +136,8 @@ public sealed class WorkflowFunctions(SignOffWebHost web, DurableClients clients
         var services = (await web.ReadyAsync()).Services;
         using (clients.Use(client))
         {
-            var fired = await services.GetRequiredService<IRoundEngine>().FireDueTimersAsync(clockMoved: false, cancellationToken);
+            var fired = await services.GetRequiredService<IRoundEngine>().FireDueTimersAsync(clockMoved: false, cancellationToken)
+                + await services.GetRequiredService<IAgreementEngine>().FireDueTimersAsync(clockMoved: false, cancellationToken);
             if (fired > 0 || timer.IsPastDue)
             {
                 logger.LogWarning("Sweep: {Fired} timer(s) were due and fired by the safety net, not by their rounds' alarms{Late}", fired,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SignOff.Functions.Durable;
 using SignOff.Host.Commands;
+using SignOff.Host.Hosting;
 using SignOff.Host.Webhooks;
 
 namespace SignOff.Functions.Http;
@@ -28,6 +29,7 @@ public sealed class SignOffWebHost(IConfiguration configuration, IHostEnvironmen
         services.AddSingleton(clients);
         services.AddSingleton<DurableClientRoundEngine>();
         services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableClientRoundEngine>());
+        services.AddAgreementRegister<DurableClientAgreementEngine>();
         services.AddSingleton<IWebhookRuns, DurableClientWebhookRuns>();
     })));
 

@@ -10,8 +10,8 @@ namespace SignOff.Host.Api;
 /// <summary>One event in the feed: where it is, which stream it belongs to, and the event as that stream's log shows it.</summary>
 /// <param name="Position">Its place in the feed (1, 2, 3, …): for ordering and logs; page with <paramref name="Cursor"/>.</param>
 /// <param name="Cursor">Ask for <c>after</c> this cursor to read on from this event.</param>
-/// <param name="Stream"><c>round</c> (later also <c>agreement</c>).</param>
-/// <param name="StreamId">The round's id.</param>
+/// <param name="Stream"><c>round</c> or <c>agreement</c>.</param>
+/// <param name="StreamId">The round's id, or the agreement's.</param>
 /// <param name="Sequence">The event's number in its stream, as in <c>/api/rounds/{id}/events</c>.</param>
 /// <param name="Type">The event's type, as in the round's audit log.</param>
 /// <param name="At">When it happened.</param>

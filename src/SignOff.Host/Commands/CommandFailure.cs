@@ -1,3 +1,4 @@
+using SignOff.Core.Agreements;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Storage.Blobs;
@@ -15,6 +16,9 @@ public abstract record CommandFailure(string Detail, string? Field)
 {
     /// <summary>The round refused the trigger: the core's code, unchanged.</summary>
     public sealed record Refused(RejectionCode Code, string Detail, string? Field = null) : CommandFailure(Detail, Field);
+
+    /// <summary>The agreement register refused the trigger: the core's code, unchanged.</summary>
+    public sealed record RegisterRefused(AgreementRejectionCode Code, string Detail) : CommandFailure(Detail, null);
 
     /// <summary>The request could not be read into a command (a file missing or too large, a partner's details).</summary>
     public sealed record Invalid(InputProblem Problem, string Detail, string? Field = null) : CommandFailure(Detail, Field);
@@ -134,6 +138,7 @@ public static class FailureAnswers
     public static FailureAnswer For(CommandFailure failure) => failure switch
     {
         CommandFailure.Refused r => For(r.Code),
+        CommandFailure.RegisterRefused r => For(r.Code),
         CommandFailure.Invalid i => For(i.Problem),
         CommandFailure.DocumentRefused d => For(d.Problem),
         CommandFailure.DefinitionInvalid => new(StatusCodes.Status422UnprocessableEntity, "invalid-definition", "The round definition has problems"),
@@ -167,6 +172,22 @@ public static class FailureAnswers
         RejectionCode.ResentRecently => new(StatusCodes.Status409Conflict, Type(code), "The invitation was sent moments ago"),
         RejectionCode.DelegationWithoutApproval => new(StatusCodes.Status422UnprocessableEntity, Type(code), "Only an approval can delegate the signature"),
         RejectionCode.NotTheDelegate => new(StatusCodes.Status422UnprocessableEntity, Type(code), "The counterpart is not signed by the delegate"),
+    };
+
+    public static FailureAnswer For(AgreementRejectionCode code) => code switch
+    {
+        AgreementRejectionCode.AgreementNotFound => new(StatusCodes.Status404NotFound, Type(code), "No such agreement"),
+        AgreementRejectionCode.UnknownParty => new(StatusCodes.Status404NotFound, Type(code), "No such party"),
+        AgreementRejectionCode.InvalidDate or AgreementRejectionCode.MissingDetail or AgreementRejectionCode.CalendarOutOfRange
+            => new(StatusCodes.Status422UnprocessableEntity, Type(code), CannotBeDone),
+        AgreementRejectionCode.AgreementEnded => new(StatusCodes.Status409Conflict, Type(code), "The agreement has ended"),
+        AgreementRejectionCode.PartyExited => new(StatusCodes.Status409Conflict, Type(code), "The party has left"),
+        AgreementRejectionCode.AlreadyOnNotice => new(StatusCodes.Status409Conflict, Type(code), "The party has already given notice"),
+        AgreementRejectionCode.NotUnanimous => new(StatusCodes.Status409Conflict, Type(code), "Not every party signed the variation"),
+        AgreementRejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer in force"),
+        AgreementRejectionCode.AgreementAlreadyExists or AgreementRejectionCode.DuplicateParty or AgreementRejectionCode.NoReviewDue
+            or AgreementRejectionCode.NoContinuationDue or AgreementRejectionCode.TimerNotPending or AgreementRejectionCode.TimerNotDue
+            => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),
     };
 
     public static FailureAnswer For(InputProblem problem) => problem switch
@@ -210,4 +231,10 @@ public static class FailureAnswers
     public static FailureAnswer UnreadableRequest(int status) => new(status, "invalid-request", "The request could not be read");
 
     private static string Type(RejectionCode code) => RoundProcess.Kebab(code);
+
+    // Prefixed: a register code may share a name with a round's (stale-version, missing-detail) but not its meaning.
+    private static string Type(AgreementRejectionCode code) => "agreement-" + RoundProcess.Kebab(code);
+
+    /// <summary>An agreement that could not confirm a command in time (the command is kept and applied once).</summary>
+    public static FailureAnswer AgreementBusy { get; } = new(StatusCodes.Status503ServiceUnavailable, "agreement-busy", "The agreement is busy");
 }

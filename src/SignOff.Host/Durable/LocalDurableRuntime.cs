@@ -6,7 +6,9 @@ using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using SignOff.Core.Rounds;
 using SignOff.Storage;
+using SignOff.Core.Agreements;
 using SignOff.Workflow;
+using SignOff.Workflow.Agreements;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
@@ -70,8 +72,10 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
         var process = services.GetRequiredService<RoundProcess>();
         var clock = services.GetRequiredService<WorkflowClock>();
         var retry = services.GetRequiredService<EffectRetryPolicy>();
+        var register = services.GetRequiredService<AgreementProcess>();
         worker.AddTaskOrchestrations(
             new Named<TaskOrchestration>(WorkflowNames.RoundEffects, () => shims.CreateOrchestration(WorkflowNames.RoundEffects, new RoundEffectsOrchestrator(retry))),
+            new Named<TaskOrchestration>(WorkflowNames.AgreementEffects, () => shims.CreateOrchestration(WorkflowNames.AgreementEffects, new AgreementEffectsOrchestrator(retry))),
             new Named<TaskOrchestration>(WorkflowNames.RoundAlarm, () => shims.CreateOrchestration(WorkflowNames.RoundAlarm, new RoundAlarmOrchestrator())),
             new Named<TaskOrchestration>(WorkflowNames.WebhookDelivery, () => shims.CreateOrchestration(WorkflowNames.WebhookDelivery, new WebhookDeliveryOrchestrator())));
         worker.AddTaskActivities(
@@ -79,19 +83,26 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
                 () => shims.CreateActivity(WorkflowNames.RecordTransition, new RecordTransitionActivity(services.GetRequiredService<IRoundProjection>()))),
             new Named<DurableTask.Core.TaskActivity>(WorkflowNames.PerformEffect,
                 () => shims.CreateActivity(WorkflowNames.PerformEffect, new PerformEffectActivity(services.GetRequiredService<IEffectPerformer>()))),
+            new Named<DurableTask.Core.TaskActivity>(WorkflowNames.RecordAgreementTransition,
+                () => shims.CreateActivity(WorkflowNames.RecordAgreementTransition, new RecordAgreementTransitionActivity(services.GetRequiredService<IAgreementProjection>()))),
+            new Named<DurableTask.Core.TaskActivity>(WorkflowNames.PerformAgreementEffect,
+                () => shims.CreateActivity(WorkflowNames.PerformAgreementEffect, new PerformAgreementEffectActivity(services.GetRequiredService<IAgreementEffectPerformer>()))),
             new Named<DurableTask.Core.TaskActivity>(WorkflowNames.AttemptWebhook,
                 () => shims.CreateActivity(WorkflowNames.AttemptWebhook, new AttemptWebhookActivity(services.GetRequiredService<IWebhookAttempts>()))));
         var entityLogger = loggers.CreateLogger<RoundEntity>();
+        var agreementLogger = loggers.CreateLogger<AgreementEntity>();
         worker.AddEntityDispatcherMiddleware(async (context, next) =>
         {
             var request = context.GetProperty<EntityBatchRequest>();
             var id = EntityId.FromString(request.InstanceId!);
-            if (!string.Equals(id.Name, WorkflowNames.RoundEntity, StringComparison.OrdinalIgnoreCase))
+            Microsoft.DurableTask.Entities.ITaskEntity implementation = id.Name.ToLowerInvariant() switch
             {
-                throw new InvalidOperationException($"There is no entity '{id.Name}'.");
-            }
+                WorkflowNames.RoundEntity => new RoundEntity(process, clock, entityLogger),
+                WorkflowNames.AgreementEntity => new AgreementEntity(register, clock, agreementLogger),
+                _ => throw new InvalidOperationException($"There is no entity '{id.Name}'."),
+            };
 
-            var entity = shims.CreateEntity(id.Name, new RoundEntity(process, clock, entityLogger), id);
+            var entity = shims.CreateEntity(id.Name, implementation, id);
             context.SetProperty(await entity.ExecuteOperationBatchAsync(request));
             await next();
         });

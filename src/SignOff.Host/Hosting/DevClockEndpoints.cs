@@ -53,6 +53,8 @@ public static class DevClockEndpoints
 
             await clock.SaveAsync(services.GetRequiredService<StorageClients>().Settings, ct);
             var fired = await services.GetRequiredService<Commands.IRoundEngine>().FireDueTimersAsync(clockMoved: true, ct);
+            // The register's agreements wait on the same clock (a notice running out).
+            fired += await services.GetRequiredService<Commands.IAgreementEngine>().FireDueTimersAsync(clockMoved: true, ct);
             await services.GetRequiredService<Webhooks.WebhookDispatcher>().WakeWaitingAsync(ct);
 
             return Results.Ok(new ClockState(clock.GetUtcNow(), fired));

@@ -43,6 +43,11 @@ public sealed class EdgeExceptionHandler(PlainAnswers answers, UploadLimit uploa
                 return new PlainAnswers.Answer(FailureAnswers.RoundBusy, $"{busy.Message} Nothing has been lost.", "This is taking longer than usual",
                     ["SignOff has your request but could not confirm it in time. Nothing has been lost.",
                      "Go back and press the button again in a few seconds: it will be recorded once, however often it is sent."]);
+            case AgreementBusyException busy:
+                http.Response.Headers.RetryAfter = "5";
+                return new PlainAnswers.Answer(FailureAnswers.AgreementBusy, $"{busy.Message} Nothing has been lost.", "This is taking longer than usual",
+                    ["SignOff has your request but could not confirm it in time. Nothing has been lost.",
+                     "Go back and press the button again in a few seconds: it will be recorded once, however often it is sent."]);
             case var _ when uploads.IsOverLimit(http, exception):
                 return uploads.Answer;
             case BadHttpRequestException { StatusCode: >= 400 and < 500 } bad:

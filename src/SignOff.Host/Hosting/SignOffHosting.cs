@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SignOff.Core.Calendar;
 using SignOff.Core.Definitions;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 using SignOff.Host.Api;
 using SignOff.Host.Calendars;
@@ -16,10 +17,12 @@ using SignOff.Host.Pages;
 using SignOff.Host.Webhooks;
 using SignOff.Host.Respond;
 using SignOff.Storage;
+using SignOff.Storage.Agreements;
 using SignOff.Storage.Blobs;
 using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
+using SignOff.Workflow.Agreements;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Time;
 using SignOff.Host.Access;
@@ -68,6 +71,9 @@ public static class SignOffHosting
 
         services.AddSingleton(_ => LoadHolidays(config["SignOff:BankHolidaysFile"]));
         services.AddSingleton(sp => new RoundProcess(sp.GetRequiredService<BankHolidays>()));
+        services.AddSingleton(sp => new AgreementProcess(sp.GetRequiredService<BankHolidays>()));
+        services.AddSingleton(sp => new AgreementReadModel(sp.GetRequiredService<StorageClients>().Agreements));
+        services.AddSingleton(sp => new AgreementEffectLedger(new EffectLedger(sp.GetRequiredService<StorageClients>().Agreements)));
         services.AddSingleton(_ => LoadRoutes(config["SignOff:WorkflowsFolder"] ?? Path.Combine(AppContext.BaseDirectory, "workflows")));
         services.AddSingleton(sp => new RoundReadModel(sp.GetRequiredService<StorageClients>().Rounds));
         services.AddSingleton(sp => new EffectLedger(sp.GetRequiredService<StorageClients>().Rounds));
@@ -79,6 +85,7 @@ public static class SignOffHosting
         services.AddSingleton(sp => new ResponseLinks(sp.GetRequiredService<StorageClients>().Links, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<IEffectHandler, NotificationMailer>();
+        services.AddSingleton<IAgreementEffectHandler, AgreementMailer>();
         switch (mail.Transport.ToLowerInvariant())
         {
             case "smtp":
@@ -105,6 +112,7 @@ public static class SignOffHosting
         services.AddSingleton<SignOff.Workflow.Webhooks.IWebhookAttempts>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<WebhookEndpoints.Deps>();
         services.AddSingleton<IEffectHandler, WebhookEffectHandler>();
+        services.AddSingleton<IAgreementEffectHandler, AgreementWebhookHandler>();
         // Published meeting calendars: the same policy refuses a hostile address at launch and before every read.
         var calendars = config.GetSection("Calendars").Get<CalendarOptions>() ?? new CalendarOptions();
         var feeds = calendars.PolicyFor(builder.Environment.IsDevelopment());
@@ -121,6 +129,8 @@ public static class SignOffHosting
         services.AddSingleton(durable.RetryPolicy);
         services.AddSingleton<IRoundProjection, TableRoundProjection>();
         services.AddSingleton<IEffectPerformer, LedgerEffectPerformer>();
+        services.AddSingleton<IAgreementProjection, TableAgreementProjection>();
+        services.AddSingleton<IAgreementEffectPerformer, LedgerAgreementEffectPerformer>();
         if (runtime == DurableRuntime.Local)
         {
             services.AddLocalDurableRuntime();
@@ -136,6 +146,7 @@ public static class SignOffHosting
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();
+        services.AddSingleton<AgreementEndpoints.Deps>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();
         services.AddSingleton<RespondEndpoints.Deps>();
@@ -188,6 +199,16 @@ public static class SignOffHosting
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxDocumentBytes + UploadLimit.FormAllowance);
     }
 
+    /// <summary>The agreement register over a runtime's engine, and the round effect that opens agreements in it.</summary>
+    /// <remarks>With the engine, never apart: a host with the handler and no engine could not open an agreement, and one with the engine and no handler would never be asked to.</remarks>
+    public static IServiceCollection AddAgreementRegister<TEngine>(this IServiceCollection services)
+        where TEngine : class, IAgreementEngine
+    {
+        services.AddSingleton<IAgreementEngine, TEngine>();
+        services.AddSingleton<IEffectHandler, SignOff.Host.Register.RecordInRegisterHandler>();
+        return services;
+    }
+
     /// <summary>Rounds run on the Durable Task Framework's worker in this process, over SignOff's storage.</summary>
     public static IServiceCollection AddLocalDurableRuntime(this IServiceCollection services)
     {
@@ -195,6 +216,7 @@ public static class SignOffHosting
         services.AddHostedService(sp => sp.GetRequiredService<LocalDurableRuntime>());
         services.AddSingleton<DurableRoundEngine>();
         services.AddSingleton<IRoundEngine>(sp => sp.GetRequiredService<DurableRoundEngine>());
+        services.AddAgreementRegister<DurableAgreementEngine>();
         services.AddSingleton<IWebhookRuns, TaskHubWebhookRuns>();
         return services;
     }
@@ -229,6 +251,7 @@ public static class SignOffHosting
             return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapRoundApi();
+        app.MapAgreementApi();
         app.MapWebhookApi();
         app.MapEventFeedApi();
         app.MapCoordinatorSession();

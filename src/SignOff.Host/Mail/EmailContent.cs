@@ -332,7 +332,7 @@ public static class EmailContentBuilder
     /// A subject within <see cref="SubjectLimit"/>: the agreement's title is shortened with "…"
     /// (never the action, which comes first), then, if that is not enough, the partner's name.
     /// </summary>
-    private static string Fit(string subject, string agreement, string? org)
+    internal static string Fit(string subject, string agreement, string? org)
     {
         foreach (var name in new[] { agreement, org })
         {

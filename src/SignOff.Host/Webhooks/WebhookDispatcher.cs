@@ -62,23 +62,41 @@ public sealed class WebhookDispatcher(
     /// resuming replays it. Deciding that here, from a list cached for seconds, could strand an
     /// event recorded just after a resume.</para>
     /// </remarks>
-    public async Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
+    public Task<int> FanOutAsync(string roundId, PublishWebhook effect, CancellationToken cancellationToken)
     {
-        var body = WebhookPayload.For(effect.Event);
+        ArgumentNullException.ThrowIfNull(effect);
+        return FanOutAsync(roundId, effect.EffectId, effect.Event.Type, WebhookPayload.For(effect.Event), cancellationToken);
+    }
+
+    /// <summary>An event of the agreement register, fanned out as a round's is.</summary>
+    /// <remarks>
+    /// Keyed by the agreement's id and the effect id prefixed <c>agreement:</c>: the agreement
+    /// shares its first round's id, and the prefix keeps its deliveries apart from that round's.
+    /// A delivery given up is reported under that id, so it lands in the history of the round
+    /// that made the agreement (the register has no delivery-failure trigger yet).
+    /// </remarks>
+    public Task<int> FanOutAsync(Core.Agreements.PublishAgreementWebhook effect, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        return FanOutAsync(effect.AgreementId, "agreement:" + effect.EffectId, effect.Type, WebhookPayload.For(effect), cancellationToken);
+    }
+
+    private async Task<int> FanOutAsync(string roundId, string effectId, string type, string body, CancellationToken cancellationToken)
+    {
         if (subscriptions is not { } cached || System.Diagnostics.Stopwatch.GetElapsedTime(cached.At) > SubscriptionsCacheFor)
         {
             cached = (await store.ListSubscriptionsAsync(cancellationToken), System.Diagnostics.Stopwatch.GetTimestamp());
             subscriptions = cached;
         }
 
-        var wanted = cached.List.Where(s => s.Status != SubscriptionStatus.Disabled && s.Wants(effect.Event.Type)).ToList();
+        var wanted = cached.List.Where(s => s.Status != SubscriptionStatus.Disabled && s.Wants(type)).ToList();
         await Task.WhenAll(wanted.Select(async subscription =>
         {
-            var deliveryId = WebhookPayload.DeliveryId(roundId, effect.EffectId);
+            var deliveryId = WebhookPayload.DeliveryId(roundId, effectId);
             var delivery = new WebhookDeliveryRef(subscription.Id, deliveryId);
             var runner = WorkflowNames.WebhookInstanceId(subscription.Id, deliveryId);
             var now = time.GetUtcNow();
-            await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, effect.Event.Type, WebhookPayload.MessageId(deliveryId), body,
+            await store.TryAddDeliveryAsync(new WebhookDelivery(subscription.Id, deliveryId, roundId, type, WebhookPayload.MessageId(deliveryId), body,
                 DeliveryStatus.Pending, 0, 0, now, null, null, now, null, runner), cancellationToken);
             if ((await AttemptAsync(delivery, runner, cancellationToken)).Next != WebhookNext.Stop)
             {

@@ -14,7 +14,7 @@ public static class FeedStreams
     /// <summary>A round's audit log (the stream id is the round id).</summary>
     public const string Round = "round";
 
-    /// <summary>An agreement's log (not fed yet: the agreement register is not hosted yet).</summary>
+    /// <summary>An agreement's log in the register (the stream id is the agreement id).</summary>
     public const string Agreement = "agreement";
 }
 
@@ -26,6 +26,13 @@ public sealed record FeedEvent(long Sequence, string Type, DateTimeOffset At, st
     {
         ArgumentNullException.ThrowIfNull(roundEvent);
         return new(sequence, roundEvent.GetType().Name, roundEvent.At, roundEvent.TriggerId, JsonSerializer.SerializeToElement(roundEvent, RoundJson.Options));
+    }
+
+    /// <summary>An agreement event as the feed keeps it: its type and its stored JSON.</summary>
+    public static FeedEvent Of(long sequence, SignOff.Core.Agreements.AgreementEvent agreementEvent)
+    {
+        ArgumentNullException.ThrowIfNull(agreementEvent);
+        return new(sequence, agreementEvent.GetType().Name, agreementEvent.At, agreementEvent.TriggerId, JsonSerializer.SerializeToElement(agreementEvent, RoundJson.Options));
     }
 }
 

@@ -83,58 +83,9 @@ public sealed class RoundEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrc
             string.Join(", ", n.Notification.To.Select(r => r.Person.Email)), reason),
         PublishWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Event.Type} event", "its webhook subscribers", reason),
         CheckMeetingCalendar c => new(DeliveryChannel.Calendar, effect.EffectId, $"{c.Body} meetings", c.FeedUrl, reason),
+        RecordInRegister r => new(DeliveryChannel.Register, effect.EffectId, $"{r.Agreement.Title} in the register", "the agreement register", reason),
         _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
     };
 
-    /// <summary>One call's retries: its own count of failures, apart from waits for another worker.</summary>
-    /// <remarks>
-    /// Deterministic: the handler runs again for each failure as the history replays, in the same
-    /// order, so the count is rebuilt the same way every time.
-    /// </remarks>
-    private TaskOptions Retries()
-    {
-        var failures = 0;
-        return TaskOptions.FromRetryHandler(async retry =>
-        {
-            if (Is<EffectRefusedException>(retry.LastFailure) || retry.LastAttemptNumber > policy.Delays.Count + policy.HeldRetries + 1)
-            {
-                return false;
-            }
-
-            if (Is<EffectHeldException>(retry.LastFailure))
-            {
-                // Someone else is sending it (or was, and died): wait for them, not for a failure's back-off.
-                await retry.OrchestrationContext.CreateTimer(policy.HeldDelay, retry.CancellationToken);
-                return true;
-            }
-
-            if (++failures > policy.Delays.Count)
-            {
-                return false;
-            }
-
-            await retry.OrchestrationContext.CreateTimer(policy.Delays[failures - 1], retry.CancellationToken);
-            return true;
-        });
-    }
-
-    /// <summary>True when the failure, or one it wraps, is a <typeparamref name="T"/>.</summary>
-    /// <remarks>
-    /// By the recorded type name, not <c>TaskFailureDetails.IsCausedBy</c>: that resolves the name
-    /// against every loaded assembly and throws when two define it (SocketException does), which
-    /// would fail the whole orchestration instead of retrying one effect.
-    /// </remarks>
-    private static bool Is<T>(TaskFailureDetails? failure)
-        where T : Exception
-    {
-        for (; failure is not null; failure = failure.InnerFailure)
-        {
-            if (failure.ErrorType == typeof(T).FullName)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private TaskOptions Retries() => EffectRetries.For(policy);
 }

@@ -2,7 +2,7 @@ using Microsoft.DurableTask;
 
 namespace SignOff.Workflow.Time;
 
-/// <summary>Waits until an instant with a durable timer, then wakes the round.</summary>
+/// <summary>Waits until an instant with a durable timer, then wakes the round (or the agreement: <see cref="AlarmRequest.Entity"/>).</summary>
 /// <remarks>
 /// <para>The round decides what the alarm means: it fires whatever its own clock says is due, so
 /// an alarm for a timer since cleared wakes it for nothing, harmlessly. Long waits (a reminder
@@ -25,7 +25,8 @@ public sealed class RoundAlarmOrchestrator : TaskOrchestrator<AlarmRequest, bool
         // implicitly to SignalEntityOptions and makes this a *scheduled* signal, which the backend
         // re-queues to itself around its due time instead of delivering (seen on Azurite).
         object rang = input.WakeAt;
-        await context.Entities.SignalEntityAsync(WorkflowNames.RoundEntityId(input.RoundId), WorkflowNames.Operations.Tick, input: rang);
+        await context.Entities.SignalEntityAsync(new Microsoft.DurableTask.Entities.EntityInstanceId(string.IsNullOrEmpty(input.Entity) ? WorkflowNames.RoundEntity : input.Entity, input.RoundId),
+            WorkflowNames.Operations.Tick, input: rang);
         return true;
     }
 }

@@ -67,6 +67,48 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void Taking_effect_asks_the_register_to_open_the_agreement_with_every_signatory()
+    {
+        var round = ThreePartners();
+        round.AdvanceTo(At(2021, 6, 10));
+        foreach (var p in round.State.Partners.ToList())
+        {
+            round.Decide(p.Name, DecisionOutcome.Approved);
+            round.Sign(p.Name);
+        }
+
+        var record = Assert.Single(round.Effects.OfType<RecordInRegister>());
+        Assert.Equal(round.State.RoundId, record.RoundId);
+        Assert.Equal(round.State.EffectiveOn, record.EffectiveOn);
+        Assert.Equal(round.State.CurrentVersion.Document, record.Document);
+        Assert.Equal(["braintree-district-council", "cvs-braintree-district", "anglia-ruskin-university"], record.Signatories.Select(s => s.PartyId));
+        Assert.All(record.Signatories, s => Assert.Equal(1, s.SignedVersion));
+        Assert.Equal(SignOff.Core.Agreements.NoticePeriod.Default, record.Terms.Notice);
+        Assert.Equal(round.State.Calendar, record.Terms.Calendar);
+        Assert.Equal($"register:{record.EffectId}", record.ToTrigger().TriggerId);
+
+        // The effect's trigger opens the agreement in the register, once however often it is performed.
+        var register = new SignOff.Core.Agreements.AgreementProcess(Holidays);
+        var opened = Assert.IsType<SignOff.Core.Agreements.AgreementDecision.Accepted>(register.Decide(null, record.ToTrigger(), At(2021, 6, 11)));
+        Assert.Equal(3, opened.State.BoundParties.Count());
+        Assert.Equal(1, opened.State.Current.Number);
+        Assert.IsType<SignOff.Core.Agreements.AgreementDecision.AlreadyApplied>(register.Decide(opened.State, record.ToTrigger(), At(2021, 6, 11)));
+        var json = RoundJson.Serialize<RoundEffect>(record);
+        Assert.Contains("\"$effect\":\"record-in-register\"", json, StringComparison.Ordinal);
+        Assert.Equal(json, RoundJson.Serialize(RoundJson.Deserialize<RoundEffect>(json)));
+    }
+
+    [Fact]
+    public void A_register_that_could_not_open_the_agreement_is_said_in_the_rounds_history_as_such()
+    {
+        var failed = new DeliveryFailed(new DeliveryFailure(DeliveryChannel.Register, "t.0004", "Test MoU in the register", "the agreement register", "No party signed."));
+
+        var line = RoundTimeline.Describe(failed, _ => "")!.Value.Text;
+
+        Assert.Equal("Not recorded in the agreement register after every retry: No party signed.", line);
+    }
+
+    [Fact]
     public void A_decline_stalls_the_round_and_removing_the_partner_lets_it_take_effect()
     {
         var round = ThreePartners();

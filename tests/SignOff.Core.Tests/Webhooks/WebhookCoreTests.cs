@@ -137,6 +137,23 @@ public sealed class WebhookCoreTests
     }
 
     [Fact]
+    public void An_agreement_payload_names_the_agreement_and_the_party_and_keeps_a_round_of_its_own()
+    {
+        var effect = new SignOff.Core.Agreements.PublishAgreementWebhook("t.0001", "party.joined", "mea-mou-2021-4be47b", "braintree", new DateTimeOffset(2022, 3, 1, 9, 0, 0, TimeSpan.Zero),
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                [new KeyValuePair<string, string>("roundId", "accession-1"), new KeyValuePair<string, string>("version", "1")]));
+
+        var payload = System.Text.Json.JsonDocument.Parse(WebhookPayload.For(effect)).RootElement;
+
+        Assert.Equal("party.joined", payload.GetProperty("type").GetString());
+        Assert.Equal("2022-03-01T09:00:00Z", payload.GetProperty("timestamp").GetString());
+        var data = payload.GetProperty("data");
+        Assert.Equal(["agreementId", "partyId", "roundId", "version"], data.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("mea-mou-2021-4be47b", data.GetProperty("agreementId").GetString());
+        Assert.Equal("accession-1", data.GetProperty("roundId").GetString());
+    }
+
+    [Fact]
     public void A_payload_is_type_timestamp_and_data_with_the_round_and_partner()
     {
         var e = new WebhookEvent("partner.decided", "mea-mou-1", "maldon", new DateTimeOffset(2021, 6, 30, 15, 0, 0, TimeSpan.Zero),

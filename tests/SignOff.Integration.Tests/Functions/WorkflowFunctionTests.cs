@@ -9,6 +9,7 @@ using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SignOff.Core.Agreements;
 using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Functions.Durable;
@@ -16,10 +17,13 @@ using SignOff.Functions.Http;
 using SignOff.Host.Webhooks;
 using SignOff.Integration.Tests.Host;
 using SignOff.Integration.Tests.Support;
+using SignOff.Storage.Agreements;
 using SignOff.Storage.Blobs;
+using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
 using SignOff.Workflow;
+using SignOff.Workflow.Agreements;
 using SignOff.Workflow.Effects;
 using SignOff.Workflow.Rounds;
 using SignOff.Workflow.Time;
@@ -60,6 +64,9 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
             tasks.AddOrchestratorFunc<WebhookDeliveryRef, WebhookNext>(WorkflowNames.WebhookDelivery, (context, _) => WorkflowFunctions.WebhookDelivery(context));
             tasks.AddActivityFunc<TransitionRecord, bool>(WorkflowNames.RecordTransition, (context, input) => functions.RecordTransition(input, context.InstanceId));
             tasks.AddActivityFunc<EffectWork, bool>(WorkflowNames.PerformEffect, (context, input) => functions.PerformEffect(input, context.InstanceId, durable.Client));
+            tasks.AddOrchestratorFunc<AgreementTransitionEffects, EffectsOutcome>(WorkflowNames.AgreementEffects, (context, _) => functions.AgreementEffects(context));
+            tasks.AddActivityFunc<AgreementTransitionRecord, bool>(WorkflowNames.RecordAgreementTransition, (context, input) => functions.RecordAgreementTransition(input, context.InstanceId));
+            tasks.AddActivityFunc<AgreementEffectWork, bool>(WorkflowNames.PerformAgreementEffect, (context, input) => functions.PerformAgreementEffect(input, context.InstanceId, durable.Client));
             tasks.AddActivityFunc<WebhookAttemptRequest, WebhookStep>(WorkflowNames.AttemptWebhook, (context, input) => functions.AttemptWebhook(input, context.InstanceId));
         }, new DurableTaskTestHostOptions
         {
@@ -159,6 +166,76 @@ public sealed class WorkflowFunctionTests : IAsyncLifetime
         // The round clock is SignOff's (the development clock here), not the machine's.
         var clock = services.GetRequiredService<TimeProvider>();
         Assert.Equal(LondonTime.DateOf(clock.GetUtcNow()), record.Round.LaunchedOn);
+    }
+
+    [Fact]
+    public async Task The_agreement_entity_and_its_effects_run_as_functions_into_the_register_the_feed_and_the_inbox()
+    {
+        var services = (await functionsApp.GetRequiredService<SignOffWebHost>().ReadyAsync()).Services;
+        var agreementId = "fn-agreement-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+        var today = LondonTime.DateOf(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var open = new OpenAgreement("register:fn", agreementId, new AgreementInfo("Functions Alliance MoU", "FN-MOU"), new AgreementTerms(null, NoticePeriod.Default, AgreementTerms.DefaultReviewReminders, "england-and-wales"),
+            new Person("Programme Office", "office@alliance.example"), [new Person("Chair", "chair@alliance.example")], await DraftAsync(services), today,
+            [new Signatory("a", "A Council", new Person("Ann", "ann@a.example"), 1), new Signatory("b", "B Council", new Person("Bob", "bob@b.example"), 1)]);
+        var notice = new GiveNotice("api:fn-notice", "a", today, "Leaving", new Actor("Programme Office", "office@alliance.example", ActorRole.Coordinator));
+        await services.GetRequiredService<WebhookStore>().AddSubscriptionAsync(new WebhookSubscription("wh_register", receiver.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/register",
+            [], null, SubscriptionStatus.Active, null, services.GetRequiredService<SecretSealer>().Seal("whsec_" + Convert.ToBase64String(new byte[32])), null, null, DateTimeOffset.UtcNow), Ct);
+
+        // The entity, as its trigger runs it: both operations in one batch.
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = WorkflowJson.Converter, EnableEntitySupport = true }, NullLoggerFactory.Instance);
+        var id = new EntityId(WorkflowNames.AgreementEntity, agreementId);
+        var entity = shims.CreateEntity(WorkflowNames.AgreementEntity, await functions.NewAgreementEntityAsync(), id);
+        var result = await entity.ExecuteOperationBatchAsync(new EntityBatchRequest
+        {
+            InstanceId = id.ToString(),
+            Operations =
+            [
+                new OperationRequest { Operation = WorkflowNames.Operations.Apply, Id = Guid.NewGuid(), Input = WorkflowJson.Converter.Serialize(open) },
+                new OperationRequest { Operation = WorkflowNames.Operations.Apply, Id = Guid.NewGuid(), Input = WorkflowJson.Converter.Serialize(notice) },
+            ],
+        });
+        Assert.True(result.Results is not null, $"the batch failed: {result.FailureDetails?.ErrorType} {result.FailureDetails?.ErrorMessage}");
+        Assert.All(result.Results, r => Assert.False(r.IsError, r.FailureDetails?.ErrorMessage));
+        var record = WorkflowJson.Converter.Deserialize<AgreementRecord>(result.EntityState!)!;
+        Assert.True(record.Applied("api:fn-notice"));
+        Assert.Equal(2, record.Transitions);
+        var starts = result.Actions!.OfType<StartNewOrchestrationOperationAction>().ToList();
+        Assert.Contains(starts, a => a.InstanceId == WorkflowNames.AgreementEffectsInstanceId(agreementId, 2) && a.Name == WorkflowNames.AgreementEffects);
+        Assert.Contains(starts, a => a.InstanceId!.StartsWith($"alarm:agreement:{agreementId}:", StringComparison.Ordinal) && a.Name == WorkflowNames.RoundAlarm);
+
+        // Each transition's effects, as the entity started them, through the orchestration and activity functions.
+        foreach (var start in starts.Where(a => a.Name == WorkflowNames.AgreementEffects).OrderBy(a => a.InstanceId, StringComparer.Ordinal))
+        {
+            var input = WorkflowJson.Converter.Deserialize<AgreementTransitionEffects>(start.Input)!;
+            var instance = await durable.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.AgreementEffects, input, new StartOrchestrationOptions(start.InstanceId), Ct);
+            var done = await WaitAsync(instance);
+            Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorType} {done.FailureDetails?.ErrorMessage}");
+            Assert.Empty(done.ReadOutputAs<EffectsOutcome>()!.Failed);
+        }
+
+        var listed = Assert.Single(await services.GetRequiredService<AgreementReadModel>().ListAsync(Ct), a => a.AgreementId == agreementId);
+        Assert.Equal(2, listed.PartiesBound);
+        var fed = new List<FeedEntry>();
+        for (var page = await services.GetRequiredService<EventFeed>().ReadAsync(0, 1000, Ct); ; page = await services.GetRequiredService<EventFeed>().ReadAsync(fed[^1].Position, 1000, Ct))
+        {
+            fed.AddRange(page.Entries);
+            if (!page.More)
+            {
+                break;
+            }
+        }
+
+        var stream = fed.Where(e => e.Stream == FeedStreams.Agreement && e.StreamId == agreementId).ToList();
+        Assert.Equal(Enumerable.Range(1, (int)record.EventCount).Select(i => (long)i), stream.Select(e => e.Event.Sequence));
+        var mails = await MailDevInbox.ForAgreementAsync(agreementId, Ct);
+        Assert.Equal(["bob@b.example", "chair@alliance.example", "office@alliance.example"], mails.Select(m => m.To).Order());
+        Assert.All(mails, m => Assert.Equal("Notice given: A Council is leaving Functions Alliance MoU", m.Subject));
+
+        // The webhook went to the subscriber of every event, naming the agreement and the party.
+        var hook = JsonDocument.Parse(Assert.Single(receiver.Requests, r => r.Path == "/register").Body).RootElement;
+        Assert.Equal("party.notice_given", hook.GetProperty("type").GetString());
+        Assert.Equal(agreementId, hook.GetProperty("data").GetProperty("agreementId").GetString());
+        Assert.Equal("a", hook.GetProperty("data").GetProperty("partyId").GetString());
     }
 
     /// <summary>A two-partner round due two months after the round clock's today.</summary>

@@ -123,6 +123,21 @@ public static class MailDevInbox
         return replyTos;
     }
 
+    /// <summary>The agreement register's emails about one agreement (tagged with the agreement, not a round).</summary>
+    public static async Task<IReadOnlyList<Mail>> ForAgreementAsync(string agreementId, CancellationToken ct)
+    {
+        var all = await Http.GetFromJsonAsync<JsonElement>($"{SignOffFactory.MailDev}/api/email", ct);
+        return [.. all.EnumerateArray()
+            .Where(m => m.GetProperty("headers").TryGetProperty("x-signoff-agreement", out var r) && r.GetString() == agreementId)
+            .Select(m => new Mail(
+                m.GetProperty("subject").GetString() ?? "",
+                m.TryGetProperty("text", out var t) ? t.GetString() ?? "" : "",
+                m.GetProperty("to")[0].GetProperty("address").GetString() ?? "",
+                m.GetProperty("headers").GetProperty("x-signoff-effect").GetString() ?? "",
+                agreementId,
+                []))];
+    }
+
     public static async Task<IReadOnlyList<Mail>> ForRoundAsync(string roundId, CancellationToken ct)
     {
         var all = await Http.GetFromJsonAsync<JsonElement>($"{SignOffFactory.MailDev}/api/email", ct);

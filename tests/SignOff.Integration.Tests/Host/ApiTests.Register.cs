@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SignOff.Testing;
+
+namespace SignOff.Integration.Tests.Host;
+
+/// <summary>The agreement register: a round that takes effect is kept in it, and its parties can leave on notice.</summary>
+public sealed partial class ApiTests
+{
+    [Fact]
+    public async Task A_signed_round_is_kept_in_the_register_and_a_party_leaves_when_its_notice_runs_out()
+    {
+        var round = await LaunchAsync();
+        var roundId = round.GetProperty("roundId").GetString()!;
+        var maldon = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
+        var chelmsford = round.GetProperty("partners")[1].GetProperty("partnerId").GetString()!;
+        foreach (var partner in new[] { maldon, chelmsford })
+        {
+            var decided = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
+                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct);
+            Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        }
+
+        await host.AdvanceClockAsync("P14D", Ct);
+        foreach (var partner in new[] { maldon, chelmsford })
+        {
+            var counterpart = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
+                { new StringContent("Pat Chief"), "signatoryName" },
+                { new StringContent("Chief Executive"), "signatoryPosition" },
+                { new StringContent("2021-06-15"), "signedOn" },
+            };
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/rounds/{roundId}/partners/{partner}/counterparts", counterpart, Ct)).StatusCode);
+        }
+
+        // The round's effects include opening the agreement; once they have run, the register lists it.
+        await host.DrainAsync(Ct);
+        var listed = Assert.Single((await api.GetFromJsonAsync<JsonElement>("/api/agreements", Ct)).EnumerateArray(), a => a.GetProperty("agreementId").GetString() == roundId);
+        Assert.Equal("Test Alliance MoU", listed.GetProperty("title").GetString());
+        Assert.Equal("TEST-MOU", listed.GetProperty("reference").GetString());
+        Assert.Equal("in-force", listed.GetProperty("status").GetString());
+        Assert.Equal(2, listed.GetProperty("partiesBound").GetInt32());
+        Assert.Equal(1, listed.GetProperty("version").GetInt32());
+        Assert.Equal("2021-06-15", listed.GetProperty("effectiveOn").GetString());
+        var agreement = await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{roundId}", Ct);
+        Assert.Equal([maldon, chelmsford], agreement.GetProperty("parties").EnumerateArray().Select(p => p.GetProperty("partyId").GetString()));
+        Assert.All(agreement.GetProperty("parties").EnumerateArray(), p => Assert.Equal("bound", p.GetProperty("status").GetString()));
+        Assert.Equal("AgreementTookEffect", agreement.GetProperty("history")[0].GetProperty("type").GetString());
+
+        // Maldon gives notice: bound for thirty days more.
+        var notice = await api.PostAsJsonAsync($"/api/agreements/{roundId}/parties/{maldon}/notice", new { givenOn = "2021-06-15", reason = "Services merging into the county" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, notice.StatusCode);
+        var onNotice = Party(await notice.Content.ReadFromJsonAsync<JsonElement>(Ct), maldon);
+        Assert.Equal("on-notice", onNotice.GetProperty("status").GetString());
+        Assert.Equal("2021-07-15", onNotice.GetProperty("boundUntil").GetString());
+        await ProblemAsync(await api.PostAsJsonAsync($"/api/agreements/{roundId}/parties/{maldon}/notice", new { givenOn = "2021-06-15" }, Ct), HttpStatusCode.Conflict);
+        await ProblemAsync(await api.PostAsJsonAsync($"/api/agreements/{roundId}/parties/no-such-party/notice", new { }, Ct), HttpStatusCode.NotFound);
+        await ProblemAsync(await api.GetAsync("/api/agreements/no-such-agreement", Ct), HttpStatusCode.NotFound);
+
+        // Past the notice: Maldon has left, the agreement goes on for Chelmsford.
+        await host.AdvanceClockAsync("P31D", Ct);
+        var after = await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{roundId}", Ct);
+        var gone = Party(after, maldon);
+        Assert.Equal("exited", gone.GetProperty("status").GetString());
+        Assert.Equal("2021-07-16", gone.GetProperty("exitedOn").GetString());
+        Assert.Equal("bound", Party(after, chelmsford).GetProperty("status").GetString());
+        Assert.Equal("in-force", after.GetProperty("status").GetString());
+        Assert.Equal([maldon], after.GetProperty("continuationViewsDue").EnumerateArray().Select(p => p.GetString()));
+
+        // The remaining party, the chair and the coordinator were told, each by its own email; Maldon is not told it left.
+        var mails = await EventuallyAsync(() => MailDevInbox.ForAgreementAsync(roundId, Ct), m => m.Count(x => x.Subject.Contains("left", StringComparison.Ordinal)) >= 3);
+        var noticeMails = mails.Where(m => m.Subject == "Notice given: Maldon District Council is leaving Test Alliance MoU").Select(m => m.To).Order().ToList();
+        Assert.Equal(["chair@alliance.example", "office@alliance.example", "sam@chelmsford.example"], noticeMails);
+        var leftMails = mails.Where(m => m.Subject.Contains("left", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["chair@alliance.example", "office@alliance.example", "sam@chelmsford.example"], leftMails.Select(m => m.To).Order());
+        Assert.Contains(leftMails, m => m.To == "sam@chelmsford.example" && m.Subject == "Party left: Maldon District Council is no longer bound by Test Alliance MoU");
+        Assert.Contains(leftMails, m => m.To == "office@alliance.example" && m.Subject.StartsWith("Record the view on carrying on", StringComparison.Ordinal));
+        Assert.All(mails, m => Assert.True(m.Subject.Length <= 80, m.Subject));
+        Assert.All(leftMails, m => Assert.Contains("no longer bound", m.Text, StringComparison.Ordinal));
+        Assert.DoesNotContain(mails, m => m.To == "jo@maldon.example");
+
+        // The event feed carries the agreement's history as its own stream, in order, with no gap.
+        var fed = await EventuallyAsync(async () =>
+        {
+            var page = await api.GetFromJsonAsync<JsonElement>("/api/events?max=1000", Ct);
+            return page.GetProperty("events").EnumerateArray()
+                .Where(e => e.GetProperty("stream").GetString() == "agreement" && e.GetProperty("streamId").GetString() == roundId).ToList();
+        }, f => f.Any(e => e.GetProperty("type").GetString() == "PartyExited"));
+        Assert.Equal(Enumerable.Range(1, fed.Count).Select(i => (long)i), fed.Select(e => e.GetProperty("sequence").GetInt64()));
+        var types = fed.Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Equal("AgreementTookEffect", types[0]);
+        Assert.True(types.IndexOf("NoticeGiven") < types.IndexOf("PartyExited"), string.Join(", ", types));
+        var history = (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{roundId}", Ct)).GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString());
+        Assert.Equal(types, history);
+    }
+
+    private static JsonElement Party(JsonElement agreement, string partyId) =>
+        agreement.GetProperty("parties").EnumerateArray().Single(p => p.GetProperty("partyId").GetString() == partyId);
+
+    /// <summary>Reads until the condition holds (effects run after the answer), for at most thirty seconds.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
+            {
+                return value;
+            }
+
+            await Task.Delay(200, Ct);
+        }
+    }
+}
