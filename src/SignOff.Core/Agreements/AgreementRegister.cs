@@ -5,14 +5,13 @@ public static class AgreementRegister
 {
     /// <summary>The terms the register keeps an agreement under, from the round that made it.</summary>
     /// <remarks>
-    /// The one place they are derived: the round's definition does not yet say how often the
-    /// agreement is reviewed or how long notice runs, so there are no reviews and the default
-    /// notice, in the round's own working-day calendar. When the definition gains those fields,
-    /// this is the only function to change.
+    /// The one place they are derived: the review cycle and notice period the definition stated
+    /// (none and 30 days for rounds launched before it could), reminded at the default working
+    /// days ahead, counted in the round's own working-day calendar.
     /// </remarks>
     public static AgreementTerms TermsOf(Rounds.RoundState round)
     {
         ArgumentNullException.ThrowIfNull(round);
-        return new AgreementTerms(null, NoticePeriod.Default, AgreementTerms.DefaultReviewReminders, round.Calendar);
+        return new AgreementTerms(round.Reviews, round.Notice, AgreementTerms.DefaultReviewReminders, round.Calendar);
     }
 }

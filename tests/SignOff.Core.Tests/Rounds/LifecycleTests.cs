@@ -67,6 +67,26 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public void The_register_opens_with_the_review_cycle_and_notice_the_definition_stated()
+    {
+        var definition = new RoundDefinitionBuilder().Deadline(D("2021-07-30")).Partner("Braintree District Council", Routes.FullCouncil).Build() with
+        {
+            Reviews = new SignOff.Core.Agreements.ReviewCycle.Every(6, D("2022-07-01")),
+            Notice = new SignOff.Core.Agreements.NoticePeriod(20, SignOff.Core.Agreements.NoticeUnit.OperationalDays),
+        };
+        var round = Started(definition, At(2021, 6, 1));
+        round.AdvanceTo(At(2021, 6, 10));
+        round.Decide("Braintree District Council", DecisionOutcome.Approved);
+        round.Sign("Braintree District Council");
+
+        var record = Assert.Single(round.Effects.OfType<RecordInRegister>());
+        var opened = Assert.IsType<SignOff.Core.Agreements.AgreementDecision.Accepted>(new SignOff.Core.Agreements.AgreementProcess(Holidays).Decide(null, record.ToTrigger(), At(2021, 6, 11)));
+
+        Assert.Equal(new SignOff.Core.Agreements.NoticePeriod(20, SignOff.Core.Agreements.NoticeUnit.OperationalDays), opened.State.Terms.Notice);
+        Assert.Equal(new SignOff.Core.Agreements.ScheduledReview(D("2022-07-01"), D("2022-07-01")), opened.State.NextReview);
+    }
+
+    [Fact]
     public void Taking_effect_asks_the_register_to_open_the_agreement_with_every_signatory()
     {
         var round = ThreePartners();
