@@ -38,6 +38,10 @@ public sealed class PackageTests : IAsyncLifetime
         ("RecordTransition", "activityTrigger", null, []),
         ("PerformEffect", "activityTrigger", null, []),
         ("AttemptWebhook", "activityTrigger", null, []),
+        ("agreement", "entityTrigger", null, []),
+        ("AgreementEffects", "orchestrationTrigger", null, []),
+        ("RecordAgreementTransition", "activityTrigger", null, []),
+        ("PerformAgreementEffect", "activityTrigger", null, []),
         ("Sweep", "timerTrigger", "0 */10 * * * *", []),
     ];
 

@@ -41,7 +41,7 @@ public sealed record DurableOptions
     /// <summary>The longest single durable timer; longer waits are chained timers (the SDK's default is 3 days).</summary>
     public TimeSpan MaximumTimerInterval { get; init; } = TimeSpan.FromDays(3);
 
-    /// <summary>How long a person's request waits for the round to confirm a trigger before answering 503.</summary>
+    /// <summary>How long a person's request waits for the round to confirm a trigger before answering 503 (zero: it never waits, and always answers 503 once the trigger is sent).</summary>
     public TimeSpan ConfirmTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Activities run at once in this process (emails, webhook fan-outs, read-side writes).</summary>

@@ -48,6 +48,15 @@ public abstract class EntityRoundEngine(RoundProcess process, RoundReadModel rea
         }
 
         await SendAsync(roundId, trigger, cancellationToken);
+        if (confirmTimeout <= TimeSpan.Zero)
+        {
+            // Configured to wait no time at all: the trigger is sent, and the answer is that it is
+            // not yet confirmed — every time, not only when the round happens to be slower than a
+            // first look (which made the busy path depend on the machine's load).
+            logger.LogWarning("Round {RoundId} was not asked to confirm {TriggerId} (no confirm timeout)", roundId, trigger.TriggerId);
+            throw new RoundBusyException(roundId, trigger.TriggerId, confirmTimeout);
+        }
+
         var started = time.GetTimestamp();
         for (var wait = FirstPoll; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestPoll.Ticks)))
         {
