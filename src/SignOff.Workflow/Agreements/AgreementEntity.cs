@@ -138,23 +138,11 @@ public sealed class AgreementEntity(AgreementProcess process, WorkflowClock cloc
         }
     }
 
-    /// <summary>Arms an alarm for the agreement's earliest timer, unless one that rings no later is armed (as <see cref="Rounds.RoundEntity"/> does).</summary>
+    /// <summary>Arms an alarm for the agreement's earliest timer, by the rule rounds follow (<see cref="AlarmRule"/>).</summary>
     private AgreementRecord Arm(TaskEntityContext context, string agreementId, AgreementRecord record, DateTimeOffset? rang = null)
     {
         var earliest = record.Agreement.Timers.Count == 0 ? null : (DateTimeOffset?)record.Agreement.Timers.Min(t => t.DueAt);
-        if (earliest is not { } dueAt)
-        {
-            return record;
-        }
-
-        var wakeAt = CeilingToMilliseconds(clock.ToWall(dueAt));
-        if (rang is { } previous && wakeAt <= previous)
-        {
-            wakeAt = previous + Rounds.RoundEntity.AlarmRetry;
-        }
-
-        var armed = record.AlarmAt is { } at && at + Rounds.RoundEntity.AlarmGrace > clock.WallNow ? at : (DateTimeOffset?)null;
-        if (armed is { } already && already <= wakeAt)
+        if (AlarmRule.Next(earliest, record.AlarmAt, rang, clock) is not { } wakeAt)
         {
             return record;
         }
@@ -162,13 +150,5 @@ public sealed class AgreementEntity(AgreementProcess process, WorkflowClock cloc
         context.ScheduleNewOrchestration(WorkflowNames.RoundAlarm, new AlarmRequest(agreementId, wakeAt, WorkflowNames.AgreementEntity),
             new StartOrchestrationOptions(WorkflowNames.AgreementAlarmInstanceId(agreementId, wakeAt)));
         return record with { AlarmAt = wakeAt };
-    }
-
-    /// <summary>Rounded up: an alarm never rings before the instant it stands for.</summary>
-    private static DateTimeOffset CeilingToMilliseconds(DateTimeOffset instant)
-    {
-        var ticks = instant.UtcTicks;
-        var rest = ticks % TimeSpan.TicksPerMillisecond;
-        return new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 }

@@ -36,11 +36,11 @@ public sealed class RoundEntity(RoundProcess process, WorkflowClock clock, ILogg
     /// <summary>How many due timers one tick fires at most (a clock moved by months could find many).</summary>
     public const int MaxTimersPerTick = 500;
 
-    /// <summary>An alarm this far past its instant without ringing is taken as lost and armed again.</summary>
-    public static readonly TimeSpan AlarmGrace = TimeSpan.FromMinutes(5);
+    /// <summary>An alarm this far past its instant without ringing is taken as lost and armed again (<see cref="AlarmRule.Grace"/>).</summary>
+    public static readonly TimeSpan AlarmGrace = AlarmRule.Grace;
 
-    /// <summary>How soon to ring again when an alarm rang before anything was due.</summary>
-    public static readonly TimeSpan AlarmRetry = TimeSpan.FromSeconds(1);
+    /// <summary>How soon to ring again when an alarm rang before anything was due (<see cref="AlarmRule.Retry"/>).</summary>
+    public static readonly TimeSpan AlarmRetry = AlarmRule.Retry;
 
     public ValueTask<object?> RunAsync(TaskEntityOperation operation)
     {
@@ -145,7 +145,7 @@ public sealed class RoundEntity(RoundProcess process, WorkflowClock clock, ILogg
         }
     }
 
-    /// <summary>Arms an alarm for the round's earliest timer, unless one that rings no later is armed.</summary>
+    /// <summary>Arms an alarm for the round's earliest timer, unless one that rings no later is armed (<see cref="AlarmRule"/>).</summary>
     /// <param name="context">The entity's context, to start the alarm.</param>
     /// <param name="roundId">The round.</param>
     /// <param name="record">The round as it now stands.</param>
@@ -153,22 +153,7 @@ public sealed class RoundEntity(RoundProcess process, WorkflowClock clock, ILogg
     private RoundRecord Arm(TaskEntityContext context, string roundId, RoundRecord record, DateTimeOffset? rang = null)
     {
         var earliest = record.Round.Timers.Count == 0 ? null : (DateTimeOffset?)record.Round.Timers.Min(t => t.DueAt);
-        if (earliest is not { } dueAt)
-        {
-            return record;
-        }
-
-        // To the millisecond, so the alarm's instance id and the instant it reports back agree exactly.
-        var wakeAt = CeilingToMilliseconds(clock.ToWall(dueAt));
-        if (rang is { } previous && wakeAt <= previous)
-        {
-            // The alarm rang a hair before the round's clock reached the timer (clocks of two
-            // machines, or a moved development clock): ring again shortly, under a new id, since
-            // an alarm with the old one has run and would not run again.
-            wakeAt = previous + AlarmRetry;
-        }
-        var armed = record.AlarmAt is { } at && at + AlarmGrace > clock.WallNow ? at : (DateTimeOffset?)null;
-        if (armed is { } already && already <= wakeAt)
+        if (AlarmRule.Next(earliest, record.AlarmAt, rang, clock) is not { } wakeAt)
         {
             return record;
         }
@@ -176,13 +161,5 @@ public sealed class RoundEntity(RoundProcess process, WorkflowClock clock, ILogg
         context.ScheduleNewOrchestration(WorkflowNames.RoundAlarm, new AlarmRequest(roundId, wakeAt),
             new StartOrchestrationOptions(WorkflowNames.AlarmInstanceId(roundId, wakeAt)));
         return record with { AlarmAt = wakeAt };
-    }
-
-    /// <summary>Rounded up: an alarm never rings before the instant it stands for.</summary>
-    private static DateTimeOffset CeilingToMilliseconds(DateTimeOffset instant)
-    {
-        var ticks = instant.UtcTicks;
-        var rest = ticks % TimeSpan.TicksPerMillisecond;
-        return new DateTimeOffset(rest == 0 ? ticks : ticks - rest + TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 }
