@@ -69,7 +69,7 @@ public sealed class AgreementReadModel(TableClient table)
         var firstSequence = eventCount - events.Count + 1;
         for (var attempt = 1; ; attempt++)
         {
-            var actions = EventRows(agreementId, triggerId, firstSequence, events)
+            var actions = EventLogRows.Of(agreementId, triggerId, firstSequence, events)
                 .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
             var current = await table.GetEntityIfExistsAsync<TableEntity>(agreementId, StateRow, select: ["eventCount"], cancellationToken: cancellationToken);
             var recorded = current.HasValue && current.Value is { } row ? row.GetInt64("eventCount") ?? 0 : -1;
@@ -137,40 +137,7 @@ public sealed class AgreementReadModel(TableClient table)
     /// <remarks>Stops at the first sequence not recorded yet (a later transition projected first), so the feed never skips one.</remarks>
     public async Task<IReadOnlyList<(long Sequence, AgreementEvent Event)>> ReadEventsAsync(string agreementId, long fromSequence, int max, CancellationToken cancellationToken = default)
     {
-        var result = new List<(long, AgreementEvent)>();
-        var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {agreementId} and RowKey ge {"e:"} and RowKey lt {"e;"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        foreach (var group in rows.GroupBy(r => r.RowKey.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var first = long.Parse(group.Key[2..], CultureInfo.InvariantCulture);
-            var count = group.First().GetInt32("count") ?? 0;
-            if (first + count <= fromSequence)
-            {
-                continue;
-            }
-
-            var text = string.Concat(group.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read));
-            var events = RoundJson.Deserialize<List<AgreementEvent>>(text);
-            for (var i = 0; i < events.Count && result.Count < max; i++)
-            {
-                if (first + i >= fromSequence)
-                {
-                    result.Add((first + i, events[i]));
-                }
-            }
-
-            if (result.Count >= max)
-            {
-                break;
-            }
-        }
-
-        return result;
+        return await EventLogRows.ReadAsync<AgreementEvent>(table, EventLogRows.All(agreementId), fromSequence, max, cancellationToken);
     }
 
     private static (TableEntity Head, IReadOnlyList<TableEntity> More) StateRows(AgreementState state, long eventCount)
@@ -200,26 +167,8 @@ public sealed class AgreementReadModel(TableClient table)
         return (head, more);
     }
 
-    private static IEnumerable<TableEntity> EventRows(string agreementId, string triggerId, long firstSequence, IReadOnlyList<AgreementEvent> events)
-    {
-        var groups = ChunkedText.Split(RoundJson.Serialize(events));
-        for (var i = 0; i < groups.Count; i++)
-        {
-            var row = new TableEntity(agreementId, EventRowKey(firstSequence) + (i == 0 ? "" : $".{i}"))
-            {
-                ["triggerId"] = triggerId,
-                ["count"] = events.Count,
-                ["parts"] = groups.Count,
-            };
-            ChunkedText.Write(row, groups[i]);
-            yield return row;
-        }
-    }
-
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateOnly? Date(string? iso) => string.IsNullOrEmpty(iso) ? null : DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    // Zero-padded so row keys sort in event order.
-    private static string EventRowKey(long sequence) => string.Create(CultureInfo.InvariantCulture, $"e:{sequence:D12}");
 }

@@ -88,7 +88,7 @@ public sealed class RoundReadModel(TableClient table)
         var firstSequence = state.EventCount - events.Count + 1;
         for (var attempt = 1; ; attempt++)
         {
-            var actions = EventRows(roundId, triggerId, firstSequence, events)
+            var actions = EventLogRows.Of(roundId, triggerId, firstSequence, events)
                 .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
             var current = await table.GetEntityIfExistsAsync<TableEntity>(roundId, StateRow, select: ["eventCount"], cancellationToken: cancellationToken);
             var recorded = current.HasValue && current.Value is { } row ? row.GetInt64("eventCount") ?? 0 : -1;
@@ -138,23 +138,6 @@ public sealed class RoundReadModel(TableClient table)
         return (head, more);
     }
 
-    /// <summary>One transition's events share a row; a very large transition spills into ".1", ".2", ….</summary>
-    private static IEnumerable<TableEntity> EventRows(string roundId, string triggerId, long firstSequence, IReadOnlyList<RoundEvent> events)
-    {
-        var groups = ChunkedText.Split(RoundJson.Serialize(events));
-        for (var i = 0; i < groups.Count; i++)
-        {
-            var row = new TableEntity(roundId, EventRowKey(firstSequence) + (i == 0 ? "" : $".{i}"))
-            {
-                ["triggerId"] = triggerId,
-                ["count"] = events.Count,
-                ["parts"] = groups.Count,
-            };
-            ChunkedText.Write(row, groups[i]);
-            yield return row;
-        }
-    }
-
     /// <summary>
     /// Waits, bounded, until the read side has recorded a round's events up to
     /// <paramref name="eventCount"/> (the count the round itself reports), so whoever reads the
@@ -199,7 +182,7 @@ public sealed class RoundReadModel(TableClient table)
 
     /// <summary>Reads a round's events in order, from a sequence number (1-based), at most <paramref name="max"/>.</summary>
     public Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventsAsync(string roundId, long fromSequence, int max, CancellationToken cancellationToken = default) =>
-        ReadEventRowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"e:"} and RowKey lt {"e;"}"), fromSequence, max, cancellationToken);
+        ReadEventRowsAsync(EventLogRows.All(roundId), fromSequence, max, cancellationToken);
 
     /// <summary>
     /// Reads a round's events from a sequence number, like <see cref="ReadEventsAsync"/>,
@@ -235,43 +218,8 @@ public sealed class RoundReadModel(TableClient table)
         return await ReadEventsAsync(roundId, fromSequence, max, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventRowsAsync(string filter, long fromSequence, int max, CancellationToken cancellationToken)
-    {
-        var result = new List<(long, RoundEvent)>();
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
+    private Task<IReadOnlyList<(long Sequence, RoundEvent Event)>> ReadEventRowsAsync(string filter, long fromSequence, int max, CancellationToken cancellationToken) =>
+        EventLogRows.ReadAsync<RoundEvent>(table, filter, fromSequence, max, cancellationToken);
 
-        foreach (var group in rows.GroupBy(r => r.RowKey.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var first = long.Parse(group.Key[2..], CultureInfo.InvariantCulture);
-            var count = group.First().GetInt32("count") ?? 0;
-            if (first + count <= fromSequence)
-            {
-                continue;
-            }
-
-            var text = string.Concat(group.OrderBy(r => r.RowKey.Length).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(ChunkedText.Read));
-            var events = RoundJson.Deserialize<List<RoundEvent>>(text);
-            for (var i = 0; i < events.Count && result.Count < max; i++)
-            {
-                if (first + i >= fromSequence)
-                {
-                    result.Add((first + i, events[i]));
-                }
-            }
-
-            if (result.Count >= max)
-            {
-                break;
-            }
-        }
-
-        return result;
-    }
-
-    // Sequence numbers are zero-padded so row keys sort in event order.
-    private static string EventRowKey(long sequence) => string.Create(CultureInfo.InvariantCulture, $"e:{sequence:D12}");
+    private static string EventRowKey(long sequence) => EventLogRows.Key(sequence);
 }
