@@ -50,14 +50,15 @@ public sealed class RoundDefinitionBuilder
     }
 
     public RoundDefinitionBuilder Partner(string name, GovernanceRoute? route = null, DateOnly? meeting = null, DateOnly? dueBy = null, string? email = null,
-        MeetingCalendar? calendar = null)
+        MeetingCalendar? calendar = null, string? partyId = null)
     {
         var slug = SignOff.Core.Rounds.PartnerIds.Slug(name);
         partners.Add(new PartnerDefinition(
             name,
             new Person($"Officer of {name}", email ?? $"officer@{slug}.example"),
             new PartnerGovernance(route ?? Routes.FullCouncil, meeting, calendar),
-            dueBy));
+            dueBy,
+            partyId));
         return this;
     }
 

@@ -29,6 +29,9 @@ public enum AgreementRejectionCode
     TimerNotPending,
     TimerNotDue,
     CalendarOutOfRange,
+
+    /// <summary>A round launched on the agreement is still going round, and another of its kind would cross it.</summary>
+    ChangeInFlight,
 }
 
 /// <summary>What <see cref="AgreementProcess.Decide"/> concluded: accepted (events and effects), already applied, or rejected with a reason.</summary>
@@ -144,11 +147,13 @@ public sealed class AgreementProcess(BankHolidays holidays)
     {
         var s = change.State;
         var signed = t.Signatories.Select(p => p.PartyId).ToHashSet(StringComparer.Ordinal);
-        var strangers = t.Signatories.Where(p => s.FindParty(p.PartyId) is not { IsBound: true }).Select(p => p.Name).ToList();
+        // A party that left while the variation went round signed as a party; its signature no longer binds anyone and
+        // is not needed, so it neither blocks the variation nor counts. An organisation never bound is another matter.
+        var strangers = t.Signatories.Where(p => s.FindParty(p.PartyId) is null).Select(p => p.Name).ToList();
         if (strangers.Count > 0)
         {
             return Reject(AgreementRejectionCode.UnknownParty,
-                $"{string.Join(", ", strangers)} {(strangers.Count == 1 ? "is" : "are")} not bound by {s.Agreement.Title}: a variation is signed by the parties, and an organisation joins by its own round.");
+                $"{string.Join(", ", strangers)} {(strangers.Count == 1 ? "is" : "are")} not a party to {s.Agreement.Title}: a variation is signed by the parties, and an organisation joins by its own round.");
         }
 
         var missing = s.BoundParties.Where(p => !signed.Contains(p.PartyId)).Select(p => p.Name).ToList();

@@ -89,7 +89,8 @@ public sealed record MeetingCalendar(string FeedUrl, string Body);
 /// <param name="Officer">The officer who acts for it.</param>
 /// <param name="Governance">Its route and any known meeting.</param>
 /// <param name="DueBy">Its own due date, if different from the round deadline.</param>
-public sealed record PartnerDefinition(string Name, Person Officer, PartnerGovernance Governance, DateOnly? DueBy);
+/// <param name="PartyId">The id it must keep (a party to the agreement a variation round varies); null: one is made from its name.</param>
+public sealed record PartnerDefinition(string Name, Person Officer, PartnerGovernance Governance, DateOnly? DueBy, string? PartyId = null);
 
 /// <summary>The agreement being signed.</summary>
 public sealed record AgreementInfo(string Title, string Reference);

@@ -38,17 +38,16 @@ public sealed record PublishWebhook(string EffectId, WebhookEvent Event) : Round
 public sealed record CheckMeetingCalendar(string EffectId, string PartnerId, string FeedUrl, string Body, DateOnly From, DateOnly DueOn) : RoundEffect(EffectId);
 
 /// <summary>
-/// The round took effect: the agreement register opens the agreement it made, with the parties
-/// that signed, the executed version and the terms it is kept under.
+/// The round took effect: the agreement register records what its counterparts did — opens the
+/// agreement it made, applies the variation it carried, or admits the organisation it joined.
 /// </summary>
 /// <remarks>
-/// An effect, not a call: the round decides that the agreement exists; the host raises
-/// <see cref="Agreements.OpenAgreement"/> on the agreement's own entity with the trigger id
-/// <see cref="TriggerId"/>, derived from this effect's id, so a retried effect is the same
-/// trigger and opens the agreement once.
+/// An effect, not a call: the round decides what its signatures mean; the host raises
+/// <see cref="ToTrigger"/> on the agreement's own entity with the trigger id <see cref="TriggerId"/>,
+/// derived from this effect's id, so a retried effect is the same trigger and counts once.
 /// </remarks>
 /// <param name="EffectId">The effect's id.</param>
-/// <param name="RoundId">The round, and so the agreement's id.</param>
+/// <param name="RoundId">The round, and so the agreement's id when the round made it.</param>
 /// <param name="Agreement">Title and reference.</param>
 /// <param name="Terms">Reviews, notice and the calendar (<see cref="Agreements.AgreementRegister.TermsOf"/>).</param>
 /// <param name="Coordinator">Who keeps the register.</param>
@@ -56,14 +55,25 @@ public sealed record CheckMeetingCalendar(string EffectId, string PartnerId, str
 /// <param name="Document">The executed draft.</param>
 /// <param name="EffectiveOn">The day it took effect.</param>
 /// <param name="Signatories">Who signed for which partner, on which version.</param>
+/// <param name="ChangeOf">The agreement the round varied or joined an organisation to (null: the round made it).</param>
 public sealed record RecordInRegister(string EffectId, string RoundId, AgreementInfo Agreement, Agreements.AgreementTerms Terms, Person Coordinator, ImmutableList<Person> Chairs,
-    DocumentRef Document, DateOnly EffectiveOn, ImmutableList<Agreements.Signatory> Signatories) : RoundEffect(EffectId)
+    DocumentRef Document, DateOnly EffectiveOn, ImmutableList<Agreements.Signatory> Signatories, Agreements.AgreementChange? ChangeOf = null) : RoundEffect(EffectId)
 {
     /// <summary>The register's trigger for this effect: the same every time the effect is performed.</summary>
     public string TriggerId => $"register:{EffectId}";
 
-    /// <summary>The trigger that opens the agreement.</summary>
-    public Agreements.OpenAgreement ToTrigger() => new(TriggerId, RoundId, Agreement, Terms, Coordinator, Chairs, Document, EffectiveOn, Signatories);
+    /// <summary>The agreement the trigger goes to.</summary>
+    public string AgreementId => ChangeOf?.AgreementId ?? RoundId;
+
+    /// <summary>What the round's counterparts mean to the register.</summary>
+    public Agreements.AgreementTrigger ToTrigger() => ChangeOf switch
+    {
+        null => new Agreements.OpenAgreement(TriggerId, RoundId, Agreement, Terms, Coordinator, Chairs, Document, EffectiveOn, Signatories),
+        { Kind: Agreements.AgreementChangeKind.Variation } => new Agreements.ApplyVariation(TriggerId, RoundId, Document, EffectiveOn, Signatories),
+        { Kind: Agreements.AgreementChangeKind.Accession } change =>
+            new Agreements.AdmitParty(TriggerId, RoundId, Signatories.Single(), change.BaseVersion, EffectiveOn),
+        _ => throw new InvalidOperationException($"Unknown change {ChangeOf.Kind}."),
+    };
 }
 
 /// <summary>The messages SignOff sends.</summary>
@@ -156,6 +166,7 @@ public sealed record Recipient(Person Person, RecipientRole Role);
 /// <param name="Overdue">For an overdue escalation: every partner it reports, so a day's overdue partners make one email per recipient, not one each.</param>
 /// <param name="PreviousMeetingOn">For a published meeting that moved or was cancelled: the date the published calendar listed before.</param>
 /// <param name="Source">For a published meeting: the address of the calendar it was read from.</param>
+/// <param name="ChangeOf">The round varies an agreement in force, or joins an organisation to one (null: it makes a new agreement), so its emails say so.</param>
 public sealed record Notification(
     NotificationKind Kind,
     ImmutableList<Recipient> To,
@@ -189,7 +200,8 @@ public sealed record Notification(
     Person? Coordinator = null,
     bool MeetingPassed = false,
     DateOnly? PreviousMeetingOn = null,
-    string? Source = null);
+    string? Source = null,
+    Agreements.AgreementChangeKind? ChangeOf = null);
 
 /// <summary>A partner an escalation reports as past its due date without a decision.</summary>
 /// <param name="PartnerId">The partner.</param>

@@ -88,7 +88,8 @@ public sealed record RoundStarted(
     Actor By,
     CounterpartReview CounterpartReview = CounterpartReview.None,
     ReviewCycle? Reviews = null,
-    NoticePeriod? Notice = null) : RoundEvent;
+    NoticePeriod? Notice = null,
+    AgreementChange? ChangeOf = null) : RoundEvent;
 
 /// <summary>A partner was asked to take the draft through its governance: at launch, or added mid-round (<paramref name="JoinedMidRound"/>). Carries what the invitation said, so the log alone tells who was asked, by when and through which route.</summary>
 /// <remarks><paramref name="Calendar"/>: the published meeting calendar the partner's meetings are read from (null: none, and in events recorded before calendars existed).</remarks>

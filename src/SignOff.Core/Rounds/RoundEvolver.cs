@@ -32,6 +32,7 @@ public static class RoundEvolver
                 CounterpartReview = started.CounterpartReview,
                 Reviews = started.Reviews,
                 Notice = started.Notice ?? NoticePeriod.Default,
+                ChangeOf = started.ChangeOf,
                 Versions = [new DraftVersion(1, started.Draft, started.At, null, null)],
                 MaterialBaseVersion = 1,
                 ProcessedTriggers = [e.TriggerId],

@@ -139,9 +139,14 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 $"The deadline {UkDates.Long(d.Deadline)} is beyond the bank-holiday data, which runs to {UkDates.Long(holidays.CoveredUntil(d.Calendar))}; refresh it (./signoff holidays) first.");
         }
 
+        if (t.ChangeOf is { Kind: AgreementChangeKind.Accession } && d.Partners.Count != 1)
+        {
+            return Reject(RejectionCode.InvalidTrigger, "An organisation joins an agreement by a round of its own: an accession round has exactly one partner.");
+        }
+
         var started = new RoundStarted(
             t.RoundId, d.Agreement, today, d.Deadline, d.Calendar, d.Reminders, d.Digest, d.Chairs, d.Coordinator, t.Draft, t.By, d.CounterpartReview,
-            d.Reviews, d.Notice ?? NoticePeriod.Default);
+            d.Reviews, d.Notice ?? NoticePeriod.Default, t.ChangeOf);
         var change = new Change(null, t.TriggerId, now);
         change.Emit(started);
         change.Webhook(WebhookEventTypes.RoundStarted, null, ("title", d.Agreement.Title), ("reference", d.Agreement.Reference),
@@ -173,7 +178,9 @@ public sealed partial class RoundProcess(BankHolidays holidays)
             return Reject(RejectionCode.DuplicateOfficer, $"{partner.Officer.Email} is already the officer for another partner.");
         }
 
-        var id = PartnerIds.Allocate(partner.Name, state.Partners.Select(p => p.PartnerId).Concat(ids));
+        var taken = state.Partners.Select(p => p.PartnerId).Concat(ids).ToHashSet(StringComparer.Ordinal);
+        // A party to the agreement a variation varies keeps its id, so the register knows whose counterpart it is.
+        var id = partner.PartyId is { } partyId && RoundIdPattern().IsMatch(partyId) && !taken.Contains(partyId) ? partyId : PartnerIds.Allocate(partner.Name, taken);
         ids.Add(id);
         var due = partner.DueBy ?? state.Deadline;
         change.Emit(new PartnerInvited(id, partner.Name, partner.Officer, partner.Governance.Route, partner.Governance.Meeting, due, joinedMidRound, partner.Governance.Calendar));
@@ -1150,7 +1157,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 var signed = change.State;
                 change.Perform(id => new RecordInRegister(id, signed.RoundId, signed.Agreement, Agreements.AgreementRegister.TermsOf(signed), signed.Coordinator, signed.Chairs,
                     signed.CurrentVersion.Document, effectiveOn,
-                    [.. remaining.Select(p => new Agreements.Signatory(p.PartnerId, p.Name, p.Officer, p.Counterpart!.Version))]));
+                    [.. remaining.Select(p => new Agreements.Signatory(p.PartnerId, p.Name, p.Officer, p.Counterpart!.Version))], signed.ChangeOf));
             }
             else if (stall is not null && (s.Status != RoundStatus.Stalled || s.StallReason != stall))
             {
@@ -1410,6 +1417,7 @@ public sealed partial class RoundProcess(BankHolidays holidays)
                 s.CurrentVersion.Number, s.CurrentVersion.Document.Sha256, partner?.PartnerId, partner?.Name, partner?.DueOn, partner?.MeetingOn)
             {
                 Coordinator = s.Coordinator,
+                ChangeOf = s.ChangeOf?.Kind,
             };
             Effects.Add(new SendNotification(NextEffectId(), shape(n)));
         }

@@ -331,6 +331,9 @@ public sealed record RoundState
     /// <summary>How long a party stays bound after giving notice once the agreement is in force.</summary>
     public NoticePeriod Notice { get; init; } = NoticePeriod.Default;
 
+    /// <summary>The agreement in the register this round varies or joins an organisation to (null: the round makes a new agreement).</summary>
+    public AgreementChange? ChangeOf { get; init; }
+
     /// <summary>The ids of every trigger applied, so a trigger delivered twice changes nothing.</summary>
     public ImmutableSortedSet<string> ProcessedTriggers { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using SignOff.Core.Agreements;
 using SignOff.Core.Wording;
 
 namespace SignOff.Core.Rounds;
@@ -17,6 +18,10 @@ public static class RoundTimeline
         ArgumentNullException.ThrowIfNull(partnerName);
         return e switch
         {
+            RoundStarted { ChangeOf: { Kind: AgreementChangeKind.Variation } v } s =>
+                ($"Variation launched: a varied draft of {s.Agreement.Title} (in force as version {v.BaseVersion}) sent to every party, deadline {UkDates.Long(s.Deadline)}.", s.By.Name),
+            RoundStarted { ChangeOf: { Kind: AgreementChangeKind.Accession } a } s =>
+                ($"Accession launched: version {a.BaseVersion} of {s.Agreement.Title}, as in force, sent to the joining organisation, deadline {UkDates.Long(s.Deadline)}.", s.By.Name),
             RoundStarted s => ($"Round launched: version 1 of {s.Agreement.Title} sent to partners, deadline {UkDates.Long(s.Deadline)}.", s.By.Name),
             PartnerInvited p => ($"{p.Name} {(p.JoinedMidRound ? "joined the round and was" : "was")} invited; {p.Officer.Name} is its officer; due by {UkDates.Long(p.DueOn)}.", null),
             InvitationAcknowledged a => ($"{partnerName(a.PartnerId)} acknowledged the invitation.", a.By.Name),

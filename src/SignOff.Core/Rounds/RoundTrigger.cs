@@ -59,7 +59,7 @@ public interface IActorTrigger
 }
 
 /// <summary>Launch a round: circulate the draft to every partner.</summary>
-public sealed record StartRound(string TriggerId, string RoundId, RoundDefinition Definition, DocumentRef Draft, Actor By)
+public sealed record StartRound(string TriggerId, string RoundId, RoundDefinition Definition, DocumentRef Draft, Actor By, Agreements.AgreementChange? ChangeOf = null)
     : RoundTrigger(TriggerId), IActorTrigger;
 
 /// <summary>An officer confirms they have the invitation in hand.</summary>

@@ -19,7 +19,8 @@ public sealed record RoundView(
     DateOnly Deadline,
     DateOnly? EffectiveOn,
     string Calendar,
-    IReadOnlyList<PartnerView> Partners)
+    IReadOnlyList<PartnerView> Partners,
+    AgreementChangeView? ChangeOf = null)
 {
     public static RoundView From(RoundState s) => new(
         s.RoundId,
@@ -32,8 +33,15 @@ public sealed record RoundView(
         s.Deadline,
         s.EffectiveOn,
         s.Calendar,
-        [.. s.Partners.Select(p => PartnerView.From(p, s.Timers.FirstOrDefault(t => t.PartnerId == p.PartnerId && t.Purpose is TimerPurpose.Reminder or TimerPurpose.OverdueReminder or TimerPurpose.CounterpartChase)))]);
+        [.. s.Partners.Select(p => PartnerView.From(p, s.Timers.FirstOrDefault(t => t.PartnerId == p.PartnerId && t.Purpose is TimerPurpose.Reminder or TimerPurpose.OverdueReminder or TimerPurpose.CounterpartChase)))],
+        s.ChangeOf is { } change ? new AgreementChangeView(change.AgreementId, RoundProcess.Kebab(change.Kind), change.BaseVersion) : null);
 }
+
+/// <summary>The agreement in the register a round varies or joins an organisation to.</summary>
+/// <param name="AgreementId">The agreement (GET /api/agreements/{agreementId}).</param>
+/// <param name="Kind">variation or accession.</param>
+/// <param name="BaseVersion">The version in force when the round was launched.</param>
+public sealed record AgreementChangeView(string AgreementId, string Kind, int BaseVersion);
 
 /// <summary>A draft version.</summary>
 public sealed record VersionView(int Number, string Sha256, string FileName, RevisionKind? RevisionKind);

@@ -185,6 +185,7 @@ public static class FailureAnswers
         AgreementRejectionCode.AlreadyOnNotice => new(StatusCodes.Status409Conflict, Type(code), "The party has already given notice"),
         AgreementRejectionCode.NotUnanimous => new(StatusCodes.Status409Conflict, Type(code), "Not every party signed the variation"),
         AgreementRejectionCode.StaleVersion => new(StatusCodes.Status409Conflict, Type(code), "That version is no longer in force"),
+        AgreementRejectionCode.ChangeInFlight => new(StatusCodes.Status409Conflict, Type(code), "A round on this agreement is already going round"),
         AgreementRejectionCode.AgreementAlreadyExists or AgreementRejectionCode.DuplicateParty or AgreementRejectionCode.NoReviewDue
             or AgreementRejectionCode.NoContinuationDue or AgreementRejectionCode.TimerNotPending or AgreementRejectionCode.TimerNotDue
             => new(StatusCodes.Status409Conflict, Type(code), CannotBeDone),

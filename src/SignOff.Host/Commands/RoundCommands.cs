@@ -13,6 +13,12 @@ public sealed record CommandResult(RoundState? State, CommandFailure? Failure)
     public static implicit operator CommandResult(CommandFailure failure) => new(null, failure);
 }
 
+/// <summary>A PDF or Word file that passed its checks and is not stored yet.</summary>
+/// <param name="Ref">How the round will refer to it.</param>
+/// <param name="Check">What the check found.</param>
+/// <param name="Content">Its bytes.</param>
+public sealed record CheckedDocument(DocumentRef Ref, DocumentCheck Check, byte[] Content);
+
 /// <summary>An uploaded file, whichever front door it came through.</summary>
 public sealed record Upload(string FileName, long Length, Func<Stream> Open)
 {
@@ -131,26 +137,50 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     }
 
     /// <summary>Launches a prepared round.</summary>
-    public async Task<CommandResult> StartAsync(PreparedLaunch launch, string triggerId, Actor by, CancellationToken ct)
+    public Task<CommandResult> StartAsync(PreparedLaunch launch, string triggerId, Actor by, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var roundId = RoundIdFor(launch.Definition.Agreement.Reference, triggerId);
-        var start = new StartRound(triggerId, roundId, launch.Definition, launch.Draft, by);
-        if (process.Decide(null, start, time.GetUtcNow()) is RoundDecision.Rejected refused)
+        return StartAsync(new StartRound(triggerId, RoundIdFor(launch.Definition.Agreement.Reference, triggerId), launch.Definition, launch.Draft, by), ct);
+    }
+
+    /// <summary>Starts a round whose draft is already stored: refused at once if the round would refuse it, so nothing is sent.</summary>
+    public async Task<CommandResult> StartAsync(StartRound start, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        return RefusalOf(start) is { } refused ? refused : await RunAsync(start.RoundId, start, ct);
+    }
+
+    /// <summary>Reads and checks an uploaded PDF or Word file without storing it: the caller stores it once what it carries is accepted.</summary>
+    public async Task<Checked<CheckedDocument>> CheckDocumentAsync(Upload? file, string field, CancellationToken ct)
+    {
+        if (file is null)
         {
-            return CommandFailure.From(refused);
+            return new CommandFailure.Invalid(InputProblem.MissingFile, "Choose a PDF or Word file.", field);
         }
 
-        return await RunAsync(roundId, start, ct);
+        var (check, content) = await ReadDocumentAsync(file, ct);
+        return DocumentFailure(check, field) is { } bad
+            ? bad
+            : Checked.Valid(new CheckedDocument(new DocumentRef(check.Sha256!, file.FileName, check.Length, check.ContentType!), check, content));
+    }
+
+    /// <summary>Stores a checked document (content-addressed: storing it twice keeps one copy).</summary>
+    public Task<DocumentRef> StoreAsync(CheckedDocument document, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return documents.PutAsync(document.Check, document.Content, document.Ref.FileName, ct);
     }
 
     /// <summary>Why the round would refuse this launch now (a deadline passed, beyond the bank-holiday data), or null.</summary>
     public CommandFailure? RefusalOf(PreparedLaunch launch)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var start = new StartRound("preview", RoundIdFor(launch.Definition.Agreement.Reference, "preview"), launch.Definition, launch.Draft, Actor.System);
-        return process.Decide(null, start, time.GetUtcNow()) is RoundDecision.Rejected refused ? CommandFailure.From(refused) : null;
+        return RefusalOf(new StartRound("preview", RoundIdFor(launch.Definition.Agreement.Reference, "preview"), launch.Definition, launch.Draft, Actor.System));
     }
+
+    /// <summary>Why the round would refuse this start now, or null.</summary>
+    public CommandFailure? RefusalOf(StartRound start) =>
+        process.Decide(null, start, time.GetUtcNow()) is RoundDecision.Rejected refused ? CommandFailure.From(refused) : null;
 
     private Checked<RoundDefinition> Parse(string definitionText, string? rosterText, bool hasRoster)
     {

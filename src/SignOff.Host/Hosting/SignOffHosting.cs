@@ -140,6 +140,7 @@ public static class SignOffHosting
             sp.GetRequiredService<BlobDocumentStore>(), sp.GetRequiredService<GovernanceRouteCatalog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RoundCommands>>(), sp.GetRequiredService<ICounterpartInspector>(), sp.GetRequiredService<CounterpartRegistry>(),
             sp.GetRequiredService<CalendarFeedPolicy>()));
+        services.AddSingleton<AgreementRoundCommands>();
         services.AddSingleton<LaunchPreviews>();
         services.AddSingleton<IOfficerLinkMinter, OfficerLinkMinter>();
         services.AddSingleton<OfficerLinks>();
@@ -252,6 +253,7 @@ public static class SignOffHosting
         }).ExcludeFromDescription();
         app.MapRoundApi();
         app.MapAgreementApi();
+        app.MapAgreementRoundApi();
         app.MapWebhookApi();
         app.MapEventFeedApi();
         app.MapCoordinatorSession();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 using SignOff.Core.Wording;
 
@@ -68,6 +69,24 @@ public static class EmailContentBuilder
         var action = link is null ? null : new EmailAction(ActionLabel(n, to), link);
         var (subject, heading, paragraphs) = n.Kind switch
         {
+            NotificationKind.Invitation when n.ChangeOf is AgreementChangeKind.Variation => (
+                $"Please take a variation of {agreement} through governance by {due}",
+                $"A variation of {agreement}: your decision is needed",
+                new[]
+                {
+                    $"The partners propose a variation of “{agreement}”, which {org} is party to. The varied draft is attached. Please take it through {Possessive(org)} own governance and record the decision by {due}.",
+                    "A variation takes effect only when every party has approved it and signed it. Until then the agreement stays in force as it is.",
+                    "When the decision is taken, record it with the button below: the body, the date, the minute reference and any conditions. Once the decision is authorised you will be asked for a signed counterpart of the variation.",
+                }),
+            NotificationKind.Invitation when n.ChangeOf is AgreementChangeKind.Accession => (
+                $"Please take joining {agreement} through governance by {due}",
+                $"Joining {agreement}: your decision is needed",
+                new[]
+                {
+                    $"The partnership invites {org} to join “{agreement}”. The agreement as it is in force is attached. Please take joining it through {Possessive(org)} own governance and record the decision by {due}.",
+                    $"{org} joins when its signed counterpart is received. The existing parties do not sign again.",
+                    "When the decision is taken, record it with the button below: the body, the date, the minute reference and any conditions. Once the decision is authorised you will be asked for a signed counterpart.",
+                }),
             NotificationKind.Invitation => (
                 $"Please take {agreement} through governance by {due}",
                 $"{agreement}: your decision is needed",

@@ -7,8 +7,8 @@ using SignOff.Workflow.Effects;
 namespace SignOff.Host.Register;
 
 /// <summary>
-/// Performs a round's <see cref="RecordInRegister"/> effect: opens the agreement in the register
-/// on its own entity.
+/// Performs a round's <see cref="RecordInRegister"/> effect on the agreement's own entity: opens
+/// the agreement the round made, applies the variation it carried, or admits the organisation it joined.
 /// </summary>
 /// <remarks>
 /// Idempotent without a ledger claim: the trigger id derives from the effect id, so a retried
@@ -26,14 +26,17 @@ public sealed class RecordInRegisterHandler(IAgreementEngine register, ILogger<R
     {
         ArgumentNullException.ThrowIfNull(effect);
         var record = (RecordInRegister)effect;
-        var decision = await register.RunAsync(record.RoundId, record.ToTrigger(), cancellationToken);
+        var trigger = record.ToTrigger();
+        var decision = await register.RunAsync(record.AgreementId, trigger, cancellationToken);
         switch (decision)
         {
             case AgreementDecision.Accepted or AgreementDecision.AlreadyApplied:
-                logger.LogInformation("Round {RoundId} is in the register as agreement {AgreementId}", record.RoundId, record.RoundId);
+                logger.LogInformation("Round {RoundId} is in the register: {Trigger} on agreement {AgreementId}", record.RoundId, trigger.GetType().Name, record.AgreementId);
                 return;
             case AgreementDecision.Rejected rejected:
-                throw new EffectRefusedException($"The register refused to open agreement {record.RoundId}: {rejected.Message}");
+                // A variation someone did not sign, a joiner on a superseded version: the round's counterparts stand, but the
+                // register will refuse them however often it is asked, so the coordinator is told rather than the effect retried.
+                throw new EffectRefusedException($"The register refused {trigger.GetType().Name} on agreement {record.AgreementId}: {rejected.Message}");
         }
     }
 }

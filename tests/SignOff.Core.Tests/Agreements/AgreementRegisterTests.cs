@@ -213,6 +213,20 @@ public sealed class VariationAndAccessionTests
     }
 
     [Fact]
+    public void A_party_that_left_while_a_variation_went_round_neither_blocks_it_nor_rejoins_by_its_signature()
+    {
+        var register = Opened(At(2022, 1, 10), Terms(), "Maldon District Council", "Chelmsford City Council");
+        register.Apply(new GiveNotice("n1", Id("Chelmsford City Council"), D("2022-01-10"), null, Coordinator));
+        register.AdvanceTo(At(2022, 3, 1));
+
+        register.Apply(new ApplyVariation("vary-1", "variation", Document("v2"), D("2022-03-01"),
+            [SignatoryFor("Maldon District Council", 1), SignatoryFor("Chelmsford City Council", 1)]));
+
+        Assert.Equal(2, register.State.Current.Number);
+        Assert.Equal(["Maldon District Council"], register.State.BoundParties.Select(p => p.Name));
+    }
+
+    [Fact]
     public void A_joiner_signs_the_version_in_force_and_joins_without_anyone_else_signing_again()
     {
         var register = Opened(At(2022, 1, 10), Terms(), "Maldon District Council", "Chelmsford City Council");

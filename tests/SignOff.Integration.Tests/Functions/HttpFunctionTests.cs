@@ -96,6 +96,8 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
         new("POST", "/api/agreements/{round}/reviews", Api: true, Json: """{"outcome":"no-change"}"""),
         new("POST", "/api/agreements/{round}/reviews", Api: true, Json: """{"outcome":"maybe"}"""),
         new("POST", "/api/agreements/{round}/continuation", Api: true, Json: """{"view":"Carry on"}"""),
+        new("POST", "/api/agreements/{round}/variations", Api: true, Form: true),
+        new("POST", "/api/agreements/{round}/accessions", Api: true, Json: """{"name":"Provide CIC","officerName":"Pat","officerEmail":"pat@","route":"charity-board","deadline":"2021-07-30"}"""),
         new("GET", "/api/events?max=1", Api: true),
         new("GET", "/api/events?after=nope", Api: true),
         new("GET", "/api/webhooks/event-types"),
@@ -314,10 +316,20 @@ public sealed partial class HttpFunctionTests : IAsyncLifetime
 
         /// <remarks>
         /// Random by design in every answer: anti-forgery tokens, a form's one-time submission id,
-        /// a problem's trace id, and a PDF's own ids (its font subsets' tags, its document and instance ids).
+        /// a problem's trace id, and a PDF's own ids (its font subsets' tags, its document and instance ids)
+        /// and its creation time, which is the clock's second when each host made it.
         /// </remarks>
         private static string Normalise(string body) =>
+            PdfTime().Replace(XmpTime().Replace(PdfIdentity(body), ">(time)<"), "(D:(time))");
+
+        private static string PdfIdentity(string body) =>
             PdfId().Replace(Uuid().Replace(FontSubset().Replace(Submission().Replace(TraceId().Replace(Token().Replace(body, "value=\"(token)\""), "\"traceId\":\"(trace)\""), "name=\"__submission\" value=\"(once)\""), "/XXXXXX+"), "uuid:(id)"), "/ID[(id)]");
+
+        [GeneratedRegex(@"\(D:\d{14}[^)]*\)")]
+        private static partial Regex PdfTime();
+
+        [GeneratedRegex(@">\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^<]*<")]
+        private static partial Regex XmpTime();
 
         [GeneratedRegex("value=\"CfDJ8[^\"]*\"")]
         private static partial Regex Token();

@@ -92,6 +92,10 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
         return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
     }
 
+    /// <summary>Today in London by the host's development clock, as YYYY-MM-DD.</summary>
+    public string Today() => SignOff.Core.Rounds.LondonTime.DateOf(Services.GetRequiredService<TimeProvider>().GetUtcNow())
+        .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public async Task<JsonElement> AdvanceClockAsync(string duration, CancellationToken ct)
     {
         using var client = CreateClient();

@@ -157,6 +157,20 @@ public sealed class EmailRenderingTests
         Assert.DoesNotContain("s's", subject, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(SignOff.Core.Agreements.AgreementChangeKind.Variation, "Please take a variation of", "stays in force as it is")]
+    [InlineData(SignOff.Core.Agreements.AgreementChangeKind.Accession, "Please take joining", "do not sign again")]
+    public async Task An_invitation_to_vary_or_join_an_agreement_in_force_says_so_within_80_characters(SignOff.Core.Agreements.AgreementChangeKind change, string action, string says)
+    {
+        var n = Make(NotificationKind.Invitation, LongPartner) with { AgreementTitle = LongTitle, ChangeOf = change };
+
+        var email = await Renderer.RenderAsync(n, n.To[0], null);
+
+        Assert.True(email.Subject.Length <= EmailContentBuilder.SubjectLimit, $"{email.Subject.Length} characters: {email.Subject}");
+        Assert.StartsWith(action, email.Subject, StringComparison.Ordinal);
+        Assert.Contains(says, email.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_name_ending_in_s_takes_an_apostrophe_alone()
     {
