@@ -251,7 +251,7 @@ public static class SignOffHosting
             return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapRoundApi();
-        app.MapAgreementApi();
+        app.MapAgreementApi().AnswersCoordinatorProblems();
         app.MapWebhookApi();
         app.MapEventFeedApi();
         app.MapCoordinatorSession();
