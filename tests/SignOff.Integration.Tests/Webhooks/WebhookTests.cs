@@ -443,6 +443,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/webhooks", Ct)).StatusCode);
         var catalogue = await anonymous.GetFromJsonAsync<JsonElement>("/api/webhooks/event-types", Ct);
         Assert.Contains(catalogue.GetProperty("oneOf").EnumerateArray(), b => b.GetProperty("title").GetString() == "agreement.effective");
+        Assert.Contains(catalogue.GetProperty("oneOf").EnumerateArray(), b => b.GetProperty("title").GetString() == "party.exited");
     }
 
     private async Task<(string Id, string Secret)> SubscribeAsync(string[]? events = null)
