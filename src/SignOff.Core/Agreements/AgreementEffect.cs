@@ -42,6 +42,9 @@ public enum AgreementNoticeKind
 
     /// <summary>An organisation joined (every party, the chairs).</summary>
     PartyJoined,
+
+    /// <summary>A webhook subscription was disabled after one of the agreement's events could not be delivered (the coordinator).</summary>
+    WebhookStopped,
 }
 
 /// <summary>An email about an agreement in the register.</summary>
@@ -62,4 +65,7 @@ public sealed record AgreementNotice(AgreementNoticeKind Kind, ImmutableList<Rec
 
     /// <summary>Why, when someone said (a notice's reason).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>For <see cref="AgreementNoticeKind.WebhookStopped"/>: what could not be delivered, and the subscription disabled.</summary>
+    public DeliveryFailure? Failure { get; init; }
 }

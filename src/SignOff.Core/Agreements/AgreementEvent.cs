@@ -25,6 +25,7 @@ namespace SignOff.Core.Agreements;
 [JsonDerivedType(typeof(ContinuationRecorded), "continuation-recorded")]
 [JsonDerivedType(typeof(AgreementTimerScheduled), "timer-scheduled")]
 [JsonDerivedType(typeof(AgreementTimerCleared), "timer-cleared")]
+[JsonDerivedType(typeof(AgreementDeliveryFailed), "delivery-failed")]
 public abstract record AgreementEvent
 {
     /// <summary>The trigger that caused this event.</summary>
@@ -70,3 +71,6 @@ public sealed record AgreementTimerScheduled(AgreementTimer Timer) : AgreementEv
 
 /// <summary>A timer fired or was replaced.</summary>
 public sealed record AgreementTimerCleared(string TimerId) : AgreementEvent;
+
+/// <summary>An email or webhook of the agreement was given up after every retry.</summary>
+public sealed record AgreementDeliveryFailed(DeliveryFailure Failure) : AgreementEvent;

@@ -40,6 +40,7 @@ public static class AgreementEvolver
         ContinuationRecorded => s with { ContinuationViewsDue = [] },
         AgreementTimerScheduled x => s with { Timers = s.Timers.Add(x.Timer) },
         AgreementTimerCleared x => s with { Timers = s.Timers.RemoveAll(t => t.TimerId == x.TimerId) },
+        AgreementDeliveryFailed x => s with { DeliveryFailures = s.DeliveryFailures.Add(new RecordedDeliveryFailure(x.At, x.Failure)) },
         _ => throw new InvalidOperationException($"No evolution is defined for {e.GetType().Name}."),
     };
 

@@ -89,7 +89,7 @@ public sealed class AgreementProcess(BankHolidays holidays)
             return Reject(AgreementRejectionCode.AgreementAlreadyExists, $"{state.Agreement.Title} is already in the register.");
         }
 
-        if (state is { Status: AgreementStatus.Ended } && trigger is not FireAgreementTimer and not RecordContinuation)
+        if (state is { Status: AgreementStatus.Ended } && trigger is not FireAgreementTimer and not RecordContinuation and not RecordAgreementDeliveryFailure)
         {
             return Reject(AgreementRejectionCode.AgreementEnded, $"{state.Agreement.Title} has ended: every party has left.");
         }
@@ -106,6 +106,7 @@ public sealed class AgreementProcess(BankHolidays holidays)
                 GiveNotice t => Notice(change, t),
                 RecordContinuation t => Continuation(change, t),
                 FireAgreementTimer t => Fire(change, t),
+                RecordAgreementDeliveryFailure t => RecordFailure(change, t),
                 _ => Reject(AgreementRejectionCode.MissingDetail, $"Unknown trigger {trigger.GetType().Name}."),
             };
             if (rejection is not null)
@@ -291,6 +292,27 @@ public sealed class AgreementProcess(BankHolidays holidays)
         return null;
     }
 
+    private static AgreementDecision.Rejected? RecordFailure(Change change, RecordAgreementDeliveryFailure t)
+    {
+        var f = t.Failure;
+        if (string.IsNullOrWhiteSpace(f.Reference) || string.IsNullOrWhiteSpace(f.What) || string.IsNullOrWhiteSpace(f.Destination) || string.IsNullOrWhiteSpace(f.Reason))
+        {
+            return Reject(AgreementRejectionCode.MissingDetail, "A delivery failure names what failed, where it was going and why.");
+        }
+
+        change.Emit(new AgreementDeliveryFailed(f));
+        if (f.StoppedSubscription is not null)
+        {
+            // As a round does: the coordinator is told a subscription stopped through the register's own emails.
+            // Not for a failed email: an email about failing email would fail the same way, and fail again.
+            var s = change.State;
+            change.Tell(new AgreementNotice(AgreementNoticeKind.WebhookStopped, [Coordinator(s)], s.AgreementId, s.Agreement.Title, s.Agreement.Reference,
+                s.Coordinator, null, null, s.Current.Number) { Failure = f });
+        }
+
+        return null;
+    }
+
     /// <summary>Brings the timers in line with the state: the next review reminder, the review's due date, each notice's end.</summary>
     /// <remarks>Ids derive from purpose, party and date, so recomputing the same schedule changes nothing.</remarks>
     private void Reschedule(Change change)
@@ -395,6 +417,9 @@ public sealed class AgreementProcess(BankHolidays holidays)
         public void Webhook(string type, string? partyId, params (string Key, string Value)[] data) =>
             Effects.Add(new PublishAgreementWebhook(NextEffectId(), type, State.AgreementId, partyId, now,
                 data.ToImmutableSortedDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal)));
+
+        /// <summary>Sends a notice as it is, to the recipients it names.</summary>
+        public void Tell(AgreementNotice notice) => Effects.Add(new SendAgreementNotice(NextEffectId(), notice));
 
         private string NextEffectId() => $"{triggerId}.{Effects.Count:D4}";
     }

@@ -89,6 +89,11 @@ public enum AgreementTimerPurpose
     NoticeEnds,
 }
 
+/// <summary>An email or webhook of the agreement given up after every retry, and when that was recorded.</summary>
+/// <param name="At">When the register recorded it (UTC).</param>
+/// <param name="Failure">What could not be delivered, where it was going, and why.</param>
+public sealed record RecordedDeliveryFailure(DateTimeOffset At, DeliveryFailure Failure);
+
 /// <summary>A timer the agreement waits for; ids derive from purpose, party and date, so a schedule always yields the same ids.</summary>
 public sealed record AgreementTimer(string TimerId, AgreementTimerPurpose Purpose, string? PartyId, DateOnly On, DateTimeOffset DueAt);
 
@@ -141,6 +146,9 @@ public sealed record AgreementState
 
     /// <summary>Parties that left and whose leaving the partnership has not yet considered (the coordinator records its view on carrying on).</summary>
     public ImmutableList<string> ContinuationViewsDue { get; init; } = [];
+
+    /// <summary>Emails and webhooks of the agreement given up after every retry, oldest first: the coordinator sees them with the agreement.</summary>
+    public ImmutableList<RecordedDeliveryFailure> DeliveryFailures { get; init; } = [];
 
     /// <summary>The timers the agreement is waiting for.</summary>
     public ImmutableList<AgreementTimer> Timers { get; init; } = [];

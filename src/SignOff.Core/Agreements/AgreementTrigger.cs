@@ -14,6 +14,7 @@ namespace SignOff.Core.Agreements;
 [JsonDerivedType(typeof(GiveNotice), "give-notice")]
 [JsonDerivedType(typeof(RecordContinuation), "record-continuation")]
 [JsonDerivedType(typeof(FireAgreementTimer), "fire-timer")]
+[JsonDerivedType(typeof(RecordAgreementDeliveryFailure), "record-delivery-failure")]
 public abstract record AgreementTrigger(string TriggerId);
 
 /// <summary>A signatory of a round's counterpart: who signed for which partner, on which version.</summary>
@@ -55,3 +56,17 @@ public sealed record FireAgreementTimer(string TriggerId, string TimerId) : Agre
     /// <summary>The conventional trigger for a timer: firing it twice is the same trigger.</summary>
     public static FireAgreementTimer For(string timerId) => new($"timer:{timerId}", timerId);
 }
+
+/// <summary>
+/// SignOff itself reports that an email or a webhook of the agreement could not be delivered
+/// after every retry, so the failure is in the agreement's own history — not in the round that
+/// made it, which the coordinator no longer looks at once the agreement is in the register.
+/// </summary>
+/// <remarks>
+/// Accepted on an agreement that has ended too: the emails telling the last parties it ended can
+/// fail like any other. Raised with an id derived from what failed, so a failure reported twice
+/// is recorded once.
+/// </remarks>
+/// <param name="TriggerId">Derived from the effect or the delivery that failed.</param>
+/// <param name="Failure">What could not be delivered, where it was going, and why.</param>
+public sealed record RecordAgreementDeliveryFailure(string TriggerId, DeliveryFailure Failure) : AgreementTrigger(TriggerId);

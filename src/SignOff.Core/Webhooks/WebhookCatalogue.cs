@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 
 namespace SignOff.Core.Webhooks;
@@ -7,13 +8,45 @@ namespace SignOff.Core.Webhooks;
 /// <summary>One field of an event's <c>data</c>.</summary>
 public sealed record WebhookField(string Name, string Description, string Example, string Format = "string");
 
+/// <summary>What an event is about, and so which id its <c>data</c> starts with.</summary>
+public enum WebhookSubject
+{
+    /// <summary>A round: <c>roundId</c>, and <c>partnerId</c> for an event about a partner.</summary>
+    Round,
+
+    /// <summary>An agreement in the register: <c>agreementId</c>, and <c>partyId</c> for an event about a party.</summary>
+    Agreement,
+
+    /// <summary>Nothing: the test event.</summary>
+    None,
+}
+
 /// <summary>One event type: what it means, what its data holds, and an example.</summary>
-public sealed record WebhookEventType(string Type, string Description, bool AboutPartner, IReadOnlyList<WebhookField> Fields);
+/// <param name="Type">The type, as sent in <c>type</c> and named in a subscription's <c>events</c>.</param>
+/// <param name="Description">What it means.</param>
+/// <param name="AboutPartner">True when the event is about one partner of a round (<c>partnerId</c>) or one party to an agreement (<c>partyId</c>).</param>
+/// <param name="Fields">The rest of its <c>data</c>.</param>
+/// <param name="Subject">What it is about: a round, an agreement in the register, or nothing.</param>
+public sealed record WebhookEventType(string Type, string Description, bool AboutPartner, IReadOnlyList<WebhookField> Fields, WebhookSubject Subject = WebhookSubject.Round)
+{
+    /// <summary>The name of the id of the partner or party the event is about, in <c>data</c>.</summary>
+    public string PartnerKey => Subject == WebhookSubject.Agreement ? "partyId" : "partnerId";
+
+    /// <summary>The name of the id of what the event is about, in <c>data</c>; null for the test event.</summary>
+    public string? SubjectKey => Subject switch
+    {
+        WebhookSubject.Round => "roundId",
+        WebhookSubject.Agreement => "agreementId",
+        _ => null,
+    };
+}
 
 /// <summary>
 /// Every webhook event SignOff publishes, with its fields: the source of the published JSON
 /// Schema and examples. A test drives rounds through the engine and checks that each event's data
-/// carries exactly the fields listed here, so the documentation cannot drift from what is sent.
+/// carries exactly the fields listed here, so the documentation cannot drift from what is sent;
+/// another drives the agreement register the same way for its <c>agreement.*</c> and <c>party.*</c>
+/// events. A subscription may name only the types listed here.
 /// </summary>
 public static class WebhookCatalogue
 {
@@ -78,7 +111,26 @@ public static class WebhookCatalogue
         new(WebhookEventTypes.RoundCancelled, "The coordinator cancelled the round.", false, [new("reason", "Why.", "Superseded by the ICS agreement.")]),
         new(WebhookEventTypes.AgreementEffective, "Every remaining partner has signed: the agreement took effect.", false,
             [new("effectiveOn", "The effective date: the day the last counterpart arrived.", "2021-07-28", "date"), Version, Sha256]),
-        new(TestEvent, "A test event, sent when asked for; it is about no round.", false, [new("message", "A greeting.", "This is a test event from SignOff.")]),
+        new(AgreementWebhookTypes.Reviewed, "The coordinator recorded the outcome of an agreement's review; the next review is scheduled.", false,
+            [new("outcome", "no-change or variation-needed.", "no-change"), new("reviewedOn", "The date of the review.", "2022-07-01", "date"),
+             new("nextReviewOn", "The nominal date of the next review (YYYY-MM-DD), or empty when the cycle has no more.", "2023-01-01")],
+            WebhookSubject.Agreement),
+        new(AgreementWebhookTypes.Varied, "A variation took effect: every party bound signed it, and its version is now in force.", false,
+            [new("version", "The version now in force.", "2", "integer-string"), new("roundId", "The variation's round.", "mea-mou-variation-2022-9c31d0"),
+             new("effectiveOn", "The day the variation took effect.", "2022-03-14", "date")],
+            WebhookSubject.Agreement),
+        new(AgreementWebhookTypes.NoticeGiven, "A party gave notice to leave the agreement; it stays bound until its notice ends.", true,
+            [new("givenOn", "The day notice was given.", "2022-03-01", "date"), new("boundUntil", "The last day the party is bound; it leaves the day after.", "2022-03-31", "date")],
+            WebhookSubject.Agreement),
+        new(AgreementWebhookTypes.PartyExited, "A party's notice ran out: it is no longer bound. The agreement continues for the others.", true,
+            [new("exitedOn", "The first day the party is no longer bound.", "2022-04-01", "date"),
+             new("partiesRemaining", "How many parties the agreement still binds.", "18", "integer-string")],
+            WebhookSubject.Agreement),
+        new(AgreementWebhookTypes.PartyJoined, "An organisation acceded by its own round: its counterpart of the version in force binds it.", true,
+            [new("roundId", "The accession's round.", "mea-mou-accession-2022-5e7a12"), new("joinedOn", "The day it became bound.", "2022-05-03", "date"),
+             new("version", "The version it signed (the one in force).", "1", "integer-string")],
+            WebhookSubject.Agreement),
+        new(TestEvent, "A test event, sent when asked for; it is about no round.", false, [new("message", "A greeting.", "This is a test event from SignOff.")], WebhookSubject.None),
     ];
 
     private static readonly ImmutableDictionary<string, WebhookEventType> ByType = Types.ToImmutableDictionary(t => t.Type, StringComparer.Ordinal);
@@ -91,14 +143,14 @@ public static class WebhookCatalogue
     {
         ArgumentNullException.ThrowIfNull(type);
         var data = new JsonObject();
-        if (type.Type != TestEvent)
+        if (type.SubjectKey is { } subject)
         {
-            data["roundId"] = "mea-mou-2021-4be47b";
+            data[subject] = "mea-mou-2021-4be47b";
         }
 
         if (type.AboutPartner)
         {
-            data["partnerId"] = "maldon-district-council";
+            data[type.PartnerKey] = "maldon-district-council";
         }
 
         foreach (var f in type.Fields)
@@ -117,16 +169,24 @@ public static class WebhookCatalogue
         {
             var properties = new JsonObject();
             var required = new JsonArray();
-            if (type.Type != TestEvent)
+            if (type.SubjectKey is { } subject)
             {
-                properties["roundId"] = new JsonObject { ["type"] = "string", ["description"] = "The round's id." };
-                required.Add("roundId");
+                properties[subject] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["description"] = type.Subject == WebhookSubject.Agreement ? "The agreement's id in the register (the id of the round that made it)." : "The round's id.",
+                };
+                required.Add(subject);
             }
 
             if (type.AboutPartner)
             {
-                properties["partnerId"] = new JsonObject { ["type"] = "string", ["description"] = "The partner's id in the round." };
-                required.Add("partnerId");
+                properties[type.PartnerKey] = new JsonObject
+                {
+                    ["type"] = "string",
+                    ["description"] = type.Subject == WebhookSubject.Agreement ? "The party's id in the agreement." : "The partner's id in the round.",
+                };
+                required.Add(type.PartnerKey);
             }
 
             foreach (var f in type.Fields)

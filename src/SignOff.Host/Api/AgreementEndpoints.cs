@@ -29,10 +29,22 @@ public sealed record AgreementVersionView(int Number, string RoundId, string Sha
 /// <summary>One entry of an agreement's history, oldest first.</summary>
 public sealed record AgreementEventView(long Sequence, string Type, DateTimeOffset At, string TriggerId, JsonElement Data);
 
+/// <summary>An email or webhook of the agreement given up after every retry.</summary>
+/// <param name="At">When the register recorded it.</param>
+/// <param name="Channel">email or webhook.</param>
+/// <param name="What">What it was, in words ("notice given email", "party.exited event").</param>
+/// <param name="Destination">Where it was going: the recipients, or the webhook URL.</param>
+/// <param name="Reason">The last failure, in words.</param>
+/// <param name="Reference">The email's effect id, or the webhook's <c>webhook-id</c> (as in the delivery log).</param>
+/// <param name="StoppedSubscription">For a webhook: the subscription disabled because of it, if one was.</param>
+public sealed record AgreementDeliveryFailureView(DateTimeOffset At, string Channel, string What, string Destination, string Reason, string Reference, string? StoppedSubscription);
+
 /// <summary>An agreement as the register holds it, with its history.</summary>
+/// <remarks><see cref="DeliveryFailures"/> is what the coordinator acts on (resume a subscription, check an address); the same facts are in the history as <c>AgreementDeliveryFailed</c>.</remarks>
 public sealed record AgreementView(string AgreementId, string Title, string Reference, string Status, string CoordinatorName, string CoordinatorEmail,
     AgreementVersionView Version, IReadOnlyList<AgreementVersionView> Versions, IReadOnlyList<PartyView> Parties, string Notice, string? Reviews,
-    DateOnly? NextReviewOn, DateOnly? ReviewDueSince, string? LastReviewOutcome, IReadOnlyList<string> ContinuationViewsDue, IReadOnlyList<AgreementEventView> History)
+    DateOnly? NextReviewOn, DateOnly? ReviewDueSince, string? LastReviewOutcome, IReadOnlyList<string> ContinuationViewsDue, IReadOnlyList<AgreementEventView> History,
+    IReadOnlyList<AgreementDeliveryFailureView> DeliveryFailures)
 {
     /// <summary>The view of an agreement and its recorded history.</summary>
     public static AgreementView From(AgreementState s, IReadOnlyList<(long Sequence, AgreementEvent Event)> history)
@@ -46,7 +58,9 @@ public sealed record AgreementView(string AgreementId, string Title, string Refe
             s.Terms.Notice.Describe(), s.Terms.Reviews?.Describe(), s.NextReview?.DueOn, s.ReviewDueSince,
             s.LastReviewOutcome is { } outcome ? RoundProcess.Kebab(outcome) : null, s.ContinuationViewsDue,
             [.. history.Select(h => new AgreementEventView(h.Sequence, h.Event.GetType().Name, h.Event.At, h.Event.TriggerId,
-                JsonSerializer.SerializeToElement(h.Event, RoundJson.Options)))]);
+                JsonSerializer.SerializeToElement(h.Event, RoundJson.Options)))],
+            [.. s.DeliveryFailures.Select(f => new AgreementDeliveryFailureView(f.At, RoundProcess.Kebab(f.Failure.Channel), f.Failure.What, f.Failure.Destination, f.Failure.Reason,
+                f.Failure.Reference, f.Failure.StoppedSubscription))]);
     }
 
     private static AgreementVersionView VersionOf(EffectiveVersion v) => new(v.Number, v.RoundId, v.Document.Sha256, v.Document.FileName, v.EffectiveOn);

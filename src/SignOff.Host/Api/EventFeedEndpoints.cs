@@ -30,13 +30,15 @@ public static class EventFeedEndpoints
     public static void MapEventFeedApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/events", ReadAsync).WithTags("Events").AddEndpointFilter<ApiKeyFilter>()
-            .WithSummary("Every event of every round, oldest first, from an opaque cursor: no event is skipped or repeated.")
+            .AnswersProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Every event of every round and every agreement, oldest first, from an opaque cursor: no event is skipped or repeated.")
             .WithDescription("""
                 The feed beside the webhooks, for reconciling when a delivery was missed. Start without `after`; each event carries
                 its `cursor`, and `next` is the cursor to ask `after` for the following page (null when the page reached the end:
                 keep the last event's cursor and ask again later). Cursors are opaque: store and send them back as they are.
-                Each round's events appear in their own order (`sequence`, as in `/api/rounds/{roundId}/events`), each exactly once;
-                `stream` is `round` (agreements will join as `agreement`). `max` is 1 to 1000 (default 100). A cursor the feed
+                Each round's and each agreement's events appear in their own order (`sequence`, as in `/api/rounds/{roundId}/events`
+                and an agreement's `history` in `/api/agreements/{agreementId}`), each exactly once; `stream` is `round` or
+                `agreement`, and `streamId` the round's or the agreement's id. `max` is 1 to 1000 (default 100). A cursor the feed
                 did not give answers 422 `bad-cursor`.
                 """);
     }

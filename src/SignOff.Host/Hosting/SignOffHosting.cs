@@ -252,8 +252,8 @@ public static class SignOffHosting
             return Results.Text(Stylesheet.Value, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapRoundApi();
-        app.MapAgreementApi();
-        app.MapAgreementRoundApi();
+        app.MapAgreementApi().AnswersCoordinatorProblems();
+        app.MapAgreementRoundApi().AnswersCoordinatorProblems();
         app.MapWebhookApi();
         app.MapEventFeedApi();
         app.MapCoordinatorSession();

@@ -53,6 +53,11 @@ public static class AgreementEmailContent
                 $"New party: {party} joined {title}",
                 $"{party} has joined {title}",
                 Lines($"{party} signed version {n.Version.ToString(CultureInfo.InvariantCulture)} and is bound from {on}. Nobody else needs to sign again.")),
+            AgreementNoticeKind.WebhookStopped => (
+                $"Webhooks to {HostOf(n.Failure?.Destination ?? "a receiving system")} have stopped",
+                "A webhook subscription has been disabled",
+                Lines($"SignOff could not deliver the {n.Failure?.What ?? "event"} for {title} to {n.Failure?.Destination ?? "its address"}. {n.Failure?.Reason}",
+                    "No more events go to that address until the subscription is resumed. Nothing is lost: every event is in the delivery log, and failed deliveries can be replayed once the receiving system is fixed.")),
             _ => throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "An agreement notice of a kind the register does not send."),
         };
 
@@ -67,17 +72,27 @@ public static class AgreementEmailContent
             facts.Add(new("Bound until", on));
         }
 
+        var footnotes = coordinator ? [] : new List<string> { $"Questions? Reply to this email to reach {n.Coordinator.Name}, who keeps the register." };
+        if (n.Kind == AgreementNoticeKind.WebhookStopped && n.Failure is { } stopped)
+        {
+            facts.Add(new("Subscription", stopped.StoppedSubscription ?? ""));
+            facts.Add(new("Address", stopped.Destination));
+            facts.Add(new("Event", $"{stopped.What} ({stopped.Reference})"));
+            footnotes.Add("Resume it with POST /api/webhooks/{id}/resume, then replay with POST /api/webhooks/{id}/replay.");
+        }
+
         if (n.Reason is { Length: > 0 } reason)
         {
             facts.Add(new("Reason given", reason));
         }
 
         facts.Add(new("Version in force", n.Version.ToString(CultureInfo.InvariantCulture)));
-        var footnotes = coordinator ? [] : new List<string> { $"Questions? Reply to this email to reach {n.Coordinator.Name}, who keeps the register." };
         return new EmailContent(EmailContentBuilder.Fit(subject, title, n.PartyName), $"Dear {to.Person.Name},", heading, paragraphs, facts, null, footnotes);
     }
 
     private static List<string> Lines(params string?[] lines) => [.. lines.OfType<string>()];
+
+    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : url;
 
     private static string Plural(int n, string word) => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? word : word + "s");
 }

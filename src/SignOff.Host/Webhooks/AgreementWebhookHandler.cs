@@ -10,8 +10,7 @@ namespace SignOff.Host.Webhooks;
 /// <remarks>
 /// The payload names the agreement and the party (<c>agreementId</c>, <c>partyId</c>), not a round
 /// and a partner (see <see cref="SignOff.Core.Webhooks.WebhookPayload"/>). The <c>agreement.*</c>
-/// and <c>party.*</c> types are not yet in the published catalogue, so only a subscription to
-/// every event receives them until they are.
+/// and <c>party.*</c> types are in the published catalogue, so a subscription can name them.
 /// </remarks>
 public sealed class AgreementWebhookHandler(WebhookDispatcher dispatcher) : IAgreementEffectHandler
 {

@@ -72,8 +72,7 @@ public sealed class WebhookDispatcher(
     /// <remarks>
     /// Keyed by the agreement's id and the effect id prefixed <c>agreement:</c>: the agreement
     /// shares its first round's id, and the prefix keeps its deliveries apart from that round's.
-    /// A delivery given up is reported under that id, so it lands in the history of the round
-    /// that made the agreement (the register has no delivery-failure trigger yet).
+    /// A delivery given up is reported to the agreement, which records it in its own history.
     /// </remarks>
     public Task<int> FanOutAsync(Core.Agreements.PublishAgreementWebhook effect, CancellationToken cancellationToken)
     {
@@ -246,11 +245,20 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    /// <summary>A delivery given up, as its round records it; <paramref name="stopped"/> when giving it up disabled the subscription (the coordinator is then told).</summary>
-    private static WebhookStep GiveUp(WebhookDelivery d, WebhookSubscription? subscription, string reason, bool stopped) =>
-        new(WebhookNext.GiveUp, null, d.RoundId, new DeliveryFailure(DeliveryChannel.Webhook, d.MessageId, $"{d.Type} event",
+    /// <summary>A delivery given up, as its round (or, for an event of the register, its agreement) records it; <paramref name="stopped"/> when giving it up disabled the subscription (the coordinator is then told).</summary>
+    /// <remarks>
+    /// An agreement's delivery is recorded under the agreement's id, which is also the id of the
+    /// round that made it; the event's type says which of the two it belongs to.
+    /// </remarks>
+    private static WebhookStep GiveUp(WebhookDelivery d, WebhookSubscription? subscription, string reason, bool stopped)
+    {
+        var failure = new DeliveryFailure(DeliveryChannel.Webhook, d.MessageId, $"{d.Type} event",
             subscription?.Url ?? d.SubscriptionId, reason.Length > 0 ? reason : "It could not be delivered.",
-            stopped ? $"{d.SubscriptionId}{(subscription?.Description is { Length: > 0 } about ? $" ({about})" : "")}" : null));
+            stopped ? $"{d.SubscriptionId}{(subscription?.Description is { Length: > 0 } about ? $" ({about})" : "")}" : null);
+        return WebhookCatalogue.Find(d.Type)?.Subject == WebhookSubject.Agreement
+            ? new(WebhookNext.GiveUp, null, "", failure, AgreementId: d.RoundId)
+            : new(WebhookNext.GiveUp, null, d.RoundId, failure);
+    }
 
     /// <summary>Posts a delivery, logs the attempt and records the outcome (and the next attempt, if any); disables the subscription when it is given up.</summary>
     /// <returns>The delivery as recorded, and whether this attempt disabled the subscription.</returns>

@@ -1,6 +1,8 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using SignOff.Core.Agreements;
+using SignOff.Core.Rounds;
+using SignOff.Core.Wording;
 using SignOff.Workflow.Effects;
 
 namespace SignOff.Workflow.Agreements;
@@ -12,9 +14,10 @@ namespace SignOff.Workflow.Agreements;
 /// <remarks>
 /// <para>Thin and short-lived for the reasons <see cref="RoundEffectsOrchestrator"/> gives;
 /// changing the order or number of its calls breaks instances in flight.</para>
-/// <para>An effect that still fails after every retry is logged as an error and named in the
-/// outcome. Unlike a round, the agreement has no trigger yet to record a delivery failure in its
-/// own history: that is a change to the pure core, left for when the register has pages.</para>
+/// <para>An effect that still fails after every retry is logged as an error, named in the
+/// outcome, and recorded in the agreement's own history (a <see cref="RecordAgreementDeliveryFailure"/>
+/// signal to its entity), where the coordinator sees it with the agreement — as a round records
+/// its own.</para>
 /// </remarks>
 public sealed class AgreementEffectsOrchestrator(EffectRetryPolicy policy) : TaskOrchestrator<AgreementTransitionEffects, EffectsOutcome>
 {
@@ -42,10 +45,27 @@ public sealed class AgreementEffectsOrchestrator(EffectRetryPolicy policy) : Tas
                 failed.Add(effect.EffectId);
                 logger.LogError("Agreement {AgreementId}: effect {EffectId} ({Kind}) of trigger {TriggerId} failed after every retry: {Failure}",
                     input.AgreementId, effect.EffectId, PerformAgreementEffectActivity.Describe(effect), input.TriggerId, ex.FailureDetails.ErrorMessage);
+
+                // After every activity is scheduled, so instances that started before this signal existed replay the same calls.
+                await context.Entities.SignalEntityAsync(WorkflowNames.AgreementEntityId(input.AgreementId), WorkflowNames.Operations.Apply,
+                    new RecordAgreementDeliveryFailure(WorkflowNames.FailureTriggerId($"{context.InstanceId}:{effect.EffectId}"), FailureOf(effect, ex.FailureDetails.ErrorMessage)));
             }
         }
 
         return new EffectsOutcome(work.Count - failed.Count, failed);
+    }
+
+    /// <summary>An effect given up, as the agreement's history records it.</summary>
+    public static DeliveryFailure FailureOf(AgreementEffect effect, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        return effect switch
+        {
+            SendAgreementNotice n => new(DeliveryChannel.Email, effect.EffectId, $"{Words.Name(n.Notice.Kind)} email",
+                string.Join(", ", n.Notice.To.Select(r => r.Person.Email)), reason),
+            PublishAgreementWebhook w => new(DeliveryChannel.Webhook, effect.EffectId, $"{w.Type} event", "its webhook subscribers", reason),
+            _ => new(DeliveryChannel.Email, effect.EffectId, effect.GetType().Name, "its recipients", reason),
+        };
     }
 }
 

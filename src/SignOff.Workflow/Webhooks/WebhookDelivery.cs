@@ -10,9 +10,10 @@ public sealed record WebhookDeliveryRef(string SubscriptionId, string DeliveryId
 /// <summary>What one call of <see cref="IWebhookAttempts.AttemptAsync"/> found or did, and what comes next.</summary>
 /// <param name="Next">What the delivery's orchestration does next.</param>
 /// <param name="WaitFor">With <see cref="WebhookNext.Wait"/>: how long until the next attempt is due (real time).</param>
-/// <param name="RoundId">The round the delivery belongs to; empty for a test event.</param>
-/// <param name="Failure">With <see cref="WebhookNext.GiveUp"/>: what to record in the round's audit log.</param>
-public sealed record WebhookStep(WebhookNext Next, TimeSpan? WaitFor = null, string RoundId = "", DeliveryFailure? Failure = null)
+/// <param name="RoundId">The round the delivery belongs to; empty for a test event and for an event of the agreement register.</param>
+/// <param name="Failure">With <see cref="WebhookNext.GiveUp"/>: what to record in the round's audit log, or the agreement's history.</param>
+/// <param name="AgreementId">The agreement an event of the register belongs to; empty for a round's event.</param>
+public sealed record WebhookStep(WebhookNext Next, TimeSpan? WaitFor = null, string RoundId = "", DeliveryFailure? Failure = null, string AgreementId = "")
 {
     /// <summary>Nothing more to do: delivered, held, or another instance runs it now.</summary>
     public static WebhookStep Done { get; } = new(WebhookNext.Stop);
@@ -30,7 +31,7 @@ public enum WebhookNext
     /// <summary>Not delivered yet: wait <see cref="WebhookStep.WaitFor"/>, then attempt again.</summary>
     Wait,
 
-    /// <summary>Given up (410 Gone, or the last attempt failed): the subscription is disabled; tell the round.</summary>
+    /// <summary>Given up (410 Gone, or the last attempt failed): the subscription is disabled; tell the round, or the agreement.</summary>
     GiveUp,
 }
 

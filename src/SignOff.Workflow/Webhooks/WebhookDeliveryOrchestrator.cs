@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 
 namespace SignOff.Workflow.Webhooks;
@@ -19,7 +20,9 @@ namespace SignOff.Workflow.Webhooks;
 /// SDK leaves a cancelled waiter at the top of its stack, where it would swallow the next event.</para>
 /// <para><b>Giving up.</b> On 410 Gone or the last failed attempt the activity has disabled the
 /// subscription; this tells the round (a <see cref="ReportDeliveryFailure"/> signal), which
-/// records it in the audit log and emails the coordinator through its ordinary notifications.</para>
+/// records it in the audit log and emails the coordinator through its ordinary notifications —
+/// or, for an event of the agreement register, the agreement (a
+/// <see cref="RecordAgreementDeliveryFailure"/> signal), which does the same in its own history.</para>
 /// </remarks>
 public sealed class WebhookDeliveryOrchestrator : TaskOrchestrator<WebhookDeliveryRef, WebhookNext>
 {
@@ -56,6 +59,10 @@ public sealed class WebhookDeliveryOrchestrator : TaskOrchestrator<WebhookDelive
                 case WebhookNext.GiveUp when outcome.Failure is { } failure && outcome.RoundId.Length > 0:
                     await context.Entities.SignalEntityAsync(WorkflowNames.RoundEntityId(outcome.RoundId), WorkflowNames.Operations.Apply,
                         new ReportDeliveryFailure(WorkflowNames.FailureTriggerId(context.InstanceId), failure));
+                    return WebhookNext.GiveUp;
+                case WebhookNext.GiveUp when outcome.Failure is { } failure && outcome.AgreementId.Length > 0:
+                    await context.Entities.SignalEntityAsync(WorkflowNames.AgreementEntityId(outcome.AgreementId), WorkflowNames.Operations.Apply,
+                        new RecordAgreementDeliveryFailure(WorkflowNames.FailureTriggerId(context.InstanceId), failure));
                     return WebhookNext.GiveUp;
                 default:
                     return outcome.Next;

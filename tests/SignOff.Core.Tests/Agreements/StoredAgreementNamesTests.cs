@@ -25,6 +25,7 @@ public sealed class StoredAgreementNamesTests
         [typeof(ContinuationRecorded)] = "continuation-recorded",
         [typeof(AgreementTimerScheduled)] = "timer-scheduled",
         [typeof(AgreementTimerCleared)] = "timer-cleared",
+        [typeof(AgreementDeliveryFailed)] = "delivery-failed",
     };
 
     private static readonly Dictionary<Type, string> StoredTriggerNames = new()
@@ -36,6 +37,7 @@ public sealed class StoredAgreementNamesTests
         [typeof(GiveNotice)] = "give-notice",
         [typeof(RecordContinuation)] = "record-continuation",
         [typeof(FireAgreementTimer)] = "fire-timer",
+        [typeof(RecordAgreementDeliveryFailure)] = "record-delivery-failure",
     };
 
     private static readonly Dictionary<Type, string> StoredEffectNames = new()

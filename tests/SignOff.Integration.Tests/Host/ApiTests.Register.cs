@@ -48,6 +48,7 @@ public sealed partial class ApiTests
         Assert.Equal([maldon, chelmsford], agreement.GetProperty("parties").EnumerateArray().Select(p => p.GetProperty("partyId").GetString()));
         Assert.All(agreement.GetProperty("parties").EnumerateArray(), p => Assert.Equal("bound", p.GetProperty("status").GetString()));
         Assert.Equal("AgreementTookEffect", agreement.GetProperty("history")[0].GetProperty("type").GetString());
+        Assert.Equal(0, agreement.GetProperty("deliveryFailures").GetArrayLength()); // every email and webhook of it went
 
         // Maldon gives notice: bound for thirty days more.
         var notice = await api.PostAsJsonAsync($"/api/agreements/{roundId}/parties/{maldon}/notice", new { givenOn = "2021-06-15", reason = "Services merging into the county" }, Ct);
@@ -95,6 +96,62 @@ public sealed partial class ApiTests
         var history = (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{roundId}", Ct)).GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString());
         Assert.Equal(types, history);
     }
+
+    [Fact]
+    public async Task The_register_and_the_feed_are_in_the_openapi_document_with_their_bodies_answers_and_problems()
+    {
+        using var document = JsonDocument.Parse(await api.GetStringAsync("/openapi/v1.json", Ct));
+        var root = document.RootElement;
+        var paths = root.GetProperty("paths");
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+
+        // What each operation answers: the register's views, by name.
+        Assert.Equal("#/components/schemas/AgreementSummary", Success(paths, "/api/agreements", "get").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/AgreementView", Success(paths, "/api/agreements/{agreementId}", "get").GetProperty("$ref").GetString());
+        foreach (var change in new[] { "/api/agreements/{agreementId}/parties/{partyId}/notice", "/api/agreements/{agreementId}/reviews", "/api/agreements/{agreementId}/continuation" })
+        {
+            Assert.Equal("#/components/schemas/AgreementView", Success(paths, change, "post").GetProperty("$ref").GetString());
+        }
+
+        Assert.Equal("#/components/schemas/FeedPageView", Success(paths, "/api/events", "get").GetProperty("$ref").GetString());
+        Assert.Superset(new HashSet<string> { "agreementId", "status", "version", "versions", "parties", "history", "deliveryFailures" }, Properties(schemas, "AgreementView"));
+        Assert.Superset(new HashSet<string> { "at", "channel", "what", "destination", "reason", "reference", "stoppedSubscription" }, Properties(schemas, "AgreementDeliveryFailureView"));
+        Assert.Superset(new HashSet<string> { "partyId", "status", "boundUntil", "exitedOn" }, Properties(schemas, "PartyView"));
+        Assert.Superset(new HashSet<string> { "position", "cursor", "stream", "streamId", "sequence", "type", "data" }, Properties(schemas, "FeedEventView"));
+
+        // What each change takes.
+        Assert.Equal(["givenOn", "reason"], Body(paths, schemas, "/api/agreements/{agreementId}/parties/{partyId}/notice"));
+        Assert.Equal(["note", "outcome", "reviewedOn"], Body(paths, schemas, "/api/agreements/{agreementId}/reviews"));
+        Assert.Equal(["view"], Body(paths, schemas, "/api/agreements/{agreementId}/continuation"));
+        Assert.Equal("date", schemas.GetProperty("NoticeRequest").GetProperty("properties").GetProperty("givenOn").GetProperty("format").GetString());
+
+        // How each fails, as problem details: no key, a token without the role; what the route names not there; a change refused or wrong.
+        Assert.Equal(["401", "403"], Problems(paths, "/api/agreements", "get"));
+        Assert.Equal(["401", "403", "404"], Problems(paths, "/api/agreements/{agreementId}", "get"));
+        Assert.Equal(["400", "401", "403", "404", "409", "422"], Problems(paths, "/api/agreements/{agreementId}/parties/{partyId}/notice", "post"));
+        Assert.Equal(["400", "401", "403", "404", "409", "422"], Problems(paths, "/api/agreements/{agreementId}/reviews", "post"));
+        Assert.Equal(["400", "401", "403", "404", "409", "422"], Problems(paths, "/api/agreements/{agreementId}/continuation", "post"));
+        Assert.Equal(["400", "401", "403", "422"], Problems(paths, "/api/events", "get"));
+        Assert.Contains("agreement", paths.GetProperty("/api/events").GetProperty("get").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    private static JsonElement Success(JsonElement paths, string path, string method) =>
+        paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+
+    private static HashSet<string> Properties(JsonElement schemas, string name) =>
+        [.. schemas.GetProperty(name).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+
+    private static List<string> Body(JsonElement paths, JsonElement schemas, string path)
+    {
+        var reference = paths.GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString()!;
+        return [.. Properties(schemas, reference["#/components/schemas/".Length..]).Order(StringComparer.Ordinal)];
+    }
+
+    private static List<string> Problems(JsonElement paths, string path, string method) =>
+        [.. paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject()
+            .Where(r => r.Value.TryGetProperty("content", out var content) && content.TryGetProperty("application/problem+json", out _))
+            .Select(r => r.Name).Order(StringComparer.Ordinal)];
 
     private static JsonElement Party(JsonElement agreement, string partyId) =>
         agreement.GetProperty("parties").EnumerateArray().Single(p => p.GetProperty("partyId").GetString() == partyId);

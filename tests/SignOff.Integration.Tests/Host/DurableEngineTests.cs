@@ -362,6 +362,62 @@ public sealed class DurableEngineTests
         Assert.Equal(sends.Count, sends.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Fact]
+    public async Task An_agreement_email_the_provider_refuses_is_recorded_on_the_agreement_not_on_the_round_that_made_it()
+    {
+        // SendGrid takes every email until the agreement is in the register, then refuses everything (a key revoked).
+        await using var sendGrid = await RecordingReceiver.StartAsync();
+        sendGrid.DefaultStatus = 202;
+        await using var host = new SignOffFactory(extra: new Dictionary<string, string?>
+        {
+            ["Mail:Transport"] = "sendgrid",
+            ["Mail:SendGrid:ApiKey"] = "SG.test",
+            ["Mail:SendGrid:Host"] = sendGrid.BaseUrl,
+            ["Durable:EffectRetryDelays:0"] = "00:00:01",
+            ["Durable:EffectRetryDelays:1"] = "00:00:01",
+        });
+        var (api, round) = await LaunchOnAsync(host, partners: 1);
+        using var _ = api;
+        var roundId = round.GetProperty("roundId").GetString()!;
+        var partnerId = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partnerId}/decision",
+            new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct)).StatusCode);
+        await host.AdvanceClockAsync("P14D", Ct);
+        using var counterpart = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(SignOff.Testing.TestPdfs.Counterpart("Durable Alliance MoU", partnerId)), "file", "signed.pdf" },
+            { new StringContent("Pat Chief"), "signatoryName" },
+            { new StringContent("Chief Executive"), "signatoryPosition" },
+            { new StringContent("2021-06-15"), "signedOn" },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/rounds/{roundId}/partners/{partnerId}/counterparts", counterpart, Ct)).StatusCode);
+        await host.DrainAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/agreements/{roundId}", Ct)).StatusCode);
+
+        sendGrid.DefaultStatus = 401;
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/agreements/{roundId}/parties/{partnerId}/notice", new { givenOn = "2021-06-15" }, Ct)).StatusCode);
+
+        // The agreement lists what was given up, where the coordinator looks at it.
+        JsonElement failures = default;
+        for (var i = 0; i < 100 && (failures.ValueKind != JsonValueKind.Array || failures.GetArrayLength() == 0); i++)
+        {
+            await Task.Delay(200, Ct);
+            failures = (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{roundId}", Ct)).GetProperty("deliveryFailures");
+        }
+
+        var failure = Assert.Single(failures.EnumerateArray());
+        Assert.Equal("email", failure.GetProperty("channel").GetString());
+        Assert.Equal("notice given email", failure.GetProperty("what").GetString());
+        Assert.Contains("office@alliance.example", failure.GetProperty("destination").GetString(), StringComparison.Ordinal);
+        Assert.Contains("401", failure.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, failure.GetProperty("stoppedSubscription").ValueKind);
+
+        // The round that made the agreement is closed and its log is not where the register's failures go.
+        await host.DrainAsync(Ct);
+        var events = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}/events?max=1000", Ct);
+        Assert.DoesNotContain(events.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == nameof(DeliveryFailed));
+    }
+
     private static async Task<JsonElement> WaitForEventAsync(HttpClient api, string roundId, string type)
     {
         for (var i = 0; i < 100; i++)

@@ -54,6 +54,23 @@ public sealed class AgreementEmailTests
         Assert.Contains(email.Paragraphs, p => p.Contains("view on carrying on", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_stopped_webhook_subscription_tells_the_coordinator_which_event_failed_where_and_how_to_resume()
+    {
+        var failure = new DeliveryFailure(DeliveryChannel.Webhook, "msg_2f1c", "party.exited event", "https://dashboard.example/hook", "The receiver answered 410 Gone.",
+            "wh_1 (Partnership dashboard)");
+        var notice = new AgreementNotice(AgreementNoticeKind.WebhookStopped, [new Recipient(Coordinator, RecipientRole.Coordinator)], "test-mou", "Test Alliance MoU", "TEST-MOU",
+            Coordinator, null, null, 1) { Failure = failure };
+
+        var email = AgreementEmailContent.Build(notice, notice.To[0]);
+
+        Assert.Equal("Webhooks to dashboard.example have stopped", email.Subject);
+        Assert.Contains(email.Paragraphs, p => p == "SignOff could not deliver the party.exited event for Test Alliance MoU to https://dashboard.example/hook. The receiver answered 410 Gone.");
+        Assert.Contains(email.Facts, f => f.Label == "Subscription" && f.Value == "wh_1 (Partnership dashboard)");
+        Assert.Contains(email.Facts, f => f.Label == "Event" && f.Value == "party.exited event (msg_2f1c)");
+        Assert.Contains(email.Footnotes, f => f.Contains("/resume", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(AgreementNoticeKind.ReviewReminder)]
     [InlineData(AgreementNoticeKind.NoticeGiven)]

@@ -207,6 +207,44 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_register_event_given_up_is_recorded_on_the_agreement_not_the_round_that_made_it_and_the_coordinator_emailed()
+    {
+        // A subscriber names a register event by its type, and receives it with the agreement and the party.
+        var (id, _) = await SubscribeAsync(["party.notice_given"]);
+        receiver.Then(410, "gone");
+        var agreementId = await EffectiveAsync();
+        var partyId = (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{agreementId}", Ct)).GetProperty("parties")[0].GetProperty("partyId").GetString()!;
+        var noticed = await api.PostAsJsonAsync($"/api/agreements/{agreementId}/parties/{partyId}/notice", new { givenOn = "2021-06-15", reason = "Merging" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, noticed.StatusCode);
+        await DeliverAllAsync();
+
+        var hook = Assert.Single(Hooks());
+        var data = Json(hook.Body).GetProperty("data");
+        Assert.Equal("party.notice_given", Json(hook.Body).GetProperty("type").GetString());
+        Assert.Equal((agreementId, partyId, "2021-07-15"), (data.GetProperty("agreementId").GetString(), data.GetProperty("partyId").GetString(), data.GetProperty("boundUntil").GetString()));
+        Assert.Equal("disabled", (await api.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}", Ct)).GetProperty("status").GetString());
+
+        // The agreement shows what was given up, where the coordinator looks; the closed round that made it does not.
+        var failure = await EventuallyAsync(async () => (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{agreementId}", Ct)).GetProperty("deliveryFailures"),
+            f => f.GetArrayLength() > 0);
+        var failed = Assert.Single(failure.EnumerateArray());
+        Assert.Equal("webhook", failed.GetProperty("channel").GetString());
+        Assert.Equal("party.notice_given event", failed.GetProperty("what").GetString());
+        Assert.Equal(HookUrl, failed.GetProperty("destination").GetString());
+        Assert.Contains("410", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal($"{id} (Partnership dashboard)", failed.GetProperty("stoppedSubscription").GetString());
+        Assert.Equal(hook.Headers["webhook-id"], failed.GetProperty("reference").GetString());
+        var mail = await EventuallyAsync(async () => (await MailDevInbox.ForAgreementAsync(agreementId, Ct)).FirstOrDefault(m => m.Subject.StartsWith("Webhooks to localhost have stopped", StringComparison.Ordinal)),
+            m => m is not null);
+        Assert.Equal("office@alliance.example", mail?.To);
+        var history = await EventuallyAsync(async () => (await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{agreementId}", Ct)).GetProperty("history").EnumerateArray()
+            .Select(e => e.GetProperty("type").GetString()).ToList(), h => h.Contains("AgreementDeliveryFailed"));
+        Assert.Contains("AgreementDeliveryFailed", history);
+        var roundEvents = await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{agreementId}/events?max=1000", Ct);
+        Assert.DoesNotContain(roundEvents.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "DeliveryFailed");
+    }
+
+    [Fact]
     public async Task After_the_last_of_ten_attempts_over_three_days_the_subscription_is_disabled_and_the_coordinator_emailed()
     {
         var (id, _) = await SubscribeAsync(["round.started"]);
@@ -405,6 +443,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/webhooks", Ct)).StatusCode);
         var catalogue = await anonymous.GetFromJsonAsync<JsonElement>("/api/webhooks/event-types", Ct);
         Assert.Contains(catalogue.GetProperty("oneOf").EnumerateArray(), b => b.GetProperty("title").GetString() == "agreement.effective");
+        Assert.Contains(catalogue.GetProperty("oneOf").EnumerateArray(), b => b.GetProperty("title").GetString() == "party.exited");
     }
 
     private async Task<(string Id, string Secret)> SubscribeAsync(string[]? events = null)
@@ -430,6 +469,53 @@ public sealed class WebhookTests : IAsyncLifetime
         var response = await api.PostAsync("/api/rounds", form, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
+    }
+
+    /// <summary>Launches a round, has both partners approve and sign, and waits until its agreement is in the register.</summary>
+    private async Task<string> EffectiveAsync()
+    {
+        var roundId = await LaunchAsync();
+        var partners = (await api.GetFromJsonAsync<JsonElement>($"/api/rounds/{roundId}", Ct)).GetProperty("partners").EnumerateArray()
+            .Select(p => p.GetProperty("partnerId").GetString()!).ToList();
+        foreach (var partner in partners)
+        {
+            var decided = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
+                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct);
+            Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        }
+
+        await host.AdvanceClockAsync("P14D", Ct);
+        foreach (var partner in partners)
+        {
+            using var counterpart = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(SignOff.Testing.TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
+                { new StringContent("Pat Chief"), "signatoryName" },
+                { new StringContent("Chief Executive"), "signatoryPosition" },
+                { new StringContent("2021-06-15"), "signedOn" },
+            };
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/rounds/{roundId}/partners/{partner}/counterparts", counterpart, Ct)).StatusCode);
+        }
+
+        await DeliverAllAsync();
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/agreements/{roundId}", Ct)).StatusCode);
+        return roundId;
+    }
+
+    /// <summary>Reads until the condition holds (effects run after the answer), for at most thirty seconds.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
+            {
+                return value;
+            }
+
+            await Task.Delay(200, Ct);
+        }
     }
 
     /// <summary>Waits until every round's effects have run and no delivery is due by the round clock and not yet attempted.</summary>
