@@ -24,7 +24,7 @@ public static class AgreementPages
 
     private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
     {
-        ["review"] = "The review's outcome is recorded, and the next review is scheduled when the cycle has one.",
+        ["review"] = "The review's outcome is recorded. The next review, if the cycle has one, is shown below.",
         ["notice"] = "The notice is recorded. The other parties, the chairs and you are told; the party stays bound until its notice ends.",
         ["continuation"] = "The partnership's view on carrying on is recorded.",
     };

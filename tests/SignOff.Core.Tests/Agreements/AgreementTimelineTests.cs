@@ -35,7 +35,7 @@ public sealed class AgreementTimelineTests
         },
         {
             new ReviewRecorded(D("2022-06-15"), D("2022-06-20"), ReviewOutcome.VariationNeeded, "The data-sharing annex is out of date.", Officer),
-            "The review due 15 June 2022 was held on 20 June 2022: a variation is needed (The data-sharing annex is out of date).", "Programme Office"
+            "The review due on 15 June 2022 was held on 20 June 2022: a variation is needed (The data-sharing annex is out of date).", "Programme Office"
         },
         { new ReviewScheduled(new ScheduledReview(D("2023-06-15"), D("2023-06-15"))), "The next review is due on 15 June 2023.", null },
         { new ReviewReminderSent(D("2023-06-15"), 5), "The coordinator and the parties were reminded of the review due on 15 June 2023 (5 working days ahead).", null },
