@@ -151,6 +151,19 @@ public sealed partial class ApiTests
         Assert.DoesNotContain("id=\"act-continuation\"", page, StringComparison.Ordinal);
         var agreement = await api.GetFromJsonAsync<JsonElement>($"/api/agreements/{agreementId}", Ct);
         Assert.Equal(0, agreement.GetProperty("continuationViewsDue").GetArrayLength());
+
+        // When the last party has left too, the agreement is listed as ended, and nothing but the view on carrying on is asked for.
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/agreements/{agreementId}/parties/chelmsford-city-council/notice", new { }, Ct)).StatusCode);
+        await host.AdvanceClockAsync("P31D", Ct);
+        var ended = Row(WebUtility.HtmlDecode(await browser.GetStringAsync("/agreements", Ct)), agreementId);
+        Assert.Contains(">ended</strong>", ended, StringComparison.Ordinal);
+        Assert.Contains("<td data-label=\"Parties bound\">0</td>", ended, StringComparison.Ordinal);
+        Assert.Contains("Record the partnership's view on carrying on: Chelmsford City Council left.", ended, StringComparison.Ordinal);
+        page = WebUtility.HtmlDecode(await browser.GetStringAsync(path, Ct));
+        Assert.Contains("Ended: every party has left", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"act-review\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"act-notice\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"act-continuation\"", page, StringComparison.Ordinal);
     }
 
     /// <summary>A round with a six-monthly review cycle from 1 July 2021, decided and signed by both partners: on 15 June 2021 it takes effect and opens its agreement.</summary>
