@@ -22,6 +22,7 @@ public sealed class PackageTests : IAsyncLifetime
     [
         ("HttpApi", "httpTrigger", "api/{*path}", ["get", "head", "post", "delete"]),
         ("HttpRounds", "httpTrigger", "rounds/{*path}", ["get", "head", "post"]),
+        ("HttpAgreements", "httpTrigger", "agreements/{*path}", ["get", "head", "post"]),
         ("HttpRespond", "httpTrigger", "respond/{*path}", ["get", "head", "post"]),
         ("HttpChair", "httpTrigger", "chair/{*path}", ["get", "head"]),
         ("HttpDigest", "httpTrigger", "digest", ["get", "head"]),

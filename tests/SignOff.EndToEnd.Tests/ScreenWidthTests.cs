@@ -160,7 +160,7 @@ public sealed partial class ScreenWidthTests(BrowserFixture browser)
     }
 
     /// <summary>Screenshot, axe, and no sideways scrolling or spilling: the document no wider than the window, and nothing outside it.</summary>
-    private static async Task CheckAsync(IPage page, string name)
+    internal static async Task CheckAsync(IPage page, string name)
     {
         var width = page.ViewportSize!.Width;
         var full = $"w{width}-{name}";

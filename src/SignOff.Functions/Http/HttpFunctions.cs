@@ -34,6 +34,10 @@ public sealed class HttpFunctions(SignOffWebHost web, DurableClients clients)
     public Task<IActionResult> Rounds([HttpTrigger(AuthorizationLevel.Anonymous, Get, Head, Post, Route = "rounds/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         ServeAsync(request, client);
 
+    [Function("HttpAgreements")]
+    public Task<IActionResult> Agreements([HttpTrigger(AuthorizationLevel.Anonymous, Get, Head, Post, Route = "agreements/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        ServeAsync(request, client);
+
     [Function("HttpRespond")]
     public Task<IActionResult> Respond([HttpTrigger(AuthorizationLevel.Anonymous, Get, Head, Post, Route = "respond/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         ServeAsync(request, client);

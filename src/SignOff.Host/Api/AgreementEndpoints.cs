@@ -100,11 +100,7 @@ public static class AgreementEndpoints
     }
 
     /// <summary>The services the endpoints use.</summary>
-    public sealed record Deps(IAgreementEngine Engine, AgreementReadModel Store, TimeProvider Time)
-    {
-        /// <summary>Today in London, by the service's clock.</summary>
-        public DateOnly Today => LondonTime.DateOf(Time.GetUtcNow());
-    }
+    public sealed record Deps(AgreementCommands Commands, AgreementReadModel Store);
 
     private static async Task<Ok<IReadOnlyList<AgreementSummary>>> ListAsync(Deps d, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<AgreementSummary>>([.. (await d.Store.ListAsync(ct))
@@ -114,7 +110,7 @@ public static class AgreementEndpoints
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> GetAsync(string agreementId, Deps d, CancellationToken ct)
     {
         // The entity holds the truth (a notice just given shows at once); the history is the read side's.
-        if (await d.Engine.LoadAsync(agreementId, ct) is not { } state)
+        if (await d.Commands.LoadAsync(agreementId, ct) is not { } state)
         {
             return Problems.From(new CommandFailure.NotFound($"There is no agreement '{agreementId}' in the register."));
         }
@@ -123,41 +119,29 @@ public static class AgreementEndpoints
     }
 
     private static Task<Results<Ok<AgreementView>, ProblemHttpResult>> NoticeAsync(string agreementId, string partyId, NoticeRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-        RunAsync(d, agreementId, new GiveNotice(RoundEndpoints.TriggerId(http), partyId, body.GivenOn ?? d.Today, Trimmed(body.Reason), Coordinators.Of(http)), ct);
+        RunAsync(d, agreementId, d.Commands.Notice(RoundEndpoints.TriggerId(http), partyId, body.GivenOn, body.Reason, Coordinators.Of(http)), ct);
 
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> ReviewAsync(string agreementId, ReviewRequest body, HttpContext http, Deps d, CancellationToken ct)
     {
-        ReviewOutcome? outcome = body.Outcome switch
-        {
-            "no-change" => ReviewOutcome.NoChange,
-            "variation-needed" => ReviewOutcome.VariationNeeded,
-            _ => null,
-        };
-        if (outcome is not { } chosen)
+        if (InputReaders.ReviewOutcome(body.Outcome) is not { } chosen)
         {
             return Problems.From(new CommandFailure.Invalid(InputProblem.UnknownChoice, "Give the review's outcome: no-change or variation-needed.", "outcome"));
         }
 
-        return await RunAsync(d, agreementId, new RecordReview(RoundEndpoints.TriggerId(http), body.ReviewedOn ?? d.Today, chosen, Trimmed(body.Note), Coordinators.Of(http)), ct);
+        return await RunAsync(d, agreementId, d.Commands.Review(RoundEndpoints.TriggerId(http), body.ReviewedOn, chosen, body.Note, Coordinators.Of(http)), ct);
     }
 
     private static Task<Results<Ok<AgreementView>, ProblemHttpResult>> ContinuationAsync(string agreementId, ContinuationRequest body, HttpContext http, Deps d, CancellationToken ct) =>
-        RunAsync(d, agreementId, new RecordContinuation(RoundEndpoints.TriggerId(http), body.View ?? "", Coordinators.Of(http)), ct);
+        RunAsync(d, agreementId, AgreementCommands.Continuation(RoundEndpoints.TriggerId(http), body.View, Coordinators.Of(http)), ct);
 
     private static async Task<Results<Ok<AgreementView>, ProblemHttpResult>> RunAsync(Deps d, string agreementId, AgreementTrigger trigger, CancellationToken ct)
     {
-        switch (await d.Engine.RunAsync(agreementId, trigger, ct))
+        var result = await d.Commands.RunAsync(agreementId, trigger, ct);
+        if (result.State is not { } state)
         {
-            case AgreementDecision.Accepted { State: var state }:
-                return TypedResults.Ok(AgreementView.From(state, await d.Store.ReadEventsAsync(agreementId, 1, HistoryShown, ct)));
-            case AgreementDecision.AlreadyApplied { State: var state }:
-                return TypedResults.Ok(AgreementView.From(state, await d.Store.ReadEventsAsync(agreementId, 1, HistoryShown, ct)));
-            case AgreementDecision.Rejected rejected:
-                return Problems.From(new CommandFailure.RegisterRefused(rejected.Code, rejected.Message));
-            case var other:
-                throw new InvalidOperationException($"Unknown decision {other.GetType().Name}.");
+            return Problems.From(result.Failure!);
         }
-    }
 
-    private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        return TypedResults.Ok(AgreementView.From(state, await d.Store.ReadEventsAsync(agreementId, 1, HistoryShown, ct)));
+    }
 }

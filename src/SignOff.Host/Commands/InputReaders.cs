@@ -36,6 +36,14 @@ public static class InputReaders
         _ => null,
     };
 
+    /// <summary>A review's outcome: no-change (the agreement carries on as it is) or variation-needed.</summary>
+    public static SignOff.Core.Agreements.ReviewOutcome? ReviewOutcome(string? text) => text?.Trim() switch
+    {
+        "no-change" => Core.Agreements.ReviewOutcome.NoChange,
+        "variation-needed" => Core.Agreements.ReviewOutcome.VariationNeeded,
+        _ => null,
+    };
+
     /// <summary>A date as a date input and the API send it (YYYY-MM-DD): none, a date, or why not.</summary>
     /// <param name="text">The input, as sent.</param>
     /// <param name="field">The field's name, for the failure.</param>

@@ -147,9 +147,11 @@ public static class SignOffHosting
         services.AddSingleton<ServiceSeal>();
         services.AddSingleton<CounterpartExecution>();
         services.AddSingleton<RoundEndpoints.Deps>();
+        services.AddSingleton<AgreementCommands>();
         services.AddSingleton<AgreementEndpoints.Deps>();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<CoordinatorPages.Deps>();
+        services.AddSingleton<AgreementPages.Deps>();
         services.AddSingleton<RespondEndpoints.Deps>();
         var oidc = config.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
         if (oidc.Enabled && string.IsNullOrWhiteSpace(oidc.ClientId))
@@ -258,6 +260,7 @@ public static class SignOffHosting
         app.MapEventFeedApi();
         app.MapCoordinatorSession();
         app.MapCoordinatorPages();
+        app.MapAgreementPages();
         app.MapRespond();
         app.MapDevClock();
     }

@@ -175,7 +175,8 @@ public static class Forms
     public static FormErrors From(CommandFailure failure, string? dateField = null)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        var field = failure.Field ?? (failure is CommandFailure.Refused { Code: RejectionCode.InvalidDate } ? dateField : null);
+        var field = failure.Field ?? (failure is CommandFailure.Refused { Code: RejectionCode.InvalidDate }
+            or CommandFailure.RegisterRefused { Code: Core.Agreements.AgreementRejectionCode.InvalidDate } ? dateField : null);
         return FormErrors.Of(field, failure.Detail.TrimEnd('.'));
     }
 

@@ -55,6 +55,25 @@ public sealed class AgreementReadModel(TableClient table)
         return RoundJson.Deserialize<AgreementState>(text);
     }
 
+    /// <summary>Every agreement's snapshot: for the register's page, which shows what is due on each (a headline row lacks its parties).</summary>
+    public async Task<IReadOnlyList<AgreementState>> LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        var agreements = new List<AgreementState>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRow}"), cancellationToken: cancellationToken))
+        {
+            if ((entity.GetInt32("overflow") ?? 0) == 0)
+            {
+                agreements.Add(RoundJson.Deserialize<AgreementState>(ChunkedText.Read(entity)));
+            }
+            else if (await LoadAsync(entity.PartitionKey, cancellationToken) is { } large)
+            {
+                agreements.Add(large);
+            }
+        }
+
+        return agreements;
+    }
+
     /// <summary>Records a transition the agreement entity committed: its events, and the snapshot unless a later one is already recorded.</summary>
     /// <param name="triggerId">The trigger applied.</param>
     /// <param name="eventCount">The agreement's events after the transition (the last of <paramref name="events"/> has this sequence).</param>
