@@ -33,6 +33,7 @@ public static class AgreementTimeline
             NoticeGiven n => ($"{partyName(n.PartyId)} gave notice on {UkDates.Long(n.GivenOn)}{(n.Reason is null ? "" : $" ({n.Reason.TrimEnd('.')})")}; it is bound until {UkDates.Long(n.EndsOn)}.", n.By.Name),
             PartyExited x => ($"{partyName(x.PartyId)} left on {UkDates.Long(x.ExitedOn)}: it is no longer bound. The remaining parties and the chairs were told.", null),
             ContinuationRecorded c => ($"The partnership's view on carrying on after {Names(c.PartyIds.Select(partyName))} left: {c.View.TrimEnd('.')}.", c.By.Name),
+            AgreementDeliveryFailed f => ($"{(f.Failure.Channel == DeliveryChannel.Email ? "Email" : "Webhook")} not delivered after every retry: the {f.Failure.What} to {f.Failure.Destination}. {f.Failure.Reason}{(f.Failure.StoppedSubscription is { } sub ? $" Webhook subscription {sub} was disabled." : "")}", null),
             AgreementTimerScheduled or AgreementTimerCleared => null,
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No words for this kind of agreement event."),
         };

@@ -49,6 +49,10 @@ public sealed class AgreementTimelineTests
             new ContinuationRecorded(["maldon", "farleigh"], "The Alliance carries on.", Officer),
             "The partnership's view on carrying on after Maldon District Council and Farleigh Hospice left: The Alliance carries on.", "Programme Office"
         },
+        {
+            new AgreementDeliveryFailed(new DeliveryFailure(DeliveryChannel.Webhook, "e1", "party.exited event", "https://crm.example/hooks", "410 Gone.", "sub-1")),
+            "Webhook not delivered after every retry: the party.exited event to https://crm.example/hooks. 410 Gone. Webhook subscription sub-1 was disabled.", null
+        },
         { new AgreementTimerScheduled(new AgreementTimer("t1", AgreementTimerPurpose.NoticeEnds, "maldon", D("2021-10-02"), At(2021, 10, 2))), null, null },
         { new AgreementTimerCleared("t1"), null, null },
     };

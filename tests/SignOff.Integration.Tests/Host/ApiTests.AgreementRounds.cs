@@ -127,10 +127,12 @@ public sealed partial class ApiTests
         return form;
     }
 
-    /// <summary>Launches the two-partner round and signs it, so its agreement is in the register (effective 15 June 2021).</summary>
-    private async Task<string> AgreementInForceAsync()
+    /// <summary>Launches the two-partner round (or one from this definition) and signs it, so its agreement is in the register (effective 15 June 2021).</summary>
+    private async Task<string> AgreementInForceAsync(string? definition = null)
     {
-        var roundId = (await LaunchAsync()).GetProperty("roundId").GetString()!;
+        var launched = await api.PostAsync("/api/rounds", Upload(definition ?? Definition(), Pdf), Ct);
+        Assert.Equal(HttpStatusCode.Created, launched.StatusCode);
+        var roundId = (await launched.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
         await SignEveryoneAsync(roundId, "Original");
         await EventuallyAsync(async () => (await api.GetAsync($"/api/agreements/{roundId}", Ct)).StatusCode, s => s == HttpStatusCode.OK);
         return roundId;

@@ -15,25 +15,7 @@ public sealed partial class ApiTests
         var roundId = round.GetProperty("roundId").GetString()!;
         var maldon = round.GetProperty("partners")[0].GetProperty("partnerId").GetString()!;
         var chelmsford = round.GetProperty("partners")[1].GetProperty("partnerId").GetString()!;
-        foreach (var partner in new[] { maldon, chelmsford })
-        {
-            var decided = await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
-                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct);
-            Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
-        }
-
-        await host.AdvanceClockAsync("P14D", Ct);
-        foreach (var partner in new[] { maldon, chelmsford })
-        {
-            var counterpart = new MultipartFormDataContent
-            {
-                { new ByteArrayContent(TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
-                { new StringContent("Pat Chief"), "signatoryName" },
-                { new StringContent("Chief Executive"), "signatoryPosition" },
-                { new StringContent("2021-06-15"), "signedOn" },
-            };
-            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/rounds/{roundId}/partners/{partner}/counterparts", counterpart, Ct)).StatusCode);
-        }
+        await SignEveryoneAsync(roundId, "Original");
 
         // The round's effects include opening the agreement; once they have run, the register lists it.
         await host.DrainAsync(Ct);

@@ -28,7 +28,7 @@ public sealed partial class ApiTests
             Assert.Equal("/sign-in?returnUrl=%2Fagreements", refused.Headers.Location?.OriginalString);
         }
 
-        var agreementId = await AgreementInForceAsync();
+        var agreementId = await ReviewedAgreementInForceAsync();
 
         var list = WebUtility.HtmlDecode(await browser.GetStringAsync("/agreements", Ct));
         var row = Row(list, agreementId);
@@ -61,7 +61,7 @@ public sealed partial class ApiTests
     [Fact]
     public async Task A_reviews_outcome_is_recorded_on_the_agreement_page_and_a_future_date_or_no_outcome_is_refused_at_its_field()
     {
-        var agreementId = await AgreementInForceAsync();
+        var agreementId = await ReviewedAgreementInForceAsync();
         using var browser = await CoordinatorBrowserAsync();
         var path = $"/agreements/{agreementId}";
         var before = await HistoryCountAsync(agreementId);
@@ -97,7 +97,7 @@ public sealed partial class ApiTests
     [Fact]
     public async Task A_partys_notice_and_the_view_on_carrying_on_are_recorded_on_the_agreement_page_and_bad_input_records_nothing()
     {
-        var agreementId = await AgreementInForceAsync();
+        var agreementId = await ReviewedAgreementInForceAsync();
         using var browser = await CoordinatorBrowserAsync();
         var path = $"/agreements/{agreementId}";
         var before = await HistoryCountAsync(agreementId);
@@ -167,37 +167,8 @@ public sealed partial class ApiTests
     }
 
     /// <summary>A round with a six-monthly review cycle from 1 July 2021, decided and signed by both partners: on 15 June 2021 it takes effect and opens its agreement.</summary>
-    private async Task<string> AgreementInForceAsync()
-    {
-        var definition = Definition().Replace("agreement: { title: Test Alliance MoU, reference: TEST-MOU }",
-            "agreement: { title: Test Alliance MoU, reference: TEST-PAGES, review: { every: 6 months, from: 2021-07-01 } }", StringComparison.Ordinal);
-        var launched = await api.PostAsync("/api/rounds", Upload(definition, Pdf), Ct);
-        Assert.Equal(HttpStatusCode.Created, launched.StatusCode);
-        var roundId = (await launched.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("roundId").GetString()!;
-        var partners = new[] { Maldon, "chelmsford-city-council" };
-        foreach (var partner in partners)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners/{partner}/decision",
-                new { outcome = "approve", evidence = "Published decision notice", decidedOn = "2021-06-01" }, Ct)).StatusCode);
-        }
-
-        await host.AdvanceClockAsync("P14D", Ct);
-        foreach (var partner in partners)
-        {
-            var counterpart = new MultipartFormDataContent
-            {
-                { new ByteArrayContent(TestPdfs.Counterpart("Test Alliance MoU", partner)), "file", "signed.pdf" },
-                { new StringContent("Pat Chief"), "signatoryName" },
-                { new StringContent("Chief Executive"), "signatoryPosition" },
-                { new StringContent("2021-06-15"), "signedOn" },
-            };
-            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/rounds/{roundId}/partners/{partner}/counterparts", counterpart, Ct)).StatusCode);
-        }
-
-        await host.DrainAsync(Ct);
-        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/agreements/{roundId}", Ct)).StatusCode);
-        return roundId;
-    }
+    private Task<string> ReviewedAgreementInForceAsync() => AgreementInForceAsync(Definition().Replace("agreement: { title: Test Alliance MoU, reference: TEST-MOU }",
+        "agreement: { title: Test Alliance MoU, reference: TEST-PAGES, review: { every: 6 months, from: 2021-07-01 } }", StringComparison.Ordinal));
 
     private async Task<HttpClient> CoordinatorBrowserAsync()
     {
