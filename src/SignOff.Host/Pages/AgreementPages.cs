@@ -1,9 +1,11 @@
 using SignOff.Core.Agreements;
+using SignOff.Core.Definitions;
 using SignOff.Core.Rounds;
 using SignOff.Host.Access;
 using SignOff.Host.Commands;
 using SignOff.Host.Pages.Shared;
 using SignOff.Storage.Agreements;
+using SignOff.Storage.Rounds;
 
 namespace SignOff.Host.Pages;
 
@@ -30,7 +32,8 @@ public static class AgreementPages
     };
 
     /// <summary>The services the pages use.</summary>
-    public sealed record Deps(AgreementCommands Commands, AgreementReadModel Store, PageRenderer Pages);
+    public sealed record Deps(AgreementCommands Commands, AgreementRoundCommands Changes, AgreementReadModel Store, RoundReadModel Rounds, GovernanceRouteCatalog Routes,
+        PageRenderer Pages);
 
     public static void MapAgreementPages(this IEndpointRouteBuilder app)
     {
@@ -41,6 +44,12 @@ public static class AgreementPages
         pages.MapPost("/{agreementId}/reviews", ReviewAsync);
         pages.MapPost("/{agreementId}/notice", NoticeAsync);
         pages.MapPost("/{agreementId}/continuation", ContinuationAsync);
+        pages.MapGet("/{agreementId}/variation", (string agreementId, HttpContext http, Deps d, CancellationToken ct) =>
+            ChangePageAsync(http, d, agreementId, AgreementChangeKind.Variation, FormErrors.None, FormValues.Empty, StatusCodes.Status200OK, ct));
+        pages.MapPost("/{agreementId}/variation", VariationAsync);
+        pages.MapGet("/{agreementId}/accession", (string agreementId, HttpContext http, Deps d, CancellationToken ct) =>
+            ChangePageAsync(http, d, agreementId, AgreementChangeKind.Accession, FormErrors.None, FormValues.Empty, StatusCodes.Status200OK, ct));
+        pages.MapPost("/{agreementId}/accession", AccessionAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, Deps d, CancellationToken ct)
@@ -70,8 +79,9 @@ public static class AgreementPages
             .Reverse() // newest first, as a round's timeline
             .ToList();
         var today = d.Commands.Today;
+        var inFlight = AgreementRounds.InFlight(agreement, await d.Rounds.LoadAllAsync(ct)).OrderBy(r => r.LaunchedOn).ToList();
         return await d.Pages.RenderAsync<AgreementPage>(http, new AgreementModel(agreement, today, AgreementDue.Of(agreement, today), history,
-            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm), status);
+            done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm) { InFlight = inFlight }, status);
     }
 
     private static async Task<IResult> ReviewAsync(string agreementId, HttpContext http, Deps d, CancellationToken ct)
@@ -145,6 +155,55 @@ public static class AgreementPages
             : await AgreementPageAsync(http, d, agreementId, null, Forms.From(result.Failure!, dateField), FormValues.From(form), formName, answer.Status, ct);
     }
 
+    /// <summary>The page that launches a variation or an accession: who will be asked, what is already going round, and the form.</summary>
+    private static async Task<IResult> ChangePageAsync(HttpContext http, Deps d, string agreementId, AgreementChangeKind kind, FormErrors errors, FormValues values, int status,
+        CancellationToken ct)
+    {
+        if (await d.Commands.LoadAsync(agreementId, ct) is not { } agreement)
+        {
+            return await NotFoundAsync(http, d);
+        }
+
+        var inFlight = AgreementRounds.InFlight(agreement, await d.Rounds.LoadAllAsync(ct)).Where(r => r.ChangeOf!.Kind == kind).OrderBy(r => r.LaunchedOn).ToList();
+        var routes = d.Routes.All.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => (r.Id, r.Name)).ToList();
+        var model = new AgreementChangeModel(agreement, kind, inFlight, routes, d.Commands.Today, errors, values);
+        return kind == AgreementChangeKind.Variation
+            ? await d.Pages.RenderAsync<VariationPage>(http, model, status)
+            : await d.Pages.RenderAsync<AccessionPage>(http, model, status);
+    }
+
+    private static async Task<IResult> VariationAsync(string agreementId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var result = await d.Changes.ProposeVariationAsync(agreementId, Upload.Of(form.Files["draft"]), Forms.DateText(form, "deadline"),
+            Forms.TriggerId("page", $"{agreementId}/variation", form), Coordinators.Of(http), ct);
+        return await LaunchedAsync(http, d, agreementId, AgreementChangeKind.Variation, form, result, ct);
+    }
+
+    private static async Task<IResult> AccessionAsync(string agreementId, HttpContext http, Deps d, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var joiner = new JoinerInput(Forms.Text(form, "name"), Forms.Text(form, "officerName"), Forms.Text(form, "officerEmail"), Forms.Text(form, "route"),
+            Forms.DateText(form, "meetingOn"), Forms.DateText(form, "deadline"));
+        var result = await d.Changes.ProposeAccessionAsync(agreementId, joiner, Forms.TriggerId("page", $"{agreementId}/accession", form), Coordinators.Of(http), ct);
+        return await LaunchedAsync(http, d, agreementId, AgreementChangeKind.Accession, form, result, ct);
+    }
+
+    /// <summary>To the new round's page, as a launch goes; or the form again with the problem at its field and nothing launched.</summary>
+    private static async Task<IResult> LaunchedAsync(HttpContext http, Deps d, string agreementId, AgreementChangeKind kind, IFormCollection form, CommandResult result,
+        CancellationToken ct)
+    {
+        if (result.State is { } round)
+        {
+            return Results.Redirect($"/rounds/{Uri.EscapeDataString(round.RoundId)}?done=launched");
+        }
+
+        var answer = FailureAnswers.For(result.Failure!);
+        return answer.Status == StatusCodes.Status404NotFound && result.Failure is CommandFailure.NotFound
+            ? await NotFoundAsync(http, d)
+            : await ChangePageAsync(http, d, agreementId, kind, Forms.From(result.Failure!, "deadline"), FormValues.From(form), answer.Status, ct);
+    }
+
     private static Task<IResult> NotFoundAsync(HttpContext http, Deps d) =>
         d.Pages.MessageAsync(http, "Page not found", ["There is no such agreement or party in the register. Check the address, or go back to the agreements."],
             StatusCodes.Status404NotFound, "/agreements", "Back to agreements");
@@ -165,4 +224,19 @@ public sealed record AgreementListItem(string AgreementId, string Title, string 
 
 /// <summary>An agreement's page: where it stands, its parties, its history newest first, and the coordinator's forms.</summary>
 public sealed record AgreementModel(AgreementState Agreement, DateOnly Today, IReadOnlyList<DueItem> Due, IReadOnlyList<TimelineEntry> History, string? Notice,
-    FormErrors Errors, FormValues Values, string? ErrorForm);
+    FormErrors Errors, FormValues Values, string? ErrorForm)
+{
+    /// <summary>The variations and accessions launched on it that are still going round.</summary>
+    public IReadOnlyList<RoundState> InFlight { get; init; } = [];
+}
+
+/// <summary>The page that launches a variation or an accession.</summary>
+/// <param name="Agreement">The agreement as the register holds it.</param>
+/// <param name="Kind">Which of the two.</param>
+/// <param name="InFlight">Rounds of this kind on the agreement still going round.</param>
+/// <param name="Routes">The governance routes a joiner may take, by id and name.</param>
+/// <param name="Today">Today in London.</param>
+/// <param name="Errors">Problems at their fields.</param>
+/// <param name="Values">What was typed.</param>
+public sealed record AgreementChangeModel(AgreementState Agreement, AgreementChangeKind Kind, IReadOnlyList<RoundState> InFlight, IReadOnlyList<(string Value, string Label)> Routes,
+    DateOnly Today, FormErrors Errors, FormValues Values);
