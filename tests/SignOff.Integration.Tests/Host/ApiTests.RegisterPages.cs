@@ -59,6 +59,54 @@ public sealed partial class ApiTests
     }
 
     [Fact]
+    public async Task A_joining_organisation_is_asked_from_the_agreement_page_and_bad_input_launches_nothing()
+    {
+        var agreementId = await ReviewedAgreementInForceAsync();
+        using var browser = await CoordinatorBrowserAsync();
+        var agreementPath = $"/agreements/{agreementId}";
+        var path = $"{agreementPath}/accession";
+        var form = WebUtility.HtmlDecode(await browser.GetStringAsync(path, Ct));
+        Assert.Contains("<h1 class=\"heading-l\">Add a joining organisation to Test Alliance MoU</h1>", form, StringComparison.Ordinal);
+        Assert.Contains("signs a counterpart of version 1 (draft.pdf), the version in force", form, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"charity-board\"", form, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/agreements/{agreementId}/accession\"", await browser.GetStringAsync($"/agreements/{agreementId}", Ct), StringComparison.Ordinal);
+        var rounds = (await api.GetFromJsonAsync<JsonElement>("/api/rounds", Ct)).GetArrayLength();
+
+        var empty = await PostPageFormAsync(browser, agreementPath, "/accession", new() { ["name"] = "" }, path);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Equal([("name", "Enter the organisation's name")], ErrorLinks(WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync(Ct))));
+        var joiner = new Dictionary<string, string>
+        {
+            ["name"] = "Provide CIC", ["officerName"] = "Pat Jones", ["officerEmail"] = "pat@", ["route"] = "charity-board",
+            ["deadline-day"] = "30", ["deadline-month"] = "7", ["deadline-year"] = "2021",
+        };
+        var badEmail = await PostPageFormAsync(browser, agreementPath, "/accession", joiner, path);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badEmail.StatusCode);
+        var badEmailPage = WebUtility.HtmlDecode(await badEmail.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("officerEmail", Assert.Single(ErrorLinks(badEmailPage)).Item1);
+        Assert.Matches("name=\"name\"[^>]*value=\"Provide CIC\"", badEmailPage); // what was typed is kept
+        var already = await PostPageFormAsync(browser, agreementPath, "/accession", new(joiner) { ["name"] = "Maldon District Council", ["officerEmail"] = "new@maldon.example" }, path);
+        Assert.Equal(HttpStatusCode.Conflict, already.StatusCode);
+        Assert.Contains("Maldon District Council is already a party to Test Alliance MoU", WebUtility.HtmlDecode(await already.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+        var late = await PostPageFormAsync(browser, agreementPath, "/accession", new(joiner) { ["officerEmail"] = "pat@provide.example", ["deadline-month"] = "5" }, path);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, late.StatusCode);
+        Assert.Equal("deadline", Assert.Single(ErrorLinks(WebUtility.HtmlDecode(await late.Content.ReadAsStringAsync(Ct)))).Item1);
+        Assert.Equal(rounds, (await api.GetFromJsonAsync<JsonElement>("/api/rounds", Ct)).GetArrayLength());
+
+        var asked = await PostPageFormAsync(browser, agreementPath, "/accession", new(joiner) { ["officerEmail"] = "pat@provide.example" }, path);
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        var roundPath = asked.Headers.Location!.OriginalString;
+        Assert.Matches("^/rounds/test-pages-[0-9a-f]{6}\\?done=launched$", roundPath);
+        var round = WebUtility.HtmlDecode(await browser.GetStringAsync(roundPath, Ct));
+        Assert.Contains("An organisation joining the agreement in force: it signs version 1", round, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/agreements/{agreementId}\">See the agreement in the register</a>", round, StringComparison.Ordinal);
+        var agreement = WebUtility.HtmlDecode(await browser.GetStringAsync($"/agreements/{agreementId}", Ct));
+        Assert.Contains("Provide CIC joining</a>", agreement, StringComparison.Ordinal);
+        Assert.Contains("Provide CIC</a>, asked on 15 June 2021", WebUtility.HtmlDecode(await browser.GetStringAsync(path, Ct)), StringComparison.Ordinal);
+        Assert.Contains("Who will be asked", await browser.GetStringAsync($"/agreements/{agreementId}/variation", Ct), StringComparison.Ordinal); // a joiner does not hold up a variation
+    }
+
+    [Fact]
     public async Task A_reviews_outcome_is_recorded_on_the_agreement_page_and_a_future_date_or_no_outcome_is_refused_at_its_field()
     {
         var agreementId = await ReviewedAgreementInForceAsync();
@@ -178,10 +226,10 @@ public sealed partial class ApiTests
         return browser;
     }
 
-    /// <summary>Opens the page and posts its form whose action ends so, with its hidden fields and these answers, as a browser does.</summary>
-    private static async Task<HttpResponseMessage> PostPageFormAsync(HttpClient browser, string path, string actionEndsWith, Dictionary<string, string> answers)
+    /// <summary>Opens the page (or <paramref name="formPage"/>, where the form is on a page of its own) and posts its form whose action ends so, with its hidden fields and these answers, as a browser does.</summary>
+    private static async Task<HttpResponseMessage> PostPageFormAsync(HttpClient browser, string path, string actionEndsWith, Dictionary<string, string> answers, string? formPage = null)
     {
-        var page = await browser.GetStringAsync(path, Ct);
+        var page = await browser.GetStringAsync(formPage ?? path, Ct);
         var fields = Hidden(page, actionEndsWith);
         foreach (var (name, value) in answers)
         {
