@@ -65,7 +65,7 @@ public sealed class AgreementPagesTests(BrowserFixture browser)
                 await page.GetByLabel("What the partnership concluded (optional)").FillAsync("The board found the memorandum working well.");
                 await page.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).ClickAsync();
                 Assert.Contains("The review's outcome is recorded", await page.Locator(".notification").InnerTextAsync(), StringComparison.Ordinal);
-                Assert.Contains("was held on 15 June 2021: no change (The board found the memorandum working well).", await page.Locator(".timeline").InnerTextAsync(), StringComparison.Ordinal);
+                Assert.Contains("was held early, on 15 June 2021: no change (The board found the memorandum working well).", await page.Locator(".timeline").InnerTextAsync(), StringComparison.Ordinal);
                 await ScreenWidthTests.CheckAsync(page, "agreement-reviewed");
             }
 

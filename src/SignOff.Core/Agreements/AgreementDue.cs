@@ -16,6 +16,9 @@ public enum DueKind
 
     /// <summary>A party on notice: its notice ends and it leaves.</summary>
     NoticeEnding,
+
+    /// <summary>The last review found a variation is needed and none is going round: the coordinator proposes one.</summary>
+    VariationNeeded,
 }
 
 /// <summary>One thing due on an agreement.</summary>
@@ -26,7 +29,7 @@ public enum DueKind
 public sealed record DueItem(DueKind Kind, DateOnly? On, string Text, string? PartyId = null)
 {
     /// <summary>True when the coordinator has to act (record a view, a review's outcome); false for what the register will do by itself.</summary>
-    public bool NeedsCoordinator => Kind is DueKind.ContinuationView or DueKind.ReviewDue;
+    public bool NeedsCoordinator => Kind is DueKind.ContinuationView or DueKind.ReviewDue or DueKind.VariationNeeded;
 }
 
 /// <summary>What is due next on an agreement: the register's list and the agreement page lead with it.</summary>
@@ -40,7 +43,8 @@ public static class AgreementDue
     /// <summary>Everything due, what needs the coordinator first, then by date.</summary>
     /// <param name="agreement">The agreement as it stands.</param>
     /// <param name="today">Today in London: a review whose date has passed is due even before the register's timer fires.</param>
-    public static IReadOnlyList<DueItem> Of(AgreementState agreement, DateOnly today)
+    /// <param name="variationGoingRound">A variation of it is going round, so one the last review asked for is in hand.</param>
+    public static IReadOnlyList<DueItem> Of(AgreementState agreement, DateOnly today, bool variationGoingRound = false)
     {
         ArgumentNullException.ThrowIfNull(agreement);
         var due = new List<DueItem>();
@@ -53,6 +57,11 @@ public static class AgreementDue
         if (agreement.Status == AgreementStatus.Ended)
         {
             return due;
+        }
+
+        if (agreement.VariationAwaited && !variationGoingRound)
+        {
+            due.Add(new DueItem(DueKind.VariationNeeded, null, "Propose a variation: the last review found one is needed."));
         }
 
         if (agreement.NextReview is { } review)

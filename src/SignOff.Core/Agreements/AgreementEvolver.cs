@@ -26,9 +26,9 @@ public static class AgreementEvolver
 
     private static AgreementState Next(AgreementState s, AgreementEvent e) => e switch
     {
-        AgreementVaried x => s with { Versions = s.Versions.Add(x.Version) },
+        AgreementVaried x => s with { Versions = s.Versions.Add(x.Version), VariationAwaited = false },
         PartyJoined x => s with { Parties = s.Parties.Add(x.Party), Status = AgreementStatus.InForce },
-        ReviewRecorded x => s with { LastReviewOutcome = x.Outcome },
+        ReviewRecorded x => s with { LastReviewOutcome = x.Outcome, VariationAwaited = x.Outcome == ReviewOutcome.VariationNeeded },
         ReviewScheduled x => s with { NextReview = x.Review, ReviewReminderSentOn = null, ReviewDueSince = null },
         ReviewReminderSent x => s with { ReviewReminderSentOn = LondonDate(x.At) },
         ReviewFellDue x => s with { ReviewDueSince = x.DueOn },

@@ -144,6 +144,9 @@ public sealed record AgreementState
     /// <summary>The last review's outcome, once one is recorded.</summary>
     public ReviewOutcome? LastReviewOutcome { get; init; }
 
+    /// <summary>The last review found a variation is needed, and none has taken effect since.</summary>
+    public bool VariationAwaited { get; init; }
+
     /// <summary>Parties that left and whose leaving the partnership has not yet considered (the coordinator records its view on carrying on).</summary>
     public ImmutableList<string> ContinuationViewsDue { get; init; } = [];
 

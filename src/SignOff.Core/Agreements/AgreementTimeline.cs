@@ -25,7 +25,7 @@ public static class AgreementTimeline
             AgreementTookEffect t => ($"{t.Agreement.Title} took effect on {UkDates.Long(t.Version.EffectiveOn)}: version {t.Version.Number} ({t.Version.Document.FileName}) binds {Count(t.Parties.Count)}: {Names(t.Parties.Select(p => p.Name))}.", null),
             AgreementVaried v => ($"Version {v.Version.Number} ({v.Version.Document.FileName}) took effect on {UkDates.Long(v.Version.EffectiveOn)}: every party bound signed the variation.", null),
             PartyJoined j => ($"{j.Party.Name} joined on {UkDates.Long(j.Party.JoinedOn)}, bound by its counterpart; {j.Party.Officer.Name} is its officer.", null),
-            ReviewRecorded r => ($"The review due on {UkDates.Long(r.NominalOn)} was held on {UkDates.Long(r.ReviewedOn)}: {Outcome(r.Outcome)}{(r.Note is null ? "" : $" ({r.Note.TrimEnd('.')})")}.", r.By.Name),
+            ReviewRecorded r => ($"The review due on {UkDates.Long(r.NominalOn)} was held {(r.ReviewedOn < r.NominalOn ? "early, " : "")}on {UkDates.Long(r.ReviewedOn)}: {Outcome(r.Outcome)}{(r.Note is null ? "" : $" ({r.Note.TrimEnd('.')})")}.", r.By.Name),
             ReviewScheduled { Review: null } => ("No further review is scheduled: the review cycle has no more dates.", null),
             ReviewScheduled { Review: { } next } => ($"The next review is due on {UkDates.Long(next.DueOn)}{(next.DueOn == next.NominalOn ? "" : $" ({UkDates.Long(next.NominalOn)} is not a working day)")}.", null),
             ReviewReminderSent r => ($"The coordinator and the parties were reminded of the review due on {UkDates.Long(r.DueOn)} ({r.WorkingDaysLeft} working {(r.WorkingDaysLeft == 1 ? "day" : "days")} ahead).", null),

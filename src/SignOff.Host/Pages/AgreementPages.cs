@@ -55,11 +55,12 @@ public static class AgreementPages
     private static async Task<IResult> ListAsync(HttpContext http, Deps d, CancellationToken ct)
     {
         var today = d.Commands.Today;
+        var rounds = await d.Rounds.LoadAllAsync(ct);
         var items = (await d.Store.LoadAllAsync(ct))
             .OrderBy(a => a.Status == AgreementStatus.InForce ? 0 : 1)
             .ThenBy(a => a.Agreement.Title, StringComparer.OrdinalIgnoreCase)
             .Select(a => new AgreementListItem(a.AgreementId, a.Agreement.Title, a.Agreement.Reference, a.Status, a.BoundParties.Count(), a.Current,
-                AgreementDue.Of(a, today)))
+                AgreementDue.Of(a, today, VariationGoingRound(a, rounds))))
             .ToList();
         return await d.Pages.RenderAsync<AgreementsPage>(http, new AgreementsModel(items));
     }
@@ -80,7 +81,7 @@ public static class AgreementPages
             .ToList();
         var today = d.Commands.Today;
         var inFlight = AgreementRounds.InFlight(agreement, await d.Rounds.LoadAllAsync(ct)).OrderBy(r => r.LaunchedOn).ToList();
-        return await d.Pages.RenderAsync<AgreementPage>(http, new AgreementModel(agreement, today, AgreementDue.Of(agreement, today), history,
+        return await d.Pages.RenderAsync<AgreementPage>(http, new AgreementModel(agreement, today, AgreementDue.Of(agreement, today, VariationGoingRound(agreement, inFlight)), history,
             done is not null && Notices.TryGetValue(done, out var notice) ? notice : null, errors, values, errorForm) { InFlight = inFlight }, status);
     }
 
@@ -203,6 +204,9 @@ public static class AgreementPages
             ? await NotFoundAsync(http, d)
             : await ChangePageAsync(http, d, agreementId, kind, Forms.From(result.Failure!, "deadline"), FormValues.From(form), answer.Status, ct);
     }
+
+    private static bool VariationGoingRound(AgreementState agreement, IEnumerable<RoundState> rounds) =>
+        AgreementRounds.InFlight(agreement, rounds).Any(r => r.ChangeOf!.Kind == AgreementChangeKind.Variation);
 
     private static Task<IResult> NotFoundAsync(HttpContext http, Deps d) =>
         d.Pages.MessageAsync(http, "Page not found", ["There is no such agreement or party in the register. Check the address, or go back to the agreements."],

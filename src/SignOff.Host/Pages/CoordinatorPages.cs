@@ -84,7 +84,7 @@ public static class CoordinatorPages
         var items = rounds.Where(r => wanted is null || RoundProcess.Kebab(r.Status) == wanted)
             .OrderByDescending(r => r.LaunchedOn).ThenBy(r => r.Agreement.Title, StringComparer.Ordinal)
             .Select(r => new RoundListItem(r.RoundId, r.Agreement.Title, r.Agreement.Reference, r.Status, r.Deadline,
-                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count(), r.LaunchedOn, RoundAttention.Of(r, today)))
+                r.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed), r.RemainingPartners.Count(), r.LaunchedOn, RoundAttention.Of(r, today), r.ChangeOf?.Kind))
             .ToList();
         return await d.Pages.RenderAsync<RoundsPage>(http, new RoundsModel(items, wanted));
     }

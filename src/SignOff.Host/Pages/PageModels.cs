@@ -44,7 +44,9 @@ public sealed record RoundsModel(IReadOnlyList<RoundListItem> Rounds, string? St
 /// <param name="Partners">Partners remaining.</param>
 /// <param name="LaunchedOn">The day it was launched: tells apart two rounds of the same agreement.</param>
 /// <param name="Attention">What in it needs the coordinator today, most pressing first (<see cref="RoundAttention"/>).</param>
-public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners, DateOnly LaunchedOn, IReadOnlyList<AttentionItem> Attention);
+/// <param name="ChangeOf">A variation or an accession of an agreement in force (null: the round makes an agreement).</param>
+public sealed record RoundListItem(string RoundId, string Title, string Reference, RoundStatus Status, DateOnly Deadline, int Signed, int Partners, DateOnly LaunchedOn, IReadOnlyList<AttentionItem> Attention,
+    SignOff.Core.Agreements.AgreementChangeKind? ChangeOf = null);
 
 /// <summary>The launch page: the files to upload, and any problems with the last attempt.</summary>
 /// <param name="Errors">The problems, one per field.</param>

@@ -37,6 +37,10 @@ public sealed class AgreementTimelineTests
             new ReviewRecorded(D("2022-06-15"), D("2022-06-20"), ReviewOutcome.VariationNeeded, "The data-sharing annex is out of date.", Officer),
             "The review due on 15 June 2022 was held on 20 June 2022: a variation is needed (The data-sharing annex is out of date).", "Programme Office"
         },
+        {
+            new ReviewRecorded(D("2022-06-15"), D("2022-06-01"), ReviewOutcome.VariationNeeded, "The data-sharing annex is out of date.", Officer),
+            "The review due on 15 June 2022 was held early, on 1 June 2022: a variation is needed (The data-sharing annex is out of date).", "Programme Office"
+        },
         { new ReviewScheduled(new ScheduledReview(D("2023-06-15"), D("2023-06-15"))), "The next review is due on 15 June 2023.", null },
         { new ReviewReminderSent(D("2023-06-15"), 5), "The coordinator and the parties were reminded of the review due on 15 June 2023 (5 working days ahead).", null },
         { new ReviewFellDue(D("2023-06-15")), "The review due on 15 June 2023 fell due: the coordinator was asked to record its outcome.", null },
@@ -175,6 +179,24 @@ public sealed class AgreementDueTests
 
         Assert.Equal((DueKind.ReviewDue, "Record the outcome of the review due on 10 January 2023."), (due.Kind, due.Text));
         Assert.True(due.NeedsCoordinator);
+    }
+
+    [Fact]
+    public void A_review_that_found_a_variation_needed_asks_for_one_until_one_is_going_round_or_in_force()
+    {
+        var register = Opened(At(2022, 1, 10), Terms(ReviewCycle.Annual), "Maldon District Council", "Chelmsford City Council");
+        register.AdvanceTo(At(2023, 1, 10));
+        register.Apply(new RecordReview("review-1", D("2023-01-10"), ReviewOutcome.VariationNeeded, null, Coordinator));
+
+        var due = AgreementDue.Of(register.State, D("2023-01-10"));
+
+        Assert.Equal((DueKind.VariationNeeded, "Propose a variation: the last review found one is needed."), (due[0].Kind, due[0].Text));
+        Assert.True(due[0].NeedsCoordinator);
+        Assert.DoesNotContain(AgreementDue.Of(register.State, D("2023-01-10"), variationGoingRound: true), d => d.Kind == DueKind.VariationNeeded);
+        register.Apply(new ApplyVariation("vary-1", "variation", Document("v2"), D("2023-02-01"),
+            [SignatoryFor("Maldon District Council", 1), SignatoryFor("Chelmsford City Council", 1)]));
+        Assert.DoesNotContain(AgreementDue.Of(register.State, D("2023-02-01")), d => d.Kind == DueKind.VariationNeeded);
+        Assert.False(register.Events.Aggregate((AgreementState?)null, AgreementEvolver.Evolve)!.VariationAwaited);
     }
 
     [Fact]

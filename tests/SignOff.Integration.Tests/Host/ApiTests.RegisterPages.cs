@@ -134,9 +134,10 @@ public sealed partial class ApiTests
         Assert.Equal($"{path}?done=review", recorded.Headers.Location?.OriginalString);
         var page = WebUtility.HtmlDecode(await browser.GetStringAsync(recorded.Headers.Location!.OriginalString, Ct));
         Assert.Contains("The review's outcome is recorded", page, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"timeline-text\">The review due on 1 July 2021 was held on 15 June 2021: a variation is needed (The data annex is out of date).</span> <span class=\"timeline-by\">– Coordinator (key",
+        Assert.Contains("<span class=\"timeline-text\">The review due on 1 July 2021 was held early, on 15 June 2021: a variation is needed (The data annex is out of date).</span> <span class=\"timeline-by\">– Coordinator (key",
             page, StringComparison.Ordinal);
         Assert.Contains("The last review found a variation is needed.", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/agreements/{agreementId}/variation\">Propose a variation: the last review found one is needed.</a>", page, StringComparison.Ordinal);
         Assert.Contains("Review due on 4 January 2022.", page, StringComparison.Ordinal); // 1 January 2022 is a Saturday and 3 January a bank holiday
         Assert.True(page.IndexOf("The review due on 1 July 2021 was held", StringComparison.Ordinal) < page.IndexOf("took effect on 15 June 2021", StringComparison.Ordinal),
             "The history is not newest first, as a round's timeline is.");
