@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SignOff.Integration.Tests.Support;
 using SignOff.Testing;
 
 namespace SignOff.Integration.Tests.Host;
@@ -138,19 +139,5 @@ public sealed partial class ApiTests
     private static JsonElement Party(JsonElement agreement, string partyId) =>
         agreement.GetProperty("parties").EnumerateArray().Single(p => p.GetProperty("partyId").GetString() == partyId);
 
-    /// <summary>Reads until the condition holds (effects run after the answer), for at most thirty seconds.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
-            {
-                return value;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-    }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done) => Eventually.ReadAsync(read, done, Ct);
 }

@@ -502,21 +502,7 @@ public sealed class WebhookTests : IAsyncLifetime
         return roundId;
     }
 
-    /// <summary>Reads until the condition holds (effects run after the answer), for at most thirty seconds.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || System.Diagnostics.Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
-            {
-                return value;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-    }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done) => Eventually.ReadAsync(read, done, Ct);
 
     /// <summary>Waits until every round's effects have run and no delivery is due by the round clock and not yet attempted.</summary>
     private async Task DeliverAllAsync()
