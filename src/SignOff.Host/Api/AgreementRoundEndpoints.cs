@@ -21,6 +21,8 @@ public static class AgreementRoundEndpoints
     {
         var api = app.MapGroup("/api/agreements").WithTags("Agreements").AddEndpointFilter<ApiKeyFilter>().DisableAntiforgery();
         api.MapPost("/{agreementId}/variations", VariationAsync)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Circulate a varied draft to every party bound (multipart: 'draft' PDF or DOCX, 'deadline' YYYY-MM-DD). A round like any other; when every party has signed, the varied version is in force.");
         api.MapPost("/{agreementId}/accessions", AccessionAsync)
             .WithSummary("Ask an organisation to join: a round of its own through its governance, then its counterpart of the version in force; nobody else signs again.");

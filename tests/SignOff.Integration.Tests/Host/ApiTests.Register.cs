@@ -116,6 +116,15 @@ public sealed partial class ApiTests
         Assert.Equal(["400", "401", "403", "404", "409", "422"], Problems(paths, "/api/agreements/{agreementId}/continuation", "post"));
         Assert.Equal(["400", "401", "403", "422"], Problems(paths, "/api/events", "get"));
         Assert.Contains("agreement", paths.GetProperty("/api/events").GetProperty("get").GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        // The rounds the register launches: a variation sent as a form with its draft (as a launch is), an accession as JSON; each answers with the new round.
+        var variation = paths.GetProperty("/api/agreements/{agreementId}/variations").GetProperty("post");
+        Assert.Contains("multipart", variation.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal("#/components/schemas/RoundView", variation.GetProperty("responses").GetProperty("201").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(["400", "401", "403", "404", "409", "413", "415", "422"], Problems(paths, "/api/agreements/{agreementId}/variations", "post"));
+        Assert.Equal(["deadline", "meetingOn", "name", "officerEmail", "officerName", "route"], Body(paths, schemas, "/api/agreements/{agreementId}/accessions"));
+        Assert.Equal(["400", "401", "403", "404", "409", "422"], Problems(paths, "/api/agreements/{agreementId}/accessions", "post"));
+        Assert.Superset(new HashSet<string> { "agreementId", "kind", "baseVersion" }, Properties(schemas, "AgreementChangeView"));
     }
 
     private static JsonElement Success(JsonElement paths, string path, string method) =>
