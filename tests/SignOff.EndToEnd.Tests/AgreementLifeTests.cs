@@ -49,6 +49,8 @@ public sealed class AgreementLifeTests(BrowserFixture browser)
         var roundId = new Uri(coordinator.Url).AbsolutePath.Split('/')[^1];
         Assert.NotEqual(agreementId, roundId);
         Assert.Contains("A variation of the agreement in force", await coordinator.Locator("#change-of").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await coordinator.Locator("summary", new() { HasText = "Add a partner" }).CountAsync()); // the parties are the agreement's
+        Assert.DoesNotContain("Once in force", await coordinator.Locator("main").InnerTextAsync(), StringComparison.Ordinal); // the terms are the agreement's
         await CheckAsync(coordinator, "life-03-variation-round");
 
         // Each officer approves and signs the variation from the emailed links; the agreement stays as it was until the last.

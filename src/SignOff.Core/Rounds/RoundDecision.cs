@@ -51,6 +51,9 @@ public enum RejectionCode
 
     /// <summary>A partner's published calendar says nothing the round does not already know (the same meeting, none as before, a feed it no longer names): nothing to record.</summary>
     PublishedMeetingUnchanged,
+
+    /// <summary>A variation or an accession round's partners are the agreement's to say: a partner cannot be added to it.</summary>
+    PartnersFixedByAgreement,
 }
 
 /// <summary>

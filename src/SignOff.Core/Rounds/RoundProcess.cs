@@ -718,6 +718,14 @@ public sealed partial class RoundProcess(BankHolidays holidays)
     private static RoundDecision.Rejected? Add(Change change, AddPartner t)
     {
         var s = change.State;
+        if (s.ChangeOf is { } changeOf)
+        {
+            // The register counts a variation's signatures against the parties, and admits an accession's one organisation.
+            return Reject(RejectionCode.PartnersFixedByAgreement, changeOf.Kind == AgreementChangeKind.Variation
+                ? "A variation goes to exactly the parties bound by the agreement: an organisation joins by a round of its own, from the agreement's page."
+                : "An organisation joins by a round of its own: ask another organisation to join from the agreement's page.");
+        }
+
         var due = t.Partner.DueBy ?? s.Deadline;
         if (due < change.Today)
         {

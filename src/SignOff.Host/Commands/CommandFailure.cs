@@ -172,6 +172,7 @@ public static class FailureAnswers
         RejectionCode.ResentRecently => new(StatusCodes.Status409Conflict, Type(code), "The invitation was sent moments ago"),
         RejectionCode.DelegationWithoutApproval => new(StatusCodes.Status422UnprocessableEntity, Type(code), "Only an approval can delegate the signature"),
         RejectionCode.NotTheDelegate => new(StatusCodes.Status422UnprocessableEntity, Type(code), "The counterpart is not signed by the delegate"),
+        RejectionCode.PartnersFixedByAgreement => new(StatusCodes.Status409Conflict, Type(code), "The agreement says who this round goes to"),
     };
 
     public static FailureAnswer For(AgreementRejectionCode code) => code switch

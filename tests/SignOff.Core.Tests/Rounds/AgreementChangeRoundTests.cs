@@ -90,6 +90,22 @@ public sealed class AgreementChangeRoundTests
     }
 
     [Fact]
+    public void A_partner_cannot_be_added_to_a_variation_or_an_accession_round()
+    {
+        foreach (var kind in new[] { AgreementChangeKind.Variation, AgreementChangeKind.Accession })
+        {
+            var round = Launched(new AgreementChange("mea", kind, 1), new RoundDefinitionBuilder().Partner("Maldon District Council", partyId: "maldon"));
+            var extra = new RoundDefinitionBuilder().Partner("Provide CIC").Build().Partners[0];
+
+            var refused = Assert.IsType<RoundDecision.Rejected>(round.Try(new AddPartner("add-1", extra, Coordinator)));
+
+            Assert.Equal(RejectionCode.PartnersFixedByAgreement, refused.Code);
+            Assert.Contains("joins by a round of its own", refused.Message, StringComparison.Ordinal);
+            Assert.Single(round.State.Partners);
+        }
+    }
+
+    [Fact]
     public void The_change_is_stored_with_the_rounds_first_event_and_survives_replay()
     {
         var round = Launched(new AgreementChange("mea", AgreementChangeKind.Variation, 2), new RoundDefinitionBuilder().Partner("Maldon District Council", partyId: "maldon"));

@@ -40,6 +40,9 @@ public sealed partial class ApiTests
         var crossing = await ProblemAsync(await api.PostAsync($"/api/agreements/{agreementId}/variations", Variation(varied, "2021-07-30"), Ct), HttpStatusCode.Conflict);
         Assert.Equal("agreement-change-in-flight", crossing.GetProperty("type").GetString()!.Split('/')[^1]);
         Assert.Contains(roundId, crossing.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var stranger = await ProblemAsync(await api.PostAsJsonAsync($"/api/rounds/{roundId}/partners",
+            new { name = "Provide CIC", officer = new { name = "Pat Jones", email = "pat@provide.example" }, route = "charity-board" }, Ct), HttpStatusCode.Conflict);
+        Assert.Equal("partners-fixed-by-agreement", stranger.GetProperty("type").GetString()!.Split('/')[^1]);
         await host.DrainAsync(Ct);
         var invitations = (await MailDevInbox.ForRoundAsync(roundId, Ct)).Where(m => m.Subject.StartsWith("Please take", StringComparison.Ordinal)).ToList();
         Assert.Equal(["jo@maldon.example", "sam@chelmsford.example"], invitations.Select(m => m.To).Order());
