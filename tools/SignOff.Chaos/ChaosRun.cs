@@ -183,7 +183,12 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("distinct webhook ids", Checks.Format(f.GetValueOrDefault("distinct webhook ids"))),
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),
             ("webhooks missing / extra", $"{f.GetValueOrDefault("webhooks missing")} / {f.GetValueOrDefault("webhooks extra")}"),
-            ("event feed", $"{Checks.Format(f.GetValueOrDefault("feed events"))} events ({Checks.Format(f.GetValueOrDefault("events replayed"))} in the rounds' logs)"),
+            ("event feed", $"{Checks.Format(f.GetValueOrDefault("feed events"))} events ({Checks.Format(f.GetValueOrDefault("events replayed"))} in the rounds' logs, "
+                + $"{Checks.Format(f.GetValueOrDefault("feed agreement events"))} in the agreement stream)"),
+            ("agreements opened", $"{f.GetValueOrDefault("agreements opened")} ({f.GetValueOrDefault("agreements")} in the register for {f.GetValueOrDefault("rounds effective")} effective rounds; "
+                + $"{f.GetValueOrDefault("agreements replayed")} replayed, {Checks.Format(f.GetValueOrDefault("agreement events replayed"))} events; "
+                + $"{f.GetValueOrDefault("agreement transitions whose effects completed")} transitions' effects completed, {f.GetValueOrDefault("agreement effects performed")} effects performed)"),
+            ("notices", $"{f.GetValueOrDefault("notices recorded")}/{f.GetValueOrDefault("notices acknowledged")} acknowledged recorded once ({f.GetValueOrDefault("agreement webhooks")} register webhooks)"),
             ("events ahead of the clock", Checks.Format(f.GetValueOrDefault("events ahead of the clock"))),
             ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("alarms waiting")} alarms waiting, {f.GetValueOrDefault("transitions whose effects completed")} transitions' effects completed)"),
             ("elapsed", $"{elapsed.Elapsed.TotalSeconds:0}s"),
