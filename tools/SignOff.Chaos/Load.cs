@@ -76,7 +76,13 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
     /// <summary>0 while the notice is still to give, 1 while a worker gives it, 2 once given (or refused).</summary>
     private int notice;
 
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the notice may be tried again after its agreement was not open yet.</summary>
+    private long noticeNotBefore;
+
     public List<string> RoundIds { get; } = [];
+
+    /// <summary>True while a worker is giving the notice (for a kill to cut it off).</summary>
+    public bool NoticeInFlight => Volatile.Read(ref notice) == 1;
 
     /// <summary>Rounds the API has shown effective.</summary>
     public ConcurrentDictionary<string, bool> EffectiveRounds { get; } = new(StringComparer.Ordinal);
@@ -307,7 +313,7 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         var wantsCounterpart = !partner.GaveUp && partner.Decision is not null && partner.Counterpart is null && p >= partner.SignAt;
         if (!wantsDecision && !wantsCounterpart)
         {
-            if (!EffectiveRounds.IsEmpty && Interlocked.CompareExchange(ref notice, 1, 0) == 0)
+            if (!EffectiveRounds.IsEmpty && Environment.TickCount64 >= Interlocked.Read(ref noticeNotBefore) && Interlocked.CompareExchange(ref notice, 1, 0) == 0)
             {
                 var given = false;
                 try
@@ -438,7 +444,9 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         var answer = await api.SendAsync(Make, ct);
         if (answer.Status == 404)
         {
-            // The round took effect; its agreement opens as the round's effect, which may not have run yet.
+            // The round took effect; its agreement opens as the round's effect, which may not have run yet
+            // (after a kill, not until the killed host's claims run out): ask again in a second, not at once.
+            Interlocked.Exchange(ref noticeNotBefore, Environment.TickCount64 + 1000);
             return false;
         }
 
