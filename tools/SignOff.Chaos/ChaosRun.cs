@@ -16,6 +16,7 @@ internal sealed class ChaosRun(ChaosOptions options)
     private readonly List<DateTimeOffset> killedAt = [];
     private int kills;
     private int restarts;
+    private int registerKills;
     private TimeSpan downtime;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -104,15 +105,34 @@ internal sealed class ChaosRun(ChaosOptions options)
         }, ct);
         var workers = Enumerable.Range(0, options.Workers).Select(i => Task.Run(() => load.RunWorkerAsync(i, ct), ct)).ToList();
         await killer;
+
+        // Rounds take effect late (a cabinet's call-in runs to the end of the clock's advances), so
+        // the register would see no kill: one more SIGKILL once a round is effective, landing while
+        // its agreement opens (the round's effect, the agreement's entity, its read side and feed),
+        // and one cutting off the notice request in flight.
         var afterKills = Stopwatch.StartNew();
         while (!load.Done && afterKills.Elapsed < TimeSpan.FromSeconds(120) && load.Operations < options.MaxOperations && workers.Any(w => !w.IsCompleted))
         {
-            await Task.Delay(250, ct);
+            if (registerKills == 0 && !load.EffectiveRounds.IsEmpty)
+            {
+                await Task.Delay(rng.Next(0, 1500), ct);
+                await KillAndRestartAsync(host, clock, "a round just took effect, its agreement opening", ct);
+                registerKills++;
+            }
+            else if (registerKills == 1 && load.NoticeInFlight)
+            {
+                await Task.Delay(rng.Next(0, 40), ct);
+                await KillAndRestartAsync(host, clock, "the notice in flight", ct);
+                registerKills++;
+            }
+
+            await Task.Delay(registerKills == 1 ? 5 : 250, ct);
         }
 
         load.Stopping = true;
         await Task.WhenAll(workers);
-        Say($"load stopped: {load.Operations} operations, {load.Acks.Count(a => a.Kind == "decision")} decisions and {load.Acks.Count(a => a.Kind == "counterpart")} counterparts acknowledged");
+        Say($"load stopped: {load.Operations} operations, {load.Acks.Count(a => a.Kind == "decision")} decisions, {load.Acks.Count(a => a.Kind == "counterpart")} counterparts"
+            + $" and {load.Acks.Count(a => a.Kind == "notice")} notice(s) acknowledged; {load.EffectiveRounds.Count} round(s) seen effective");
 
         // 5. A last restart, settle, sixty days on, settle.
         killedAt.Add(DateTimeOffset.UtcNow);
@@ -156,13 +176,27 @@ internal sealed class ChaosRun(ChaosOptions options)
         return failed.Count == 0 ? 0 : 1;
     }
 
+    /// <summary>A SIGKILL outside the planned sequence, and the restart after it.</summary>
+    private async Task KillAndRestartAsync(HostUnderTest host, RoundClock clock, string during, CancellationToken ct)
+    {
+        var inFlight = Interlocked.Read(ref stats.InFlight);
+        killedAt.Add(DateTimeOffset.UtcNow);
+        var up = host.Kill();
+        kills++;
+        var down = Stopwatch.StartNew();
+        await host.StartAsync(ct);
+        restarts++;
+        downtime += down.Elapsed;
+        Say($"register kill: SIGKILL at {killedAt[^1]:HH:mm:ss.fff} after {up.TotalSeconds:0.0}s up, during {during}, {inFlight} request(s) in flight; back in {down.Elapsed.TotalSeconds:0.0}s (clock {clock.Now:u})");
+    }
+
     private void Print(Load load, Checks checks, StorageGate gate, HostUnderTest host)
     {
         var f = checks.Figures;
         var retried = load.Acks.Count(a => a.Failures > 0);
         var rows = new (string Name, string Value)[]
         {
-            ("kills (SIGKILL)", $"{kills} ({Interlocked.Read(ref stats.KillsMidRequest)} with requests in flight, {Interlocked.Read(ref stats.KillsMidMutation)} during a decision or counterpart)"),
+            ("kills (SIGKILL)", $"{kills} ({registerKills} during the register's work, {Interlocked.Read(ref stats.KillsMidRequest)} with requests in flight, {Interlocked.Read(ref stats.KillsMidMutation)} during a decision or counterpart)"),
             ("restarts", $"{restarts} ({host.FailedStarts} failed starts; {downtime.TotalSeconds:0.0}s down in all; {gate.Held} worker reads held until the clock was set)"),
             ("requests sent", Checks.Format(Interlocked.Read(ref stats.Sent))),
             ("2xx", Checks.Format(Interlocked.Read(ref stats.Ok))),
@@ -183,7 +217,12 @@ internal sealed class ChaosRun(ChaosOptions options)
             ("distinct webhook ids", Checks.Format(f.GetValueOrDefault("distinct webhook ids"))),
             ("duplicate deliveries", $"{f.GetValueOrDefault("duplicate deliveries")} (same webhook-id again: allowed, at least once)"),
             ("webhooks missing / extra", $"{f.GetValueOrDefault("webhooks missing")} / {f.GetValueOrDefault("webhooks extra")}"),
-            ("event feed", $"{Checks.Format(f.GetValueOrDefault("feed events"))} events ({Checks.Format(f.GetValueOrDefault("events replayed"))} in the rounds' logs)"),
+            ("event feed", $"{Checks.Format(f.GetValueOrDefault("feed events"))} events ({Checks.Format(f.GetValueOrDefault("events replayed"))} in the rounds' logs, "
+                + $"{Checks.Format(f.GetValueOrDefault("feed agreement events"))} in the agreement stream)"),
+            ("agreements opened", $"{f.GetValueOrDefault("agreements opened")} ({f.GetValueOrDefault("agreements")} in the register for {f.GetValueOrDefault("rounds effective")} effective rounds; "
+                + $"{f.GetValueOrDefault("agreements replayed")} replayed, {Checks.Format(f.GetValueOrDefault("agreement events replayed"))} events; "
+                + $"{f.GetValueOrDefault("agreement transitions whose effects completed")} transitions' effects completed, {f.GetValueOrDefault("agreement effects performed")} effects performed)"),
+            ("notices", $"{f.GetValueOrDefault("notices recorded")}/{f.GetValueOrDefault("notices acknowledged")} acknowledged recorded once ({f.GetValueOrDefault("agreement webhooks")} register webhooks)"),
             ("events ahead of the clock", Checks.Format(f.GetValueOrDefault("events ahead of the clock"))),
             ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("alarms waiting")} alarms waiting, {f.GetValueOrDefault("transitions whose effects completed")} transitions' effects completed)"),
             ("elapsed", $"{elapsed.Elapsed.TotalSeconds:0}s"),

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using SignOff.Core.Agreements;
 using SignOff.Core.Rounds;
 using SignOff.Storage;
+using SignOff.Storage.Agreements;
 using SignOff.Storage.Feed;
 using SignOff.Storage.Rounds;
 using SignOff.Storage.Webhooks;
@@ -27,7 +29,7 @@ internal sealed record CheckResult(string Name, IReadOnlyList<string> Violations
 /// The invariants, checked against what the API answers, what Azure Tables holds, what MailDev
 /// received and what the webhook receiver recorded.
 /// </summary>
-internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver receiver, RoundClock clock, SignOffClient api)
+internal sealed partial class Checks(ChaosOptions options, Load load, WebhookReceiver receiver, RoundClock clock, SignOffClient api)
 {
     /// <summary>Round events whose transition publishes exactly one webhook event of a type, about the same partner.</summary>
     /// <remarks><c>partner.call_in_started</c> is left out: a decision recorded after its call-in already ran out publishes none.</remarks>
@@ -64,16 +66,24 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
 
     public RoundReadModel Store => new(storage.Rounds);
 
-    /// <summary>The task hub the host runs rounds in, read (never worked) from here.</summary>
-    private DurableRoundEngine Hub { get; } = Inspector(options.Storage);
+    private readonly (DurableRoundEngine Rounds, DurableAgreementEngine Agreements) inspectors = Inspectors(options.Storage);
 
-    private static DurableRoundEngine Inspector(string connection)
+    /// <summary>The task hub the host runs rounds in, read (never worked) from here.</summary>
+    private DurableRoundEngine Hub => inspectors.Rounds;
+
+    /// <summary>The same task hub's agreement entities, read (never signalled) from here.</summary>
+    private DurableAgreementEngine Register => inspectors.Agreements;
+
+    private static (DurableRoundEngine, DurableAgreementEngine) Inspectors(string connection)
     {
         var storage = new StorageOptions { ConnectionString = connection, Prefix = "chaos" };
         var durable = new DurableOptions();
         var runtime = new LocalDurableRuntime(new ServiceCollection().BuildServiceProvider(), storage, durable, NullLoggerFactory.Instance);
-        return new DurableRoundEngine(runtime, new RoundProcess(BankHolidays.Embedded), new RoundReadModel(storage.CreateClients().Rounds), TimeProvider.System, durable,
-            NullLogger<DurableRoundEngine>.Instance);
+        var tables = storage.CreateClients();
+        return (new DurableRoundEngine(runtime, new RoundProcess(BankHolidays.Embedded), new RoundReadModel(tables.Rounds), TimeProvider.System, durable,
+                NullLogger<DurableRoundEngine>.Instance),
+            new DurableAgreementEngine(runtime, new AgreementProcess(BankHolidays.Embedded), new AgreementReadModel(tables.Agreements), TimeProvider.System, durable,
+                NullLogger<DurableAgreementEngine>.Instance));
     }
 
     /// <summary>Waits until every transition's effects have run and no webhook delivery is pending; false if that did not happen in time.</summary>
@@ -91,12 +101,14 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                 pending += (await webhooks.ListDeliveriesAsync(subscription.Id, ct)).Count(d => d.Delivery.Status == DeliveryStatus.Pending);
             }
 
-            if (effectsSettled && pending == 0)
+            // Only once the rounds' effects ran: an agreement opens as an effect of its round's last transition.
+            var register = effectsSettled ? await RegisterUnsettledAsync(ct) : "";
+            if (effectsSettled && register.Length == 0 && pending == 0)
             {
                 return (true, "");
             }
 
-            left = $"{(effectsSettled ? "" : "transitions whose effects have not all run, ")}{pending} pending webhook deliver{(pending == 1 ? "y" : "ies")}";
+            left = $"{(effectsSettled ? "" : "transitions whose effects have not all run, ")}{register}{pending} pending webhook deliver{(pending == 1 ? "y" : "ies")}";
             await Task.Delay(1000, ct);
         }
 
@@ -111,6 +123,8 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             events[roundId] = await ReadEventsAsync(roundId, ct);
         }
 
+        await ReadRegisterAsync(ct);
+
         return
         [
             await AcknowledgedAsync(ct),
@@ -122,6 +136,9 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             await StuckAsync(stored, ct),
             Clocked(stored),
             await FeedAsync(stored, ct),
+            await RegisterAsync(stored, ct),
+            await RegisterReplayAsync(ct),
+            await NoticesAsync(ct),
         ];
     }
 
@@ -145,7 +162,8 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         long decisions = 0, counterparts = 0;
         foreach (var ack in load.Acks)
         {
-            if (!rounds.TryGetValue(ack.RoundId, out var round))
+            // A notice is the register's: checked there (NoticesAsync).
+            if (ack.Kind == "notice" || !rounds.TryGetValue(ack.RoundId, out var round))
             {
                 continue;
             }
@@ -281,7 +299,7 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var all = await http.GetFromJsonAsync<JsonElement>($"{options.MailDev}/api/email", ct);
         var mails = all.EnumerateArray().Select(m => (
-            Round: Header(m, "x-signoff-round"),
+            Round: Owner(m),
             Effect: Header(m, "x-signoff-effect"),
             To: m.GetProperty("to").EnumerateArray().FirstOrDefault().TryGetProperty("address", out var a) ? a.GetString() ?? "" : "",
             Subject: m.TryGetProperty("subject", out var s) ? s.GetString() ?? "" : "",
@@ -317,23 +335,24 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
 
             if (!explained || options.StrictEmails)
             {
-                violations.Add($"{d.Count()} emails for effect {d.Key.Effect} of round {d.Key.Round} to {d.Key.To} (\"{d.First().Subject}\"; {why})");
+                violations.Add($"{d.Count()} emails for effect {d.Key.Effect} of {d.Key.Round} to {d.Key.To} (\"{d.First().Subject}\"; {why})");
             }
         }
 
-        // A send recorded done (d:{effect}.{n}) must have reached MailDev.
+        // A send recorded done (d:{effect}.{n}) must have reached MailDev: a round's, or the register's (its own ledger).
         var lost = 0;
-        foreach (var roundId in stored)
+        foreach (var (owner, ledger, id) in stored.Select(r => (Owner: $"round {r}", Ledger: storage.Rounds, Id: r))
+            .Concat(agreementIds.Select(a => (Owner: AgreementOwner(a), Ledger: storage.Agreements, Id: a))))
         {
-            var done = await DoneRowsAsync(roundId, ct);
+            var done = await DoneRowsAsync(ledger, id, ct);
             var sends = done.Where(k => k.LastIndexOf('.') is var dot and > 0 && done.Contains(k[..dot])).GroupBy(k => k[..k.LastIndexOf('.')]);
             foreach (var effect in sends)
             {
-                var arrived = mails.Where(m => m.Round == roundId && m.Effect == effect.Key).Select(m => m.To).Distinct(StringComparer.Ordinal).Count();
+                var arrived = mails.Where(m => m.Round == owner && m.Effect == effect.Key).Select(m => m.To).Distinct(StringComparer.Ordinal).Count();
                 if (arrived < effect.Count())
                 {
                     lost++;
-                    violations.Add($"{roundId}: effect {effect.Key} is recorded as sent to {effect.Count()} recipient(s), MailDev has {arrived}");
+                    violations.Add($"{owner}: effect {effect.Key} is recorded as sent to {effect.Count()} recipient(s), MailDev has {arrived}");
                 }
             }
         }
@@ -353,9 +372,10 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
     private async Task<CheckResult> MessageIdsAsync(List<string> stored, CancellationToken ct)
     {
         var owners = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var roundId in stored)
+        foreach (var (owner, ledger, id) in stored.Select(r => (Owner: $"round {r}", Ledger: storage.Rounds, Id: r))
+            .Concat(agreementIds.Select(a => (Owner: AgreementOwner(a), Ledger: storage.Agreements, Id: a))))
         {
-            var done = await DoneRowsAsync(roundId, ct);
+            var done = await DoneRowsAsync(ledger, id, ct);
             foreach (var effect in done.Where(k => !(k.LastIndexOf('.') is var dot and > 0 && done.Contains(k[..dot]))))
             {
                 if (!owners.TryGetValue(effect, out var rounds))
@@ -363,24 +383,25 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
                     owners[effect] = rounds = [];
                 }
 
-                rounds.Add(roundId);
+                rounds.Add(owner);
             }
         }
 
         Figures["effects performed"] = owners.Sum(o => o.Value.Count);
         Figures["effect ids shared by rounds"] = owners.Count(o => o.Value.Count > 1);
+        Figures["agreement effects performed"] = owners.Sum(o => o.Value.Count(v => v.StartsWith("agreement ", StringComparison.Ordinal)));
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         var all = await http.GetFromJsonAsync<JsonElement>($"{options.MailDev}/api/email", ct);
         var violations = all.EnumerateArray()
-            .Select(m => (MessageId: Header(m, "message-id"), Send: $"{Header(m, "x-signoff-round")}/{Header(m, "x-signoff-effect")} to "
+            .Select(m => (MessageId: Header(m, "message-id"), Send: $"{Owner(m)}/{Header(m, "x-signoff-effect")} to "
                 + (m.GetProperty("to").EnumerateArray().FirstOrDefault().TryGetProperty("address", out var a) ? a.GetString() : "")))
             .GroupBy(m => m.MessageId, StringComparer.Ordinal)
             .Select(g => (g.Key, Sends: g.Select(m => m.Send).Distinct(StringComparer.Ordinal).ToList()))
             .Where(g => g.Sends.Count > 1)
             .Select(g => $"Message-ID {g.Key} was used for {g.Sends.Count} different sends ({string.Join(", ", g.Sends.Take(3))})")
             .ToList();
-        return new CheckResult("every Message-ID belongs to one round's send (and every webhook-id to one event: see below)", violations);
+        return new CheckResult("every Message-ID belongs to one round's or agreement's send (and every webhook-id to one event: see below)", violations);
     }
 
     /// <summary>Signed; one body per webhook-id; every event that notifies subscribers arrived, under one webhook-id; the delivery log is settled.</summary>
@@ -611,8 +632,32 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
             violations.Add($"{stranger}: in the feed but not a stored round");
         }
 
+        // The register's stream: each agreement's whole log, in its order, once.
+        var byAgreement = fed.Where(e => e.Stream == FeedStreams.Agreement).GroupBy(e => e.StreamId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var agreementId in agreementIds)
+        {
+            var log = agreementEvents[agreementId];
+            var ofAgreement = byAgreement.GetValueOrDefault(agreementId) ?? [];
+            var sequences = ofAgreement.Select(e => e.Event.Sequence).ToList();
+            if (!sequences.SequenceEqual(Enumerable.Range(1, log.Count).Select(i => (long)i)))
+            {
+                var first = Enumerable.Range(0, Math.Max(log.Count, sequences.Count)).First(i => i >= sequences.Count || i >= log.Count || sequences[i] != i + 1);
+                violations.Add($"agreement {agreementId}: its log holds {log.Count} events, the feed's agreement stream {sequences.Count}, first differing at #{first + 1}");
+            }
+            else if (!ofAgreement.Select(e => (e.Event.Type, e.Event.TriggerId)).SequenceEqual(log.Select(e => (e.GetType().Name, e.TriggerId))))
+            {
+                violations.Add($"agreement {agreementId}: the feed's event types or triggers are not the log's");
+            }
+        }
+
+        foreach (var stranger in byAgreement.Keys.Where(id => !agreementIds.Contains(id, StringComparer.Ordinal)))
+        {
+            violations.Add($"agreement {stranger}: in the feed but not in the register");
+        }
+
         Figures["feed events"] = fed.Count;
-        return new CheckResult("the feed holds every round event exactly once, in each round's order", violations);
+        Figures["feed agreement events"] = byAgreement.Values.Sum(v => v.Count);
+        return new CheckResult("the feed holds every round and agreement event exactly once, in each stream's order", violations);
     }
 
     private async Task<List<RoundEvent>> ReadEventsAsync(string roundId, CancellationToken ct)
@@ -642,12 +687,12 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
         }
     }
 
-    /// <summary>The effect rows (<c>d:…</c>) a round's partition holds in state done, without the prefix.</summary>
-    private async Task<HashSet<string>> DoneRowsAsync(string roundId, CancellationToken ct)
+    /// <summary>The effect rows (<c>d:…</c>) a round's (or an agreement's) partition holds in state done, without the prefix.</summary>
+    private static async Task<HashSet<string>> DoneRowsAsync(TableClient ledger, string id, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {roundId} and RowKey ge {"d:"} and RowKey lt {"d;"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {"d:"} and RowKey lt {"d;"}");
         var done = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in storage.Rounds.QueryAsync<TableEntity>(filter, select: ["RowKey", "state"], cancellationToken: ct))
+        await foreach (var row in ledger.QueryAsync<TableEntity>(filter, select: ["RowKey", "state"], cancellationToken: ct))
         {
             if (row.GetString("state") == "done")
             {
@@ -667,6 +712,14 @@ internal sealed class Checks(ChaosOptions options, Load load, WebhookReceiver re
     }
 
     private static string? PartnerOf(RoundEvent e) => e.GetType().GetProperty("PartnerId")?.GetValue(e) as string;
+
+    /// <summary>Whose send an email is: "round {id}", or "agreement {id}" for the register's (an agreement shares its first round's id, so the kind is part of it).</summary>
+    private static string Owner(JsonElement mail) =>
+        Header(mail, "x-signoff-round") is { Length: > 0 } round ? $"round {round}"
+        : Header(mail, "x-signoff-agreement") is { Length: > 0 } agreement ? AgreementOwner(agreement)
+        : "";
+
+    private static string AgreementOwner(string agreementId) => $"agreement {agreementId}";
 
     private static string Header(JsonElement mail, string name) =>
         mail.TryGetProperty("headers", out var h) && h.TryGetProperty(name, out var v) ? v.ToString() : "";

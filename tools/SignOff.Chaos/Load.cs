@@ -8,9 +8,9 @@ using SignOff.Testing;
 namespace SignOff.Chaos;
 
 /// <summary>A request that got a 2xx, with what that answer asserted, and how to send it again identically.</summary>
-/// <param name="Kind">decision or counterpart.</param>
-/// <param name="RoundId">The round.</param>
-/// <param name="PartnerId">The partner.</param>
+/// <param name="Kind">decision, counterpart or notice.</param>
+/// <param name="RoundId">The round (for a notice: the agreement, which has its round's id).</param>
+/// <param name="PartnerId">The partner (for a notice: the party, which has its partner's id).</param>
 /// <param name="Key">The Idempotency-Key.</param>
 /// <param name="Make">Builds the identical request again (for replays).</param>
 /// <param name="Attempts">Requests it took.</param>
@@ -50,7 +50,9 @@ internal sealed class PartnerModel(string roundId, string partnerId, string rout
 /// <summary>
 /// The rounds and the load on them: launches, then workers that record decisions and upload
 /// counterparts (each with its own Idempotency-Key), move the clock now and then, read rounds, and
-/// replay requests that already succeeded.
+/// replay requests that already succeeded; once a round is effective and its agreement in the
+/// register, one of its parties gives notice (so the register is written by a request too, not
+/// only by a round's effect).
 /// </summary>
 internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock clock, HostUnderTest host, Func<double> progress)
 {
@@ -71,7 +73,19 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
     private long replaysOk;
     private long reads;
 
+    /// <summary>0 while the notice is still to give, 1 while a worker gives it, 2 once given (or refused).</summary>
+    private int notice;
+
+    /// <summary>When (<see cref="Environment.TickCount64"/>) the notice may be tried again after its agreement was not open yet.</summary>
+    private long noticeNotBefore;
+
     public List<string> RoundIds { get; } = [];
+
+    /// <summary>True while a worker is giving the notice (for a kill to cut it off).</summary>
+    public bool NoticeInFlight => Volatile.Read(ref notice) == 1;
+
+    /// <summary>Rounds the API has shown effective.</summary>
+    public ConcurrentDictionary<string, bool> EffectiveRounds { get; } = new(StringComparer.Ordinal);
 
     public List<PartnerModel> Partners { get; } = [];
 
@@ -99,7 +113,8 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
 
     public long Reads => Interlocked.Read(ref reads);
 
-    public bool Done => Partners.All(p => p.Counterpart is not null || p.GaveUp);
+    /// <summary>Every partner signed (or was given up on), and the notice is given once a round is effective.</summary>
+    public bool Done => Partners.All(p => p.Counterpart is not null || p.GaveUp) && (EffectiveRounds.IsEmpty || Volatile.Read(ref notice) == 2);
 
     public static string Definition(int round, int partners, bool distinct)
     {
@@ -298,7 +313,19 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         var wantsCounterpart = !partner.GaveUp && partner.Decision is not null && partner.Counterpart is null && p >= partner.SignAt;
         if (!wantsDecision && !wantsCounterpart)
         {
-            if (rng.NextDouble() < 0.3 && !Acks.IsEmpty)
+            if (!EffectiveRounds.IsEmpty && Environment.TickCount64 >= Interlocked.Read(ref noticeNotBefore) && Interlocked.CompareExchange(ref notice, 1, 0) == 0)
+            {
+                var given = false;
+                try
+                {
+                    given = await GiveNoticeAsync(ct);
+                }
+                finally
+                {
+                    Volatile.Write(ref notice, given ? 2 : 0);
+                }
+            }
+            else if (rng.NextDouble() < 0.3 && !Acks.IsEmpty)
             {
                 await ReplayAsync(Acks.ElementAt(rng.Next(Acks.Count)), ct);
             }
@@ -392,9 +419,52 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
             Violations.Enqueue($"counterpart for {partner.RoundId}/{partner.PartnerId} answered {answer.Status} but the round it returned does not show it");
         }
 
+        using (var round = JsonDocument.Parse(answer.Body))
+        {
+            Observe(partner.RoundId, round.RootElement);
+        }
+
         var ack = new Acknowledged("counterpart", partner.RoundId, partner.PartnerId, key, Make, answer.Attempts, answer.Failures, sha, signatory);
         partner.Counterpart = ack;
         Acks.Enqueue(ack);
+    }
+
+    /// <summary>
+    /// The first party of the first effective round gives notice to leave its agreement (given on
+    /// the round clock's today), sent again with the same Idempotency-Key while the host dies under it.
+    /// </summary>
+    /// <returns>True once answered for good (a 2xx, or a refusal recorded as a violation); false while the agreement is not yet open.</returns>
+    private async Task<bool> GiveNoticeAsync(CancellationToken ct)
+    {
+        var agreementId = RoundIds.First(EffectiveRounds.ContainsKey);
+        var partyId = Partners.First(p => p.RoundId == agreementId).PartnerId;
+        var key = $"chaos-{options.Seed}-notice-{agreementId}-{partyId}";
+        HttpRequestMessage Make() => SignOffClient.Post($"/api/agreements/{agreementId}/parties/{partyId}/notice",
+            new StringContent("{\"reason\":\"chaos run\"}", Encoding.UTF8, "application/json"), key);
+        var answer = await api.SendAsync(Make, ct);
+        if (answer.Status == 404)
+        {
+            // The round took effect; its agreement opens as the round's effect, which may not have run yet
+            // (after a kill, not until the killed host's claims run out): ask again in a second, not at once.
+            Interlocked.Exchange(ref noticeNotBefore, Environment.TickCount64 + 1000);
+            return false;
+        }
+
+        if (!answer.Ok)
+        {
+            Violations.Enqueue($"notice for {agreementId}/{partyId}{(answer.Failures > 0 ? $", sent again with the same Idempotency-Key after {answer.Failures} failed attempt(s)," : "")} answered {answer.Status}: {Short(answer.Body)}");
+            return true;
+        }
+
+        using var json = JsonDocument.Parse(answer.Body);
+        var party = json.RootElement.GetProperty("parties").EnumerateArray().FirstOrDefault(p => p.GetProperty("partyId").GetString() == partyId);
+        if (party.ValueKind != JsonValueKind.Object || party.GetProperty("status").GetString() != "on-notice" || party.GetProperty("noticeGivenOn").ValueKind != JsonValueKind.String)
+        {
+            Violations.Enqueue($"notice for {agreementId}/{partyId} answered {answer.Status} but the agreement it returned does not show the party on notice");
+        }
+
+        Acks.Enqueue(new Acknowledged("notice", agreementId, partyId, key, Make, answer.Attempts, answer.Failures));
+        return true;
     }
 
     private async Task ReplayAsync(Acknowledged ack, CancellationToken ct)
@@ -421,6 +491,7 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         }
 
         using var json = JsonDocument.Parse(answer.Body);
+        Observe(roundId, json.RootElement);
         foreach (var p in json.RootElement.GetProperty("partners").EnumerateArray())
         {
             var id = p.GetProperty("partnerId").GetString();
@@ -431,6 +502,15 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         }
 
         return json.RootElement.Clone();
+    }
+
+    /// <summary>Notes a round the API showed effective: its agreement is (or is about to be) in the register.</summary>
+    private void Observe(string roundId, JsonElement round)
+    {
+        if (round.GetProperty("status").GetString() == "effective")
+        {
+            EffectiveRounds.TryAdd(roundId, true);
+        }
     }
 
     private void Refused(PartnerModel partner, string kind, Answer answer)
