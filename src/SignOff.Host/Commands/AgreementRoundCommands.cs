@@ -75,14 +75,22 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
         return await StartAsync(plan, roundId, triggerId, by, document.Value, ct);
     }
 
-    /// <summary>Asks one organisation to join the agreement: its governance, then its counterpart of the version in force.</summary>
-    public async Task<CommandResult> ProposeAccessionAsync(string agreementId, JoinerInput input, string triggerId, Actor by, CancellationToken ct)
+    /// <summary>Reads what a coordinator says of a joining organisation: the organisation, its officer and route, its meeting, the deadline; every problem at once.</summary>
+    public Checked<(PartnerDefinition Joiner, DateOnly Deadline)> ReadJoiner(JoinerInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var meeting = InputReaders.Date(input.MeetingOn, "meetingOn", "date of its deciding meeting", required: false);
         var due = InputReaders.Date(input.Deadline, "deadline", "accession round's deadline", required: true);
         var joiner = commands.NewPartner(input.Name, input.OfficerName, input.OfficerEmail, input.Route, meeting.IsValid ? meeting.Value : null, null);
-        if ((joiner.FirstFailure ?? meeting.FirstFailure ?? due.FirstFailure) is { } invalid)
+        var failures = joiner.Failures.Concat(meeting.Failures).Concat(due.Failures).ToList();
+        return failures.Count > 0 ? Checked.Invalid<(PartnerDefinition, DateOnly)>(failures) : Checked.Valid((joiner.Value, due.Value!.Value));
+    }
+
+    /// <summary>Asks one organisation to join the agreement: its governance, then its counterpart of the version in force.</summary>
+    public async Task<CommandResult> ProposeAccessionAsync(string agreementId, JoinerInput input, string triggerId, Actor by, CancellationToken ct)
+    {
+        var read = ReadJoiner(input);
+        if (read.FirstFailure is { } invalid)
         {
             return invalid;
         }
@@ -95,7 +103,7 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
 
         var (agreement, original) = loaded.Value;
         var roundId = RoundIdFor(agreement, triggerId);
-        var plan = AgreementRounds.Accession(agreement, original, await OtherRoundsAsync(roundId, ct), joiner.Value, due.Value!.Value);
+        var plan = AgreementRounds.Accession(agreement, original, await OtherRoundsAsync(roundId, ct), read.Value.Joiner, read.Value.Deadline);
         return await StartAsync(plan, roundId, triggerId, by, null, ct);
     }
 

@@ -342,28 +342,33 @@ public sealed class RoundCommands(IRoundEngine engine, RoundProcess process, Blo
     /// <summary>A partner built from form or API input, or why it is not valid.</summary>
     public Checked<PartnerDefinition> NewPartner(string? name, string? officerName, string? officerEmail, string? route, DateOnly? meeting, DateOnly? dueBy)
     {
+        // Every problem at once, in the form's order, so a page can show them all; the API answers with the first.
+        var failures = new List<CommandFailure>();
         if (string.IsNullOrWhiteSpace(name))
         {
-            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the organisation's name.", "name");
+            failures.Add(new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the organisation's name.", "name"));
         }
 
         if (string.IsNullOrWhiteSpace(officerName))
         {
-            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's name.", "officerName");
+            failures.Add(new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's name.", "officerName"));
         }
 
         if (!RoundDefinitionParser.IsEmail(officerEmail ?? ""))
         {
-            return new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's email address, like name@council.gov.uk.", "officerEmail");
+            failures.Add(new CommandFailure.Invalid(InputProblem.BadPartner, "Enter the officer's email address, like name@council.gov.uk.", "officerEmail"));
         }
 
         if (!routes.TryGet(route ?? "", out var found))
         {
-            return new CommandFailure.Invalid(InputProblem.UnknownRoute,
-                $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route");
+            failures.Add(new CommandFailure.Invalid(InputProblem.UnknownRoute, string.IsNullOrWhiteSpace(route)
+                ? $"Choose the organisation's governance route; known routes are: {string.Join(", ", routes.Ids)}."
+                : $"Unknown governance route '{route}'; known routes are: {string.Join(", ", routes.Ids)}.", "route"));
         }
 
-        return Checked.Valid<PartnerDefinition>(new PartnerDefinition(name.Trim(), new Person(officerName.Trim(), officerEmail!.Trim()), new PartnerGovernance(found, meeting), dueBy));
+        return failures.Count > 0
+            ? Checked.Invalid<PartnerDefinition>(failures)
+            : Checked.Valid(new PartnerDefinition(name!.Trim(), new Person(officerName!.Trim(), officerEmail!.Trim()), new PartnerGovernance(found, meeting), dueBy));
     }
 
     private async Task<(DocumentCheck, byte[])> ReadDocumentAsync(Upload file, CancellationToken ct)

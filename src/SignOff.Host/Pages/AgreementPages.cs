@@ -186,6 +186,12 @@ public static class AgreementPages
         var form = await http.Request.ReadFormAsync(ct);
         var joiner = new JoinerInput(Forms.Text(form, "name"), Forms.Text(form, "officerName"), Forms.Text(form, "officerEmail"), Forms.Text(form, "route"),
             Forms.DateText(form, "meetingOn"), Forms.DateText(form, "deadline"));
+        if (d.Changes.ReadJoiner(joiner) is { IsValid: false } invalid)
+        {
+            return await ChangePageAsync(http, d, agreementId, AgreementChangeKind.Accession, Forms.Errors(invalid.Failures), FormValues.From(form),
+                StatusCodes.Status422UnprocessableEntity, ct);
+        }
+
         var result = await d.Changes.ProposeAccessionAsync(agreementId, joiner, Forms.TriggerId("page", $"{agreementId}/accession", form), Coordinators.Of(http), ct);
         return await LaunchedAsync(http, d, agreementId, AgreementChangeKind.Accession, form, result, ct);
     }

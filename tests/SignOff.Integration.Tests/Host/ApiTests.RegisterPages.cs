@@ -74,7 +74,8 @@ public sealed partial class ApiTests
 
         var empty = await PostPageFormAsync(browser, agreementPath, "/accession", new() { ["name"] = "" }, path);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
-        Assert.Equal([("name", "Enter the organisation's name")], ErrorLinks(WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync(Ct))));
+        Assert.Equal(["name", "officerName", "officerEmail", "route", "deadline"], ErrorLinks(WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync(Ct))).Select(e => e.Field));
+        Assert.Contains(("name", "Enter the organisation's name"), ErrorLinks(WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync(Ct))));
         var joiner = new Dictionary<string, string>
         {
             ["name"] = "Provide CIC", ["officerName"] = "Pat Jones", ["officerEmail"] = "pat@", ["route"] = "charity-board",
