@@ -207,7 +207,9 @@ public static class SignOffHosting
     public static IServiceCollection AddAgreementRegister<TEngine>(this IServiceCollection services)
         where TEngine : class, IAgreementEngine
     {
-        services.AddSingleton<IAgreementEngine, TEngine>();
+        // One instance, reachable as itself too: the local host's tests and benchmark settle the register through it.
+        services.AddSingleton<TEngine>();
+        services.AddSingleton<IAgreementEngine>(sp => sp.GetRequiredService<TEngine>());
         services.AddSingleton<IEffectHandler, SignOff.Host.Register.RecordInRegisterHandler>();
         return services;
     }

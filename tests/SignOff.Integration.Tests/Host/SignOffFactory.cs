@@ -67,10 +67,15 @@ public sealed class SignOffFactory(string? prefix = null, IReadOnlyDictionary<st
 
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
-    /// <summary>Waits until every transition's effects have run (the Durable Task worker runs in the host).</summary>
-    public async Task DrainAsync(CancellationToken ct) =>
+    /// <summary>Waits until every transition's effects have run, the rounds' and then the register's (the Durable Task worker runs in the host).</summary>
+    /// <remarks>Rounds first: a round taking effect opens its agreement as one of its effects, so the agreement's transitions exist once the round's have settled.</remarks>
+    public async Task DrainAsync(CancellationToken ct)
+    {
         Assert.True(await Services.GetRequiredService<SignOff.Host.Durable.DurableRoundEngine>().SettleAsync(TimeSpan.FromMinutes(2), ct),
             "The rounds' effects did not settle within two minutes.");
+        Assert.True(await Services.GetRequiredService<SignOff.Host.Durable.DurableAgreementEngine>().SettleAsync(TimeSpan.FromMinutes(2), ct),
+            "The register's effects did not settle within two minutes.");
+    }
 
     public async Task SetClockAsync(string iso, CancellationToken ct)
     {

@@ -218,7 +218,8 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, noticed.StatusCode);
         await DeliverAllAsync();
 
-        var hook = Assert.Single(Hooks());
+        // The register's effects start from the agreement's own entity, a moment after the round's have settled.
+        var hook = Assert.Single(await EventuallyAsync(() => Task.FromResult(Hooks()), h => h.Count > 0));
         var data = Json(hook.Body).GetProperty("data");
         Assert.Equal("party.notice_given", Json(hook.Body).GetProperty("type").GetString());
         Assert.Equal((agreementId, partyId, "2021-07-15"), (data.GetProperty("agreementId").GetString(), data.GetProperty("partyId").GetString(), data.GetProperty("boundUntil").GetString()));
