@@ -461,7 +461,7 @@ internal sealed partial class Checks
         var becameEffective = events[variedId].OfType<RoundBecameEffective>().Count();
         if (varied.Status != RoundStatus.Effective || becameEffective != 1)
         {
-            violations.Add($"variation {variedId} is {varied.Status} with {becameEffective} RoundBecameEffective event(s); every party signed it: {string.Join(", ", load.VariationPartners.Select(p => $"{p.PartnerId} {(p.Counterpart is null ? "unsigned" : "signed")}"))}");
+            violations.Add($"variation {variedId} is {varied.Status} with {becameEffective} RoundBecameEffective event(s); its partners as the load left them: {string.Join(", ", load.VariationPartners.Select(p => $"{p.PartnerId} {(p.Counterpart is null ? "unsigned" : "signed")}"))}");
         }
 
         var unsigned = varied.RemainingPartners.Where(p => p.Status != PartnerStatus.Signed).Select(p => p.PartnerId).ToList();
@@ -522,7 +522,8 @@ internal sealed partial class Checks
             }
         }
 
-        VariationSummary = $"version {snapshot.Current.Number} in force by {variedId} (effective {varied.EffectiveOn:yyyy-MM-dd}), {variedEvents.Count} AgreementVaried, {variations.Count} variation round(s) stored; "
+        VariationSummary = $"version {snapshot.Current.Number} in force (by round {snapshot.Current.RoundId}, effective {snapshot.Current.EffectiveOn:yyyy-MM-dd}), {variedEvents.Count} AgreementVaried, "
+            + $"{variations.Count} variation round(s) stored ({variedId}, {varied.Status}); "
             + $"{varied.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed)}/{asked.Count} parties signed ({onNotice.Count} on notice), "
             + $"{Figures.GetValueOrDefault("variation acts verified")} acknowledged acts verified, launch took {ack.Attempts} attempt(s)";
         return new CheckResult("the variation is one round, effective, signed by every party bound, and its agreement's version 2 once", violations);
