@@ -17,6 +17,7 @@ internal sealed class ChaosRun(ChaosOptions options)
     private int kills;
     private int restarts;
     private int registerKills;
+    private bool variationKilled;
     private TimeSpan downtime;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -109,10 +110,23 @@ internal sealed class ChaosRun(ChaosOptions options)
         // Rounds take effect late (a cabinet's call-in runs to the end of the clock's advances), so
         // the register would see no kill: one more SIGKILL once a round is effective, landing while
         // its agreement opens (the round's effect, the agreement's entity, its read side and feed),
-        // and one cutting off the notice request in flight.
+        // one cutting off the notice request in flight, and one as the variation's last counterpart
+        // goes in (the request itself, or the round's effect that varies the agreement after it).
         var afterKills = Stopwatch.StartNew();
-        while (!load.Done && afterKills.Elapsed < TimeSpan.FromSeconds(120) && load.Operations < options.MaxOperations && workers.Any(w => !w.IsCompleted))
+        while ((!load.Done || (load.VariationLastCounterpartSent && !variationKilled)) && afterKills.Elapsed < TimeSpan.FromSeconds(150) && load.Operations < options.MaxOperations && workers.Any(w => !w.IsCompleted))
         {
+            if (!variationKilled && load.VariationLastCounterpartSent)
+            {
+                await Task.Delay(rng.Next(0, 60), ct);
+                var during = load.VariationLastCounterpartAnswered
+                    ? "the variation's last counterpart answered, its round's register effect (the agreement's version 2) in flight"
+                    : "the variation's last counterpart in flight";
+                await KillAndRestartAsync(host, clock, during, ct);
+                registerKills++;
+                variationKilled = true;
+                continue;
+            }
+
             if (registerKills == 0 && !load.EffectiveRounds.IsEmpty)
             {
                 await Task.Delay(rng.Next(0, 1500), ct);
@@ -126,13 +140,14 @@ internal sealed class ChaosRun(ChaosOptions options)
                 registerKills++;
             }
 
-            await Task.Delay(registerKills == 1 ? 5 : 250, ct);
+            await Task.Delay(registerKills == 1 || (load.VariationRoundId is not null && !variationKilled) ? 5 : 250, ct);
         }
 
         load.Stopping = true;
         await Task.WhenAll(workers);
         Say($"load stopped: {load.Operations} operations, {load.Acks.Count(a => a.Kind == "decision")} decisions, {load.Acks.Count(a => a.Kind == "counterpart")} counterparts"
-            + $" and {load.Acks.Count(a => a.Kind == "notice")} notice(s) acknowledged; {load.EffectiveRounds.Count} round(s) seen effective");
+            + $", {load.Acks.Count(a => a.Kind == "notice")} notice(s) and {load.Acks.Count(a => a.Kind == "variation")} variation(s) acknowledged; {load.EffectiveRounds.Count} round(s) seen effective"
+            + (load.VariationRoundId is { } varied ? $" (variation {varied} of {load.NoticeAgreementId}, {load.VariationPartners.Count(p => p.Counterpart is not null)}/{load.VariationPartners.Count} signed)" : ""));
 
         // 5. A last restart, settle, sixty days on, settle.
         killedAt.Add(DateTimeOffset.UtcNow);
@@ -196,7 +211,7 @@ internal sealed class ChaosRun(ChaosOptions options)
         var retried = load.Acks.Count(a => a.Failures > 0);
         var rows = new (string Name, string Value)[]
         {
-            ("kills (SIGKILL)", $"{kills} ({registerKills} during the register's work, {Interlocked.Read(ref stats.KillsMidRequest)} with requests in flight, {Interlocked.Read(ref stats.KillsMidMutation)} during a decision or counterpart)"),
+            ("kills (SIGKILL)", $"{kills} ({registerKills} during the register's work{(variationKilled ? ", one of them at the variation's last counterpart" : "")}, {Interlocked.Read(ref stats.KillsMidRequest)} with requests in flight, {Interlocked.Read(ref stats.KillsMidMutation)} during a decision or counterpart)"),
             ("restarts", $"{restarts} ({host.FailedStarts} failed starts; {downtime.TotalSeconds:0.0}s down in all; {gate.Held} worker reads held until the clock was set)"),
             ("requests sent", Checks.Format(Interlocked.Read(ref stats.Sent))),
             ("2xx", Checks.Format(Interlocked.Read(ref stats.Ok))),
@@ -223,6 +238,7 @@ internal sealed class ChaosRun(ChaosOptions options)
                 + $"{f.GetValueOrDefault("agreements replayed")} replayed, {Checks.Format(f.GetValueOrDefault("agreement events replayed"))} events; "
                 + $"{f.GetValueOrDefault("agreement transitions whose effects completed")} transitions' effects completed, {f.GetValueOrDefault("agreement effects performed")} effects performed)"),
             ("notices", $"{f.GetValueOrDefault("notices recorded")}/{f.GetValueOrDefault("notices acknowledged")} acknowledged recorded once ({f.GetValueOrDefault("agreement webhooks")} register webhooks)"),
+            ("variation", checks.VariationSummary),
             ("events ahead of the clock", Checks.Format(f.GetValueOrDefault("events ahead of the clock"))),
             ("stuck rounds", $"{f.GetValueOrDefault("stuck rounds")} ({f.GetValueOrDefault("alarms waiting")} alarms waiting, {f.GetValueOrDefault("transitions whose effects completed")} transitions' effects completed)"),
             ("elapsed", $"{elapsed.Elapsed.TotalSeconds:0}s"),

@@ -139,6 +139,7 @@ internal sealed partial class Checks(ChaosOptions options, Load load, WebhookRec
             await RegisterAsync(stored, ct),
             await RegisterReplayAsync(ct),
             await NoticesAsync(ct),
+            await VariationAsync(stored, ct),
         ];
     }
 
@@ -147,7 +148,8 @@ internal sealed partial class Checks(ChaosOptions options, Load load, WebhookRec
     {
         var violations = new List<string>();
         var rounds = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var roundId in load.RoundIds)
+        // The variation round's acts too: it is decided and signed through the same round API.
+        foreach (var roundId in load.RoundIds.Append(load.VariationRoundId).OfType<string>())
         {
             var answer = await api.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/api/rounds/{roundId}"), ct);
             if (!answer.Ok)
@@ -162,9 +164,15 @@ internal sealed partial class Checks(ChaosOptions options, Load load, WebhookRec
         long decisions = 0, counterparts = 0;
         foreach (var ack in load.Acks)
         {
-            // A notice is the register's: checked there (NoticesAsync).
-            if (ack.Kind == "notice" || !rounds.TryGetValue(ack.RoundId, out var round))
+            // A notice and a variation's launch are the register's: checked there (NoticesAsync, VariationAsync).
+            if (ack.Kind is "notice" or "variation")
             {
+                continue;
+            }
+
+            if (!rounds.TryGetValue(ack.RoundId, out var round))
+            {
+                violations.Add($"{ack.RoundId}/{ack.PartnerId}: {ack.Kind} {ack.Key} got a 2xx but the round could not be read");
                 continue;
             }
 
@@ -204,7 +212,9 @@ internal sealed partial class Checks(ChaosOptions options, Load load, WebhookRec
 
         Figures["decisions verified"] = decisions;
         Figures["counterparts verified"] = counterparts;
-        Figures["rounds effective"] = rounds.Values.Count(r => r.GetProperty("status").GetString() == "effective");
+        Figures["rounds effective"] = load.RoundIds.Count(id => rounds.TryGetValue(id, out var r) && r.GetProperty("status").GetString() == "effective");
+        Figures["variation acts verified"] = load.Acks.Count(a => a.RoundId == load.VariationRoundId && a.Kind is "decision" or "counterpart")
+            - violations.Count(v => load.VariationRoundId is { } varied && v.StartsWith(varied + "/", StringComparison.Ordinal));
         return new CheckResult("every acknowledged decision and counterpart is in the final state", violations);
     }
 
@@ -212,7 +222,7 @@ internal sealed partial class Checks(ChaosOptions options, Load load, WebhookRec
     private CheckResult Idempotent(List<string> stored)
     {
         var violations = load.Violations.ToList();
-        var launched = load.RoundIds.ToHashSet(StringComparer.Ordinal);
+        var launched = load.RoundIds.Append(load.VariationRoundId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var extra in stored.Where(id => !launched.Contains(id)))
         {
             var started = events[extra].OfType<RoundStarted>().FirstOrDefault();

@@ -8,9 +8,9 @@ using SignOff.Testing;
 namespace SignOff.Chaos;
 
 /// <summary>A request that got a 2xx, with what that answer asserted, and how to send it again identically.</summary>
-/// <param name="Kind">decision, counterpart or notice.</param>
-/// <param name="RoundId">The round (for a notice: the agreement, which has its round's id).</param>
-/// <param name="PartnerId">The partner (for a notice: the party, which has its partner's id).</param>
+/// <param name="Kind">decision, counterpart, notice or variation.</param>
+/// <param name="RoundId">The round (for a notice or a variation: the agreement, which has its round's id).</param>
+/// <param name="PartnerId">The partner (for a notice: the party, which has its partner's id; for a variation: the round it launched).</param>
 /// <param name="Key">The Idempotency-Key.</param>
 /// <param name="Make">Builds the identical request again (for replays).</param>
 /// <param name="Attempts">Requests it took.</param>
@@ -37,11 +37,17 @@ internal sealed class PartnerModel(string roundId, string partnerId, string rout
 
     public int Busy;
 
+    /// <summary>True while its counterpart request is out (so the variation's last one is known even when two go at once).</summary>
+    public volatile bool Signing;
+
     public volatile string Status = "invited";
 
     public Acknowledged? Decision { get; set; }
 
     public Acknowledged? Counterpart { get; set; }
+
+    /// <summary>The signing date its counterpart gives (a variation's partners sign on the day it went round).</summary>
+    public string SignedOn { get; init; } = "2021-06-01";
 
     /// <summary>Set when a request for it was refused or never answered: the load leaves it alone after that.</summary>
     public bool GaveUp { get; set; }
@@ -52,7 +58,9 @@ internal sealed class PartnerModel(string roundId, string partnerId, string rout
 /// counterparts (each with its own Idempotency-Key), move the clock now and then, read rounds, and
 /// replay requests that already succeeded; once a round is effective and its agreement in the
 /// register, one of its parties gives notice (so the register is written by a request too, not
-/// only by a round's effect).
+/// only by a round's effect), then a variation of that agreement is launched, decided and signed
+/// by every party (the one on notice too: it is bound until its notice ends), so the register's
+/// own rounds and the version they change go through the kills as well.
 /// </summary>
 internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock clock, HostUnderTest host, Func<double> progress)
 {
@@ -78,6 +86,36 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
 
     /// <summary>When (<see cref="Environment.TickCount64"/>) the notice may be tried again after its agreement was not open yet.</summary>
     private long noticeNotBefore;
+
+    /// <summary>When the variation may be tried again after its agreement was not found.</summary>
+    private long variationNotBefore;
+
+    /// <summary>0 while the variation is still to launch, 1 while a worker launches it, 2 once launched (or refused).</summary>
+    private int variation;
+
+    /// <summary>0 until the variation's last counterpart is sent, 1 while it is in flight, 2 once answered (its register effect running).</summary>
+    private int lastVariationCounterpart;
+
+    /// <summary>The variation round's partners, published whole once it is launched (workers read it without a lock).</summary>
+    private volatile List<PartnerModel>? variationPartners;
+
+    /// <summary>The agreement the notice was given on (and the variation launched on).</summary>
+    public string? NoticeAgreementId { get; private set; }
+
+    /// <summary>The variation round, once its launch got a 201.</summary>
+    public string? VariationRoundId { get; private set; }
+
+    /// <summary>The partner ids the variation round was launched with (the parties bound then, as its 201 showed them).</summary>
+    public IReadOnlyList<string> VariationLaunchedWith { get; private set; } = [];
+
+    /// <summary>The variation round's partners (empty until it is launched).</summary>
+    public IReadOnlyList<PartnerModel> VariationPartners => variationPartners ?? [];
+
+    /// <summary>True from the moment the variation's last counterpart is sent (for a kill to cut it, or its register effect, off).</summary>
+    public bool VariationLastCounterpartSent => Volatile.Read(ref lastVariationCounterpart) >= 1;
+
+    /// <summary>True once the variation's last counterpart got its answer (the kill then lands on the round's register effect).</summary>
+    public bool VariationLastCounterpartAnswered => Volatile.Read(ref lastVariationCounterpart) == 2;
 
     public List<string> RoundIds { get; } = [];
 
@@ -113,8 +151,9 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
 
     public long Reads => Interlocked.Read(ref reads);
 
-    /// <summary>Every partner signed (or was given up on), and the notice is given once a round is effective.</summary>
-    public bool Done => Partners.All(p => p.Counterpart is not null || p.GaveUp) && (EffectiveRounds.IsEmpty || Volatile.Read(ref notice) == 2);
+    /// <summary>Every partner signed (or was given up on), and once a round is effective the notice is given and the variation launched and signed.</summary>
+    public bool Done => Partners.Concat(VariationPartners).All(p => p.Counterpart is not null || p.GaveUp)
+        && (EffectiveRounds.IsEmpty || (Volatile.Read(ref notice) == 2 && Volatile.Read(ref variation) == 2));
 
     public static string Definition(int round, int partners, bool distinct)
     {
@@ -221,7 +260,9 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
                 await AdvanceAsync(ct);
             }
 
-            var partner = Partners[rng.Next(Partners.Count)];
+            // Once the variation is launched, half the picks are its partners: it goes round while the rest winds down.
+            var pool = variationPartners is { } varied && rng.Next(2) == 0 ? varied : Partners;
+            var partner = pool[rng.Next(pool.Count)];
             if (Interlocked.CompareExchange(ref partner.Busy, 1, 0) != 0)
             {
                 await Task.Delay(10, ct);
@@ -302,7 +343,7 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         var behind = done < (PlannedAdvances * p) + 1;
         // After the kills, a little more while a call-in is still running — but not for ever: a
         // call-in timer that never fires is for the checks to report, not for the clock to chase.
-        var waitingForCallIn = p >= 1 && done < PlannedAdvances + 16 && Partners.Any(x => x.Status == "call-in");
+        var waitingForCallIn = p >= 1 && done < PlannedAdvances + 16 && Partners.Concat(VariationPartners).Any(x => x.Status == "call-in");
         return (behind || waitingForCallIn) && rng.NextDouble() < 0.5;
     }
 
@@ -323,6 +364,19 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
                 finally
                 {
                     Volatile.Write(ref notice, given ? 2 : 0);
+                }
+            }
+            else if (Volatile.Read(ref notice) == 2 && NoticeAgreementId is { } agreementId && Environment.TickCount64 >= Interlocked.Read(ref variationNotBefore)
+                && Interlocked.CompareExchange(ref variation, 1, 0) == 0)
+            {
+                var launched = false;
+                try
+                {
+                    launched = await LaunchVariationAsync(agreementId, ct);
+                }
+                finally
+                {
+                    Volatile.Write(ref variation, launched ? 2 : 0);
                 }
             }
             else if (rng.NextDouble() < 0.3 && !Acks.IsEmpty)
@@ -388,6 +442,14 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
     private async Task SignAsync(PartnerModel partner, CancellationToken ct)
     {
         var key = $"chaos-{options.Seed}-counterpart-{partner.RoundId}-{partner.PartnerId}";
+        var variationRound = variationPartners is { } varied && varied.Contains(partner) ? varied : null;
+        if (variationRound is not null)
+        {
+            partner.Signing = true;
+        }
+
+        // The last of the variation's counterparts — or the last batch, when workers send two at once: none is left unsent.
+        var last = variationRound is not null && variationRound.All(p => p.Signing || p.Counterpart is not null);
         // A readable PDF naming the agreement (the round id begins with its reference, CHAOS-NN) and this partner alone:
         // uploaded counterparts are checked for both.
         var pdf = TestPdfs.Counterpart($"{partner.RoundId[..8].ToUpperInvariant()} counterpart", $"{partner.PartnerId} of {partner.RoundId}");
@@ -400,12 +462,18 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
                 { SignOffClient.Pdf(pdf), "file", "counterpart.pdf" },
                 { new StringContent(signatory), "signatoryName" },
                 { new StringContent("Chief Executive"), "signatoryPosition" },
-                { new StringContent("2021-06-01"), "signedOn" },
+                { new StringContent(partner.SignedOn), "signedOn" },
             };
             return SignOffClient.Post($"/api/rounds/{partner.RoundId}/partners/{partner.PartnerId}/counterparts", form, key);
         }
 
+        if (last)
+        {
+            Interlocked.CompareExchange(ref lastVariationCounterpart, 1, 0);
+        }
+
         var answer = await api.SendAsync(Make, ct);
+        partner.Signing = false;
         if (!answer.Ok)
         {
             Refused(partner, "counterpart", answer);
@@ -427,6 +495,10 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         var ack = new Acknowledged("counterpart", partner.RoundId, partner.PartnerId, key, Make, answer.Attempts, answer.Failures, sha, signatory);
         partner.Counterpart = ack;
         Acks.Enqueue(ack);
+        if (variationRound is not null && variationRound.All(p => p.Counterpart is not null))
+        {
+            Volatile.Write(ref lastVariationCounterpart, 2);
+        }
     }
 
     /// <summary>
@@ -464,6 +536,66 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         }
 
         Acks.Enqueue(new Acknowledged("notice", agreementId, partyId, key, Make, answer.Attempts, answer.Failures));
+        NoticeAgreementId = agreementId;
+        return true;
+    }
+
+    /// <summary>
+    /// Launches a variation of the agreement the notice was given on — a varied draft naming it, with
+    /// an Idempotency-Key, sent again identically while the host dies under it — and takes on its
+    /// partners (the parties bound now, the one on notice among them) to decide and sign.
+    /// </summary>
+    /// <returns>True once answered for good (a 201, or a refusal recorded as a violation); false to try again in a second.</returns>
+    private async Task<bool> LaunchVariationAsync(string agreementId, CancellationToken ct)
+    {
+        var key = $"chaos-{options.Seed}-variation-{agreementId}";
+        var number = RoundIds.IndexOf(agreementId) + 1;
+        var reference = $"CHAOS-{number.ToString("D2", CultureInfo.InvariantCulture)}";
+        var draft = TestPdfs.WithText($"Chaos Alliance Agreement {number} ({reference})", $"Variation 1 of {agreementId}: clause 4 replaced (seed {options.Seed})");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(draft));
+        HttpRequestMessage Make()
+        {
+            var form = new MultipartFormDataContent
+            {
+                { SignOffClient.Pdf(draft), "draft", "variation.pdf" },
+                { new StringContent("2021-07-30"), "deadline" },
+            };
+            return SignOffClient.Post($"/api/agreements/{agreementId}/variations", form, key);
+        }
+
+        var answer = await api.SendAsync(Make, ct);
+        if (answer.Status == 404)
+        {
+            Interlocked.Exchange(ref variationNotBefore, Environment.TickCount64 + 1000);
+            return false;
+        }
+
+        if (answer.Status != 201)
+        {
+            Violations.Enqueue($"variation of {agreementId}{(answer.Failures > 0 ? $", sent again with the same Idempotency-Key after {answer.Failures} failed attempt(s)," : "")} answered {answer.Status}: {Short(answer.Body)}");
+            return true;
+        }
+
+        using var json = JsonDocument.Parse(answer.Body);
+        var round = json.RootElement;
+        var roundId = round.GetProperty("roundId").GetString()!;
+        var change = round.GetProperty("changeOf");
+        if (change.ValueKind != JsonValueKind.Object || change.GetProperty("agreementId").GetString() != agreementId || change.GetProperty("kind").GetString() != "variation"
+            || change.GetProperty("baseVersion").GetInt32() != 1 || round.GetProperty("currentVersion").GetProperty("sha256").GetString() != sha)
+        {
+            Violations.Enqueue($"variation of {agreementId} answered 201 with round {roundId}, which does not show the variation sent: changeOf {change}, current version {round.GetProperty("currentVersion")}");
+        }
+
+        // Signed on the day it went round (never in the host's future); decided as the load's other decisions are,
+        // on 1 June: a decision entered late, whose call-in is over, so a cabinet partner does not hold the variation up for a week of clock.
+        var launchedOn = round.GetProperty("launchedOn").GetString()!;
+        var partners = round.GetProperty("partners").EnumerateArray()
+            .Select(p => new PartnerModel(roundId, p.GetProperty("partnerId").GetString()!, p.GetProperty("route").GetString()!, 0, 0) { SignedOn = launchedOn })
+            .ToList();
+        VariationRoundId = roundId;
+        VariationLaunchedWith = [.. partners.Select(p => p.PartnerId)];
+        Acks.Enqueue(new Acknowledged("variation", agreementId, roundId, key, Make, answer.Attempts, answer.Failures, sha));
+        variationPartners = partners;
         return true;
     }
 
@@ -495,7 +627,7 @@ internal sealed class Load(ChaosOptions options, SignOffClient api, RoundClock c
         foreach (var p in json.RootElement.GetProperty("partners").EnumerateArray())
         {
             var id = p.GetProperty("partnerId").GetString();
-            if (Partners.Find(x => x.RoundId == roundId && x.PartnerId == id) is { } model)
+            if (Partners.Concat(VariationPartners).FirstOrDefault(x => x.RoundId == roundId && x.PartnerId == id) is { } model)
             {
                 model.Status = p.GetProperty("status").GetString()!;
             }

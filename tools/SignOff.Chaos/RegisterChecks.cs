@@ -56,6 +56,17 @@ internal sealed partial class Checks
             }
         }
 
+        var unvaried = 0;
+        await foreach (var round in Hub.AllRecordsAsync(ct))
+        {
+            // A variation takes effect in the register as its round's effect: settled once the agreement holds its version.
+            if (round.Round is { Status: RoundStatus.Effective, ChangeOf: { Kind: AgreementChangeKind.Variation } change }
+                && await Register.LoadRecordAsync(change.AgreementId, ct) is var varied && varied?.Agreement.Versions.Any(v => v.RoundId == round.Round.RoundId) != true)
+            {
+                unvaried++;
+            }
+        }
+
         var running = 0;
         var lagging = 0;
         await foreach (var record in Register.AllRecordsAsync(ct))
@@ -86,6 +97,7 @@ internal sealed partial class Checks
         }
 
         return (unopened > 0 ? $"{unopened} effective round(s) not yet in the register, " : "")
+            + (unvaried > 0 ? $"{unvaried} effective variation(s) not yet in their agreement, " : "")
             + (running > 0 ? $"{running} agreement transition(s) whose effects have not all run, " : "")
             + (lagging > 0 ? $"{lagging} agreement(s) whose read side lags its entity, " : "");
     }
@@ -379,6 +391,142 @@ internal sealed partial class Checks
         Figures["notices recorded"] = recorded;
         Figures["agreement webhooks"] = arrived.Values.Sum();
         return Task.FromResult(new CheckResult("every acknowledged notice is recorded once, none unasked; the register's webhooks arrived once per event", violations));
+    }
+
+    /// <summary>What the variation check found, for the summary.</summary>
+    public string VariationSummary { get; private set; } = "none launched";
+
+    /// <summary>
+    /// The variation launched under kills is one round (no second one from a retried launch),
+    /// effective, sent to exactly the parties bound when it was launched (one on notice among them),
+    /// all of whom signed; its agreement records it once — one <see cref="AgreementVaried"/>,
+    /// versions 1 and 2, version 2 the round's executed document on the round's effective date —
+    /// and the API shows that; no other agreement was varied.
+    /// </summary>
+    private async Task<CheckResult> VariationAsync(List<string> stored, CancellationToken ct)
+    {
+        var violations = new List<string>();
+        var variations = new List<RoundState>();
+        foreach (var roundId in stored)
+        {
+            if (await Store.LoadAsync(roundId, ct) is { ChangeOf.Kind: AgreementChangeKind.Variation } round)
+            {
+                variations.Add(round);
+            }
+        }
+
+        var ack = load.Acks.FirstOrDefault(a => a.Kind == "variation");
+        foreach (var stranger in variations.Where(r => r.RoundId != load.VariationRoundId))
+        {
+            violations.Add($"variation round {stranger.RoundId} of {stranger.ChangeOf!.AgreementId} is stored, but the run's one variation is {load.VariationRoundId ?? "(none acknowledged)"}"
+                + (ack is { Failures: > 0 } ? $" (its launch was sent {ack.Attempts} times with the same Idempotency-Key)" : ""));
+        }
+
+        foreach (var (other, itsLog) in agreementEvents.Where(a => a.Key != load.NoticeAgreementId || load.VariationRoundId is null))
+        {
+            if (itsLog.OfType<AgreementVaried>().Any())
+            {
+                violations.Add($"agreement {other}: {itsLog.OfType<AgreementVaried>().Count()} AgreementVaried event(s), but the run varied no such agreement");
+            }
+        }
+
+        if (ack is null || load.VariationRoundId is not { } variedId || load.NoticeAgreementId is not { } agreementId)
+        {
+            if (!load.EffectiveRounds.IsEmpty)
+            {
+                violations.Add("a round took effect, but no variation of its agreement was acknowledged (the load gives up after 150 s past the planned kills)");
+            }
+
+            VariationSummary = "none launched";
+            return new CheckResult("the variation is one round, effective, signed by every party bound, and its agreement's version 2 once", violations);
+        }
+
+        var varied = variations.Find(r => r.RoundId == variedId);
+        if (varied is null)
+        {
+            violations.Add($"the variation of {agreementId} got a 201 with round {variedId} (after {ack.Attempts} attempt(s)), but no such variation round is stored");
+            return new CheckResult("the variation is one round, effective, signed by every party bound, and its agreement's version 2 once", violations);
+        }
+
+        if (varied.ChangeOf!.AgreementId != agreementId || varied.ChangeOf.BaseVersion != 1)
+        {
+            violations.Add($"variation {variedId} changes {varied.ChangeOf.AgreementId} from version {varied.ChangeOf.BaseVersion}; it was launched on {agreementId}, version 1");
+        }
+
+        if (varied.CurrentVersion.Document.Sha256 != ack.Sha256)
+        {
+            violations.Add($"variation {variedId} circulates {varied.CurrentVersion.Document.Sha256}, the draft sent was {ack.Sha256}");
+        }
+
+        var becameEffective = events[variedId].OfType<RoundBecameEffective>().Count();
+        if (varied.Status != RoundStatus.Effective || becameEffective != 1)
+        {
+            violations.Add($"variation {variedId} is {varied.Status} with {becameEffective} RoundBecameEffective event(s); its partners as the load left them: {string.Join(", ", load.VariationPartners.Select(p => $"{p.PartnerId} {(p.Counterpart is null ? "unsigned" : "signed")}"))}");
+        }
+
+        var unsigned = varied.RemainingPartners.Where(p => p.Status != PartnerStatus.Signed).Select(p => p.PartnerId).ToList();
+        if (unsigned.Count > 0)
+        {
+            violations.Add($"variation {variedId}: partners that have not signed: {string.Join(", ", unsigned)}");
+        }
+
+        var snapshot = agreementRecords.GetValueOrDefault(agreementId)?.Agreement;
+        var log = agreementEvents.GetValueOrDefault(agreementId) ?? [];
+        if (snapshot is null)
+        {
+            violations.Add($"variation {variedId}: its agreement {agreementId} is not in the register");
+            return new CheckResult("the variation is one round, effective, signed by every party bound, and its agreement's version 2 once", violations);
+        }
+
+        // Its partners are the parties bound the day it went round: one on notice still is (and signs); one already gone is not asked.
+        var boundThen = snapshot.Parties.Where(p => p.JoinedOn <= varied.LaunchedOn && (p.ExitedOn is null || p.ExitedOn > varied.LaunchedOn)).Select(p => p.PartyId).Order(StringComparer.Ordinal).ToList();
+        var asked = varied.Partners.Select(p => p.PartnerId).Order(StringComparer.Ordinal).ToList();
+        if (!asked.SequenceEqual(boundThen) || !asked.SequenceEqual(load.VariationLaunchedWith.Order(StringComparer.Ordinal)))
+        {
+            violations.Add($"variation {variedId} asks [{string.Join(", ", asked)}] (its 201 showed [{string.Join(", ", load.VariationLaunchedWith)}]); the parties bound on {varied.LaunchedOn:yyyy-MM-dd} were [{string.Join(", ", boundThen)}]");
+        }
+
+        var onNotice = snapshot.Parties.Where(p => p.Notice is { } n && n.GivenOn <= varied.LaunchedOn && asked.Contains(p.PartyId)).Select(p => p.PartyId).ToList();
+        var variedEvents = log.OfType<AgreementVaried>().ToList();
+        if (variedEvents.Count != 1 || variedEvents[0].Version is not { Number: 2 } version || version.RoundId != variedId)
+        {
+            violations.Add($"agreement {agreementId}: {variedEvents.Count} AgreementVaried event(s) ({string.Join(", ", variedEvents.Select(e => $"version {e.Version.Number} by {e.Version.RoundId}"))}); the run's one variation is {variedId}");
+        }
+
+        var numbers = snapshot.Versions.Select(v => v.Number).ToList();
+        if (!numbers.SequenceEqual([1, 2]) || snapshot.Current.RoundId != variedId)
+        {
+            violations.Add($"agreement {agreementId}: versions [{string.Join(", ", numbers)}], the one in force by {snapshot.Current.RoundId}; the variation {variedId} makes [1, 2]");
+        }
+        else if (snapshot.Versions[1].Document != varied.CurrentVersion.Document || snapshot.Versions[1].EffectiveOn != varied.EffectiveOn)
+        {
+            violations.Add($"agreement {agreementId}: version 2 is {Json(snapshot.Versions[1])}; the variation executed {Json(varied.CurrentVersion.Document)}, effective on {varied.EffectiveOn:yyyy-MM-dd}");
+        }
+
+        // As the API shows it to another system.
+        var answer = await api.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/api/agreements/{agreementId}"), ct);
+        if (!answer.Ok)
+        {
+            violations.Add($"GET /api/agreements/{agreementId} answered {answer.Status}");
+        }
+        else
+        {
+            using var json = JsonDocument.Parse(answer.Body);
+            var shown = json.RootElement;
+            var shownVersions = shown.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()).ToList();
+            var shownVaried = shown.GetProperty("history").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "AgreementVaried");
+            if (shown.GetProperty("version").GetProperty("number").GetInt32() != 2 || !shownVersions.SequenceEqual([1, 2]) || shownVaried != 1
+                || shown.GetProperty("version").GetProperty("sha256").GetString() != varied.CurrentVersion.Document.Sha256)
+            {
+                violations.Add($"GET /api/agreements/{agreementId} shows version {shown.GetProperty("version")}, versions [{string.Join(", ", shownVersions)}], {shownVaried} AgreementVaried in its history");
+            }
+        }
+
+        VariationSummary = $"version {snapshot.Current.Number} in force (by round {snapshot.Current.RoundId}, effective {snapshot.Current.EffectiveOn:yyyy-MM-dd}), {variedEvents.Count} AgreementVaried, "
+            + $"{variations.Count} variation round(s) stored ({variedId}, {varied.Status}); "
+            + $"{varied.RemainingPartners.Count(p => p.Status == PartnerStatus.Signed)}/{asked.Count} parties signed ({onNotice.Count} on notice), "
+            + $"{Figures.GetValueOrDefault("variation acts verified")} acknowledged acts verified, launch took {ack.Attempts} attempt(s)";
+        return new CheckResult("the variation is one round, effective, signed by every party bound, and its agreement's version 2 once", violations);
     }
 
     /// <summary>GET /api/agreements: the agreement ids the API lists.</summary>
