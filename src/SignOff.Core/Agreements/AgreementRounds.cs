@@ -23,7 +23,8 @@ public abstract record AgreementRoundPlan
 /// <list type="bullet">
 /// <item>A variation goes to every party bound now (one on notice too: it is bound, and unanimity
 /// counts it), each under the id it has in the register, through the governance route and published
-/// calendar of the round that bound it, written to the officer the register writes to.</item>
+/// calendar of the round that bound it — or another route the coordinator names for it — written
+/// to the officer the register writes to.</item>
 /// <item>A joiner signs the version in force: the accession round circulates that document.</item>
 /// <item>One variation at a time: a second, launched on the same version while the first is going
 /// round, would vary a text the first is about to replace. Likewise one accession per organisation.</item>
@@ -40,8 +41,9 @@ public static class AgreementRounds
     /// <param name="changes">Every round launched on this agreement so far.</param>
     /// <param name="draft">The varied draft.</param>
     /// <param name="deadline">The variation round's deadline.</param>
+    /// <param name="routes">Parties that take the variation through another route than they took the agreement (a lighter one for a minor variation, say), by party id.</param>
     public static AgreementRoundPlan Variation(AgreementState agreement, RoundState original, IReadOnlyDictionary<string, PartnerState> boundBy,
-        IEnumerable<RoundState> changes, DocumentRef draft, DateOnly deadline)
+        IEnumerable<RoundState> changes, DocumentRef draft, DateOnly deadline, IReadOnlyDictionary<string, GovernanceRoute>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(agreement);
         ArgumentNullException.ThrowIfNull(boundBy);
@@ -65,7 +67,8 @@ public static class AgreementRounds
                     $"The round that bound {party.Name} ({party.JoinedBy}) is not held, so its governance route is not known.");
             }
 
-            partners.Add(new PartnerDefinition(party.Name, party.Officer, new PartnerGovernance(known.Route, null, known.Calendar), null, party.PartyId));
+            var route = routes?.GetValueOrDefault(party.PartyId) ?? known.Route;
+            partners.Add(new PartnerDefinition(party.Name, party.Officer, new PartnerGovernance(route, null, known.Calendar), null, party.PartyId));
         }
 
         return new AgreementRoundPlan.Ready(DefinitionFor(agreement, original, deadline, partners), draft,

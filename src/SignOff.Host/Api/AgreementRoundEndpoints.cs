@@ -23,7 +23,7 @@ public static class AgreementRoundEndpoints
         api.MapPost("/{agreementId}/variations", VariationAsync)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Circulate a varied draft to every party bound (multipart: 'draft' PDF or DOCX, 'deadline' YYYY-MM-DD). A round like any other; when every party has signed, the varied version is in force.");
+            .WithSummary("Circulate a varied draft to every party bound (multipart: 'draft' PDF or DOCX, 'deadline' YYYY-MM-DD, and 'route-{partyId}' for a party that decides the variation by another route than it took the agreement). A round like any other; when every party has signed, the varied version is in force.");
         api.MapPost("/{agreementId}/accessions", AccessionAsync)
             .WithSummary("Ask an organisation to join: a round of its own through its governance, then its counterpart of the version in force; nobody else signs again.");
         return api;
@@ -37,8 +37,8 @@ public static class AgreementRoundEndpoints
         }
 
         var form = await request.ReadFormAsync(ct);
-        return Launched(await commands.ProposeVariationAsync(agreementId, Upload.Of(form.Files["draft"]), form["deadline"], RoundEndpoints.TriggerId(request.HttpContext),
-            Coordinators.Of(request.HttpContext), ct));
+        return Launched(await commands.ProposeVariationAsync(agreementId, Upload.Of(form.Files["draft"]), form["deadline"], AgreementRoundCommands.RoutesOf(form),
+            RoundEndpoints.TriggerId(request.HttpContext), Coordinators.Of(request.HttpContext), ct));
     }
 
     private static async Task<Results<Created<RoundView>, ProblemHttpResult>> AccessionAsync(string agreementId, AccessionRequest body, HttpContext http, AgreementRoundCommands commands,

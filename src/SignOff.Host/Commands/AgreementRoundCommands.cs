@@ -29,9 +29,31 @@ public sealed record JoinerInput(string? Name, string? OfficerName, string? Offi
 /// </remarks>
 public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngine rounds, RoundReadModel roundStore, RoundCommands commands)
 {
-    /// <summary>Circulates a varied draft to every party bound by the agreement.</summary>
-    public async Task<CommandResult> ProposeVariationAsync(string agreementId, Upload? draft, string? deadline, string triggerId, Actor by, CancellationToken ct)
+    private const string RoutePrefix = "route-";
+
+    /// <summary>The form field (and multipart part) that names another route for a party's decision on a variation.</summary>
+    public static string RouteField(string partyId) => RoutePrefix + partyId;
+
+    /// <summary>The parties a variation goes to by another route, from a form or a multipart body: <c>route-{partyId}</c> with a route id; an empty one keeps the party's route.</summary>
+    public static Dictionary<string, string> RoutesOf(IFormCollection form)
     {
+        ArgumentNullException.ThrowIfNull(form);
+        return form.Keys.Where(k => k.StartsWith(RoutePrefix, StringComparison.Ordinal) && form[k].ToString().Trim().Length > 0)
+            .ToDictionary(k => k[RoutePrefix.Length..], k => form[k].ToString().Trim(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Circulates a varied draft to every party bound by the agreement.</summary>
+    /// <param name="agreementId">The agreement.</param>
+    /// <param name="draft">The varied draft.</param>
+    /// <param name="deadline">The round's deadline, as typed.</param>
+    /// <param name="routes">Route ids by party id, for parties that decide the variation by another route than the agreement (others keep theirs).</param>
+    /// <param name="triggerId">The request's id: the same request names the same round.</param>
+    /// <param name="by">Who launches it.</param>
+    /// <param name="ct">Cancels the work.</param>
+    public async Task<CommandResult> ProposeVariationAsync(string agreementId, Upload? draft, string? deadline, IReadOnlyDictionary<string, string> routes, string triggerId, Actor by,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
         var due = InputReaders.Date(deadline, "deadline", "variation round's deadline", required: true);
         if (due.FirstFailure is { } badDate)
         {
@@ -50,6 +72,23 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
         }
 
         var (agreement, original) = loaded.Value;
+        var chosen = new Dictionary<string, GovernanceRoute>(StringComparer.Ordinal);
+        foreach (var (partyId, routeId) in routes)
+        {
+            if (agreement.FindParty(partyId) is not { IsBound: true })
+            {
+                return new CommandFailure.Invalid(InputProblem.UnknownChoice, $"'{partyId}' is not a party bound by {agreement.Agreement.Title}.", RouteField(partyId));
+            }
+
+            if (!commands.Routes.TryGet(routeId, out var route))
+            {
+                return new CommandFailure.Invalid(InputProblem.UnknownRoute,
+                    $"Unknown governance route '{routeId}'; known routes are: {string.Join(", ", commands.Routes.Ids)}.", RouteField(partyId));
+            }
+
+            chosen[partyId] = route;
+        }
+
         var document = await commands.CheckDocumentAsync(draft, "draft", ct);
         if (document.FirstFailure is { } badFile)
         {
@@ -71,7 +110,7 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
         }
 
         var roundId = RoundIdFor(agreement, triggerId);
-        var plan = AgreementRounds.Variation(agreement, original, boundBy, await OtherRoundsAsync(roundId, ct), document.Value.Ref, due.Value!.Value);
+        var plan = AgreementRounds.Variation(agreement, original, boundBy, await OtherRoundsAsync(roundId, ct), document.Value.Ref, due.Value!.Value, chosen);
         return await StartAsync(plan, roundId, triggerId, by, document.Value, ct);
     }
 

@@ -165,9 +165,17 @@ public static class AgreementPages
             return await NotFoundAsync(http, d);
         }
 
-        var inFlight = AgreementRounds.InFlight(agreement, await d.Rounds.LoadAllAsync(ct)).Where(r => r.ChangeOf!.Kind == kind).OrderBy(r => r.LaunchedOn).ToList();
+        var rounds = await d.Rounds.LoadAllAsync(ct);
+        var inFlight = AgreementRounds.InFlight(agreement, rounds).Where(r => r.ChangeOf!.Kind == kind).OrderBy(r => r.LaunchedOn).ToList();
         var routes = d.Routes.All.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => (r.Id, r.Name)).ToList();
-        var model = new AgreementChangeModel(agreement, kind, inFlight, routes, d.Commands.Today, errors, values);
+        var byId = rounds.ToDictionary(r => r.RoundId, StringComparer.Ordinal);
+        var routeTaken = agreement.BoundParties
+            .Select(p => (p.PartyId, Route: byId.GetValueOrDefault(p.JoinedBy) is { } joined
+                ? (joined.FindPartner(p.PartyId) ?? joined.Partners.FirstOrDefault(x => x.Name == p.Name))?.Route.Name
+                : null))
+            .Where(x => x.Route is not null)
+            .ToDictionary(x => x.PartyId, x => x.Route!, StringComparer.Ordinal);
+        var model = new AgreementChangeModel(agreement, kind, inFlight, routes, d.Commands.Today, errors, values) { RouteTaken = routeTaken };
         return kind == AgreementChangeKind.Variation
             ? await d.Pages.RenderAsync<VariationPage>(http, model, status)
             : await d.Pages.RenderAsync<AccessionPage>(http, model, status);
@@ -176,7 +184,7 @@ public static class AgreementPages
     private static async Task<IResult> VariationAsync(string agreementId, HttpContext http, Deps d, CancellationToken ct)
     {
         var form = await http.Request.ReadFormAsync(ct);
-        var result = await d.Changes.ProposeVariationAsync(agreementId, Upload.Of(form.Files["draft"]), Forms.DateText(form, "deadline"),
+        var result = await d.Changes.ProposeVariationAsync(agreementId, Upload.Of(form.Files["draft"]), Forms.DateText(form, "deadline"), AgreementRoundCommands.RoutesOf(form),
             Forms.TriggerId("page", $"{agreementId}/variation", form), Coordinators.Of(http), ct);
         return await LaunchedAsync(http, d, agreementId, AgreementChangeKind.Variation, form, result, ct);
     }
@@ -249,4 +257,8 @@ public sealed record AgreementModel(AgreementState Agreement, DateOnly Today, IR
 /// <param name="Errors">Problems at their fields.</param>
 /// <param name="Values">What was typed.</param>
 public sealed record AgreementChangeModel(AgreementState Agreement, AgreementChangeKind Kind, IReadOnlyList<RoundState> InFlight, IReadOnlyList<(string Value, string Label)> Routes,
-    DateOnly Today, FormErrors Errors, FormValues Values);
+    DateOnly Today, FormErrors Errors, FormValues Values)
+{
+    /// <summary>The route each party took for the agreement, by party id: a variation takes it again unless the coordinator names another.</summary>
+    public IReadOnlyDictionary<string, string> RouteTaken { get; init; } = new Dictionary<string, string>();
+}

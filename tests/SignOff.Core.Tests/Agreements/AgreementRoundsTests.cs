@@ -41,6 +41,18 @@ public sealed class AgreementRoundsTests
     }
 
     [Fact]
+    public void A_party_named_for_another_route_decides_the_variation_by_it_and_the_others_keep_theirs()
+    {
+        var register = Register();
+        var original = Original();
+        var lighter = new Dictionary<string, GovernanceRoute> { [Id("Maldon District Council")] = Routes.DelegatedOfficer };
+
+        var plan = Assert.IsType<AgreementRoundPlan.Ready>(AgreementRounds.Variation(register.State, original, BoundBy(original), [], Document("v2"), Deadline, lighter));
+
+        Assert.Equal([Routes.DelegatedOfficer.Id, Routes.CabinetMember.Id, Routes.CharityBoard.Id], plan.Definition.Partners.Select(p => p.Governance.Route.Id));
+    }
+
+    [Fact]
     public void A_party_that_has_left_is_not_asked_to_vary_the_agreement()
     {
         var register = Register();

@@ -27,12 +27,22 @@ public sealed partial class ApiTests
         Assert.Single((await api.GetFromJsonAsync<JsonElement>("/api/rounds", Ct)).EnumerateArray());
 
         // The variation is a round to every party, under the ids the register knows them by.
+        var unknownRoute = Variation(varied, "2021-07-30");
+        unknownRoute.Add(new StringContent("parish-meeting"), $"route-{parties[1]}");
+        Assert.Equal($"route-{parties[1]}", (await ProblemAsync(await api.PostAsync($"/api/agreements/{agreementId}/variations", unknownRoute, Ct), HttpStatusCode.UnprocessableEntity))
+            .GetProperty("field").GetString());
+        var notAParty = Variation(varied, "2021-07-30");
+        notAParty.Add(new StringContent("cabinet"), "route-provide-cic");
+        await ProblemAsync(await api.PostAsync($"/api/agreements/{agreementId}/variations", notAParty, Ct), HttpStatusCode.UnprocessableEntity);
+        Assert.Single((await api.GetFromJsonAsync<JsonElement>("/api/rounds", Ct)).EnumerateArray());
+
+        // Chelmsford's cabinet delegated minor variations to an officer: its decision on this one goes that way.
         var key = $"variation-{Guid.NewGuid():N}";
-        var launched = await LaunchVariationAsync(agreementId, varied, key);
+        var launched = await LaunchVariationAsync(agreementId, varied, key, (parties[1]!, "delegated-officer"));
         var roundId = launched.GetProperty("roundId").GetString()!;
         Assert.NotEqual(agreementId, roundId);
         Assert.Equal(parties, launched.GetProperty("partners").EnumerateArray().Select(p => p.GetProperty("partnerId").GetString()));
-        Assert.Equal(["full-council", "cabinet"], launched.GetProperty("partners").EnumerateArray().Select(p => p.GetProperty("route").GetString()));
+        Assert.Equal(["full-council", "delegated-officer"], launched.GetProperty("partners").EnumerateArray().Select(p => p.GetProperty("route").GetString()));
         Assert.Equal(("variation", 1), (launched.GetProperty("changeOf").GetProperty("kind").GetString(), launched.GetProperty("changeOf").GetProperty("baseVersion").GetInt32()));
 
         // The same request again is the same round; another variation while it goes round is refused.
@@ -108,9 +118,15 @@ public sealed partial class ApiTests
 
     private sealed record AccessionRequestBody(string Name, string OfficerName, string OfficerEmail, string Route, string? MeetingOn, string Deadline);
 
-    private async Task<JsonElement> LaunchVariationAsync(string agreementId, byte[] draft, string idempotencyKey)
+    private async Task<JsonElement> LaunchVariationAsync(string agreementId, byte[] draft, string idempotencyKey, params (string PartyId, string Route)[] routes)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/agreements/{agreementId}/variations") { Content = Variation(draft, "2021-07-30") };
+        var form = Variation(draft, "2021-07-30");
+        foreach (var (partyId, route) in routes)
+        {
+            form.Add(new StringContent(route), $"route-{partyId}");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/agreements/{agreementId}/variations") { Content = form };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         var response = await api.SendAsync(request, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
