@@ -105,6 +105,27 @@ public static class AgreementRounds
             new AgreementChange(agreement.AgreementId, AgreementChangeKind.Accession, agreement.Current.Number));
     }
 
+    /// <summary>Each bound party as the round that bound it knew it (its route, its published calendar), by party id; a party whose round is not held is left out.</summary>
+    /// <param name="agreement">The agreement as the register holds it.</param>
+    /// <param name="rounds">The rounds that bound its parties, by round id.</param>
+    public static Dictionary<string, PartnerState> BoundBy(AgreementState agreement, IReadOnlyDictionary<string, RoundState> rounds)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(rounds);
+        var known = new Dictionary<string, PartnerState>(StringComparer.Ordinal);
+        foreach (var party in agreement.BoundParties)
+        {
+            // An organisation that left and came back has a dated party id; its round knew it by its name.
+            if (rounds.GetValueOrDefault(party.JoinedBy) is { } round
+                && (round.FindPartner(party.PartyId) ?? round.Partners.FirstOrDefault(p => p.Name == party.Name)) is { } partner)
+            {
+                known[party.PartyId] = partner;
+            }
+        }
+
+        return known;
+    }
+
     /// <summary>The rounds launched on this agreement that are still going round.</summary>
     public static IEnumerable<RoundState> InFlight(AgreementState agreement, IEnumerable<RoundState> changes)
     {

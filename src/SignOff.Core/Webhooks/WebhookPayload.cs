@@ -12,33 +12,7 @@ public static class WebhookPayload
     public static string For(WebhookEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", e.Type);
-            json.WriteString("timestamp", e.OccurredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            json.WriteStartObject("data");
-            if (e.Type != WebhookCatalogue.TestEvent)
-            {
-                json.WriteString("roundId", e.RoundId);
-            }
-
-            if (e.PartnerId is { } partner)
-            {
-                json.WriteString("partnerId", partner);
-            }
-
-            foreach (var (key, value) in e.Data)
-            {
-                json.WriteString(key, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Write(e.Type, e.OccurredAt, e.Type == WebhookCatalogue.TestEvent ? null : ("roundId", e.RoundId), e.PartnerId is { } partner ? ("partnerId", partner) : null, e.Data);
     }
 
     /// <summary><c>{"type":…,"timestamp":…,"data":{"agreementId":…,"partyId":…,…}}</c>: an event of the agreement register, as UTF-8.</summary>
@@ -49,20 +23,21 @@ public static class WebhookPayload
     public static string For(Agreements.PublishAgreementWebhook e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        return Write(e.Type, e.OccurredAt, ("agreementId", e.AgreementId), e.PartyId is { } party ? ("partyId", party) : null, e.Data);
+    }
+
+    /// <summary>The one envelope: type, timestamp to the second, then the data led by what it is about.</summary>
+    private static string Write(string type, DateTimeOffset occurredAt, (string Key, string Value)? subject, (string Key, string Value)? about,
+        IEnumerable<KeyValuePair<string, string>> data)
+    {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("type", e.Type);
-            json.WriteString("timestamp", e.OccurredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteString("type", type);
+            json.WriteString("timestamp", occurredAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteStartObject("data");
-            json.WriteString("agreementId", e.AgreementId);
-            if (e.PartyId is { } party)
-            {
-                json.WriteString("partyId", party);
-            }
-
-            foreach (var (key, value) in e.Data)
+            foreach (var (key, value) in new[] { subject, about }.OfType<(string Key, string Value)>().Concat(data.Select(d => (d.Key, d.Value))))
             {
                 json.WriteString(key, value);
             }

@@ -95,23 +95,19 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
             return badFile;
         }
 
-        var boundBy = new Dictionary<string, PartnerState>(StringComparer.Ordinal);
-        foreach (var joinedBy in agreement.BoundParties.GroupBy(p => p.JoinedBy))
+        var joinedBy = new Dictionary<string, RoundState>(StringComparer.Ordinal) { [original.RoundId] = original };
+        foreach (var roundId in agreement.BoundParties.Select(p => p.JoinedBy).Distinct().Where(id => !joinedBy.ContainsKey(id)))
         {
-            var round = joinedBy.Key == original.RoundId ? original : await rounds.LoadAsync(joinedBy.Key, ct);
-            foreach (var party in joinedBy)
+            if (await rounds.LoadAsync(roundId, ct) is { } round)
             {
-                // An organisation that left and came back has a dated party id; its round knew it by its name.
-                if ((round?.FindPartner(party.PartyId) ?? round?.Partners.FirstOrDefault(p => p.Name == party.Name)) is { } known)
-                {
-                    boundBy[party.PartyId] = known;
-                }
+                joinedBy[roundId] = round;
             }
         }
 
-        var roundId = RoundIdFor(agreement, triggerId);
-        var plan = AgreementRounds.Variation(agreement, original, boundBy, await OtherRoundsAsync(roundId, ct), document.Value.Ref, due.Value!.Value, chosen);
-        return await StartAsync(plan, roundId, triggerId, by, document.Value, ct);
+        var boundBy = AgreementRounds.BoundBy(agreement, joinedBy);
+        var variationId = RoundIdFor(agreement, triggerId);
+        var plan = AgreementRounds.Variation(agreement, original, boundBy, await OtherRoundsAsync(variationId, ct), document.Value.Ref, due.Value!.Value, chosen);
+        return await StartAsync(plan, variationId, triggerId, by, document.Value, ct);
     }
 
     /// <summary>Reads what a coordinator says of a joining organisation: the organisation, its officer and route, its meeting, the deadline; every problem at once.</summary>
@@ -154,19 +150,19 @@ public sealed class AgreementRoundCommands(IAgreementEngine register, IRoundEngi
                 return new CommandFailure.RegisterRefused(refused.Code, refused.Message);
             case AgreementRoundPlan.Ready ready:
                 var start = new StartRound(triggerId, roundId, ready.Definition, ready.Draft, by, ready.Change);
+
+                // Decided once, before anything is stored: a refused launch stores nothing.
+                if (commands.RefusalOf(start) is { } refusal)
+                {
+                    return refusal;
+                }
+
                 if (upload is not null)
                 {
-                    // Checked first against the round, so a refused launch stores nothing.
-                    var refusal = commands.RefusalOf(start);
-                    if (refusal is not null)
-                    {
-                        return refusal;
-                    }
-
                     await commands.StoreAsync(upload, ct);
                 }
 
-                return await commands.StartAsync(start, ct);
+                return await commands.RunAsync(start.RoundId, start, ct);
             default:
                 throw new InvalidOperationException($"Unknown plan {plan.GetType().Name}.");
         }

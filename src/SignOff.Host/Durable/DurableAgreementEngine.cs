@@ -141,100 +141,29 @@ public sealed class DurableAgreementEngine(LocalDurableRuntime runtime, Agreemen
     /// webhooks of an agreement afterwards. Alarms waiting for their instant are not waited for.
     /// </summary>
     /// <returns>True when everything settled within the time allowed.</returns>
-    public async Task<bool> SettleAsync(TimeSpan within, CancellationToken cancellationToken)
+    public Task<bool> SettleAsync(TimeSpan within, CancellationToken cancellationToken) => runtime.SettleAsync(EffectsInstancesAsync, within, cancellationToken);
+
+    private async IAsyncEnumerable<string> EffectsInstancesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var settled = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        await foreach (var record in AllRecordsAsync(cancellationToken))
         {
-            var pending = 0;
-            await foreach (var record in AllRecordsAsync(cancellationToken))
+            for (var transition = 1L; transition <= record.Transitions; transition++)
             {
-                for (var transition = 1L; transition <= record.Transitions; transition++)
-                {
-                    var id = WorkflowNames.AgreementEffectsInstanceId(record.Agreement.AgreementId, transition);
-                    if (settled.Contains(id))
-                    {
-                        continue;
-                    }
-
-                    // Not there yet counts as pending: the entity's commit starts it a moment later.
-                    var instance = (await ((IOrchestrationServiceClient)runtime.Service).GetOrchestrationStateAsync(id, allExecutions: false)).FirstOrDefault();
-                    if (instance is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated })
-                    {
-                        settled.Add(id);
-                    }
-                    else
-                    {
-                        pending++;
-                    }
-                }
+                yield return WorkflowNames.AgreementEffectsInstanceId(record.Agreement.AgreementId, transition);
             }
-
-            if (pending == 0)
-            {
-                return true;
-            }
-
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > within)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
     /// <summary>The entity's record of an agreement, or null when it is not in the register.</summary>
-    /// <remarks>A read that falls between a large state's row and its blob finds the blob gone: read again (see <see cref="DurableRoundEngine.LoadRecordAsync"/>).</remarks>
-    public override async Task<AgreementRecord?> LoadRecordAsync(string agreementId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var entity = await runtime.Queries.GetEntityAsync(EntityOf(agreementId), includeState: true, includeStateless: false, cancellationToken);
-                return entity?.SerializedState is { } json ? WorkflowJson.Converter.Deserialize<AgreementRecord>(json) : null;
-            }
-            catch (Exception ex) when (ex.InnerException is Azure.RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } && attempt < 10)
-            {
-                Logger.LogDebug("Agreement {AgreementId}'s state moved while it was read (attempt {Attempt}); reading again", agreementId, attempt);
-            }
-        }
-    }
+    public override Task<AgreementRecord?> LoadRecordAsync(string agreementId, CancellationToken cancellationToken) =>
+        runtime.ReadEntityAsync<AgreementRecord>(EntityOf(agreementId), Logger, cancellationToken);
 
     /// <summary>Every agreement's record, as the entities hold them.</summary>
-    public override async IAsyncEnumerable<AgreementRecord> AllRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new EntityBackendQueries.EntityQuery { InstanceIdStartsWith = $"@{WorkflowNames.AgreementEntity}@", IncludeState = true, PageSize = 100 };
-        do
-        {
-            var page = await runtime.Queries.QueryEntitiesAsync(query, cancellationToken);
-            foreach (var entity in page.Results)
-            {
-                if (entity.SerializedState is { } json)
-                {
-                    yield return WorkflowJson.Converter.Deserialize<AgreementRecord>(json)!;
-                }
-            }
+    public override IAsyncEnumerable<AgreementRecord> AllRecordsAsync(CancellationToken cancellationToken) =>
+        runtime.ReadEntitiesAsync<AgreementRecord>(WorkflowNames.AgreementEntity, cancellationToken);
 
-            query = new EntityBackendQueries.EntityQuery
-            {
-                InstanceIdStartsWith = query.InstanceIdStartsWith,
-                IncludeState = true,
-                PageSize = query.PageSize,
-                ContinuationToken = page.ContinuationToken,
-            };
-        }
-        while (query.ContinuationToken is not null);
-    }
-
-    private Task SignalAsync(string agreementId, string operation, object? input, Guid requestId)
-    {
-        var target = new OrchestrationInstance { InstanceId = EntityOf(agreementId).ToString() };
-        var signal = ClientEntityHelpers.EmitOperationSignal(target, requestId, operation, input is null ? null : WorkflowJson.Converter.Serialize(input), null);
-        return runtime.Service.SendTaskOrchestrationMessageAsync(signal.AsTaskMessage());
-    }
+    private Task SignalAsync(string agreementId, string operation, object? input, Guid requestId) =>
+        runtime.SignalEntityAsync(EntityOf(agreementId), operation, input, requestId);
 
     private static EntityId EntityOf(string agreementId) => new(WorkflowNames.AgreementEntity, agreementId);
 

@@ -35,107 +35,33 @@ public sealed class DurableRoundEngine(LocalDurableRuntime runtime, RoundProcess
     /// are not waited for.
     /// </summary>
     /// <returns>True when everything settled within the time allowed.</returns>
-    public async Task<bool> SettleAsync(TimeSpan within, CancellationToken cancellationToken)
+    public Task<bool> SettleAsync(TimeSpan within, CancellationToken cancellationToken) => runtime.SettleAsync(EffectsInstancesAsync, within, cancellationToken);
+
+    private async IAsyncEnumerable<string> EffectsInstancesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var started = Time.GetTimestamp();
-        var settled = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        await foreach (var record in AllRecordsAsync(cancellationToken))
         {
-            var pending = 0;
-            await foreach (var record in AllRecordsAsync(cancellationToken))
+            for (var transition = 1L; transition <= record.Transitions; transition++)
             {
-                for (var transition = 1L; transition <= record.Transitions; transition++)
-                {
-                    var id = WorkflowNames.EffectsInstanceId(record.Round.RoundId, transition);
-                    if (settled.Contains(id))
-                    {
-                        continue;
-                    }
-
-                    if (await InstanceAsync(id) is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated })
-                    {
-                        settled.Add(id);
-                    }
-                    else
-                    {
-                        pending++;
-                    }
-                }
+                yield return WorkflowNames.EffectsInstanceId(record.Round.RoundId, transition);
             }
-
-            if (pending == 0)
-            {
-                return true;
-            }
-
-            if (Time.GetElapsedTime(started) > within)
-            {
-                return false;
-            }
-
-            await Task.Delay(LongestPoll, cancellationToken);
         }
     }
 
     /// <summary>An orchestration instance as the task hub has it (a transition's effects, an alarm), or null.</summary>
-    public async Task<OrchestrationState?> InstanceAsync(string instanceId) =>
-        (await ((IOrchestrationServiceClient)runtime.Service).GetOrchestrationStateAsync(instanceId, allExecutions: false)).FirstOrDefault();
+    public Task<OrchestrationState?> InstanceAsync(string instanceId) => runtime.InstanceAsync(instanceId);
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// A large state lives in a blob the instance row names; the entity's next commit writes a new
-    /// blob and removes the old, so a read that falls between the row and the blob finds the blob
-    /// gone. That is a read of a state already superseded: read again.
-    /// </remarks>
-    public override async Task<RoundRecord?> LoadRecordAsync(string roundId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var entity = await runtime.Queries.GetEntityAsync(EntityOf(roundId), includeState: true, includeStateless: false, cancellationToken);
-                return entity?.SerializedState is { } json ? WorkflowJson.Converter.Deserialize<RoundRecord>(json) : null;
-            }
-            catch (Exception ex) when (ex.InnerException is Azure.RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } && attempt < 10)
-            {
-                Logger.LogDebug("Round {RoundId}'s state moved while it was read (attempt {Attempt}); reading again", roundId, attempt);
-            }
-        }
-    }
+    public override Task<RoundRecord?> LoadRecordAsync(string roundId, CancellationToken cancellationToken) =>
+        runtime.ReadEntityAsync<RoundRecord>(EntityOf(roundId), Logger, cancellationToken);
 
     /// <inheritdoc/>
-    public override async IAsyncEnumerable<RoundRecord> AllRecordsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new EntityBackendQueries.EntityQuery { InstanceIdStartsWith = $"@{WorkflowNames.RoundEntity}@", IncludeState = true, PageSize = 100 };
-        do
-        {
-            var page = await runtime.Queries.QueryEntitiesAsync(query, cancellationToken);
-            foreach (var entity in page.Results)
-            {
-                if (entity.SerializedState is { } json)
-                {
-                    yield return WorkflowJson.Converter.Deserialize<RoundRecord>(json)!;
-                }
-            }
-
-            query = new EntityBackendQueries.EntityQuery
-            {
-                InstanceIdStartsWith = query.InstanceIdStartsWith,
-                IncludeState = true,
-                PageSize = query.PageSize,
-                ContinuationToken = page.ContinuationToken,
-            };
-        }
-        while (query.ContinuationToken is not null);
-    }
+    public override IAsyncEnumerable<RoundRecord> AllRecordsAsync(CancellationToken cancellationToken) =>
+        runtime.ReadEntitiesAsync<RoundRecord>(WorkflowNames.RoundEntity, cancellationToken);
 
     /// <summary>Sends an operation to a round's entity (tests use it to send what a request never would).</summary>
-    internal Task SignalAsync(string roundId, string operation, object? input, Guid requestId)
-    {
-        var target = new OrchestrationInstance { InstanceId = EntityOf(roundId).ToString() };
-        var signal = ClientEntityHelpers.EmitOperationSignal(target, requestId, operation, input is null ? null : WorkflowJson.Converter.Serialize(input), null);
-        return runtime.Service.SendTaskOrchestrationMessageAsync(signal.AsTaskMessage());
-    }
+    internal Task SignalAsync(string roundId, string operation, object? input, Guid requestId) =>
+        runtime.SignalEntityAsync(EntityOf(roundId), operation, input, requestId);
 
     private static EntityId EntityOf(string roundId) => new(WorkflowNames.RoundEntity, roundId);
 

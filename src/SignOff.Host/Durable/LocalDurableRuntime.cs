@@ -59,6 +59,117 @@ public sealed class LocalDurableRuntime : IHostedService, IAsyncDisposable
     /// <summary>Entity reads.</summary>
     public EntityBackendQueries Queries { get; }
 
+    /// <summary>
+    /// Waits until every orchestration the ids name has finished (completed, failed or terminated),
+    /// looking again every 100 ms: the engines name their transitions' effects, so a test or the
+    /// benchmark can look at the world afterwards. An id not started yet counts as pending — an
+    /// entity's commit starts it a moment later.
+    /// </summary>
+    /// <param name="instanceIds">The ids to wait for, read afresh at each look (new transitions appear while waiting).</param>
+    /// <param name="within">How long to wait at most.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>True when all finished within the time allowed.</returns>
+    public async Task<bool> SettleAsync(Func<CancellationToken, IAsyncEnumerable<string>> instanceIds, TimeSpan within, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var settled = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var pending = 0;
+            await foreach (var id in instanceIds(cancellationToken))
+            {
+                if (settled.Contains(id))
+                {
+                    continue;
+                }
+
+                if (await InstanceAsync(id) is { OrchestrationStatus: OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated })
+                {
+                    settled.Add(id);
+                }
+                else
+                {
+                    pending++;
+                }
+            }
+
+            if (pending == 0)
+            {
+                return true;
+            }
+
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > within)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    /// <summary>An entity's state (a round's or an agreement's record), or null when it has none.</summary>
+    /// <remarks>
+    /// A large state lives in a blob the instance row names; the entity's next commit writes a new
+    /// blob and removes the old, so a read that falls between the row and the blob finds the blob
+    /// gone. That is a read of a state already superseded: read again.
+    /// </remarks>
+    public async Task<T?> ReadEntityAsync<T>(EntityId entity, ILogger logger, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var found = await Queries.GetEntityAsync(entity, includeState: true, includeStateless: false, cancellationToken);
+                return found?.SerializedState is { } json ? WorkflowJson.Converter.Deserialize<T>(json) : null;
+            }
+            catch (Exception ex) when (ex.InnerException is Azure.RequestFailedException { Status: 404, ErrorCode: "BlobNotFound" } && attempt < 10)
+            {
+                logger.LogDebug("{Entity}'s state moved while it was read (attempt {Attempt}); reading again", entity, attempt);
+            }
+        }
+    }
+
+    /// <summary>The state of every entity of one kind (every round's record, every agreement's), a page of 100 at a time.</summary>
+    public async IAsyncEnumerable<T> ReadEntitiesAsync<T>(string entityName, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new EntityBackendQueries.EntityQuery { InstanceIdStartsWith = $"@{entityName}@", IncludeState = true, PageSize = 100 };
+        do
+        {
+            var page = await Queries.QueryEntitiesAsync(query, cancellationToken);
+            foreach (var entity in page.Results)
+            {
+                if (entity.SerializedState is { } json)
+                {
+                    yield return WorkflowJson.Converter.Deserialize<T>(json)!;
+                }
+            }
+
+            query = new EntityBackendQueries.EntityQuery
+            {
+                InstanceIdStartsWith = query.InstanceIdStartsWith,
+                IncludeState = true,
+                PageSize = query.PageSize,
+                ContinuationToken = page.ContinuationToken,
+            };
+        }
+        while (query.ContinuationToken is not null);
+    }
+
+    /// <summary>Sends an operation to an entity straight to the backend's queue; the request id lets the backend drop a second identical signal.</summary>
+    public Task SignalEntityAsync(EntityId entity, string operation, object? input, Guid requestId)
+    {
+        var target = new OrchestrationInstance { InstanceId = entity.ToString() };
+        var signal = ClientEntityHelpers.EmitOperationSignal(target, requestId, operation, input is null ? null : WorkflowJson.Converter.Serialize(input), null);
+        return Service.SendTaskOrchestrationMessageAsync(signal.AsTaskMessage());
+    }
+
+    /// <summary>An orchestration instance as the task hub has it (a transition's effects, an alarm), or null.</summary>
+    public async Task<OrchestrationState?> InstanceAsync(string instanceId) =>
+        (await ((IOrchestrationServiceClient)Service).GetOrchestrationStateAsync(instanceId, allExecutions: false)).FirstOrDefault();
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Service.CreateIfNotExistsAsync();

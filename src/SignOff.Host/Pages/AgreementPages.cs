@@ -168,13 +168,8 @@ public static class AgreementPages
         var rounds = await d.Rounds.LoadAllAsync(ct);
         var inFlight = AgreementRounds.InFlight(agreement, rounds).Where(r => r.ChangeOf!.Kind == kind).OrderBy(r => r.LaunchedOn).ToList();
         var routes = d.Routes.All.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => (r.Id, r.Name)).ToList();
-        var byId = rounds.ToDictionary(r => r.RoundId, StringComparer.Ordinal);
-        var routeTaken = agreement.BoundParties
-            .Select(p => (p.PartyId, Route: byId.GetValueOrDefault(p.JoinedBy) is { } joined
-                ? (joined.FindPartner(p.PartyId) ?? joined.Partners.FirstOrDefault(x => x.Name == p.Name))?.Route.Name
-                : null))
-            .Where(x => x.Route is not null)
-            .ToDictionary(x => x.PartyId, x => x.Route!, StringComparer.Ordinal);
+        var routeTaken = AgreementRounds.BoundBy(agreement, rounds.ToDictionary(r => r.RoundId, StringComparer.Ordinal))
+            .ToDictionary(p => p.Key, p => p.Value.Route.Name, StringComparer.Ordinal);
         var model = new AgreementChangeModel(agreement, kind, inFlight, routes, d.Commands.Today, errors, values) { RouteTaken = routeTaken };
         return kind == AgreementChangeKind.Variation
             ? await d.Pages.RenderAsync<VariationPage>(http, model, status)

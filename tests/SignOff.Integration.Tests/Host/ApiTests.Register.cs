@@ -54,8 +54,11 @@ public sealed partial class ApiTests
         Assert.Equal([maldon], after.GetProperty("continuationViewsDue").EnumerateArray().Select(p => p.GetString()));
 
         // The remaining party, the chair and the coordinator were told, each by its own email; Maldon is not told it left.
-        var mails = await EventuallyAsync(() => MailDevInbox.ForAgreementAsync(roundId, Ct), m => m.Count(x => x.Subject.Contains("left", StringComparison.Ordinal)) >= 3);
-        var noticeMails = mails.Where(m => m.Subject == "Notice given: Maldon District Council is leaving Test Alliance MoU").Select(m => m.To).Order().ToList();
+        // MailDev shows messages as it has parsed them, not in the order they were sent: wait for both kinds.
+        const string NoticeSubject = "Notice given: Maldon District Council is leaving Test Alliance MoU";
+        var mails = await EventuallyAsync(() => MailDevInbox.ForAgreementAsync(roundId, Ct),
+            m => m.Count(x => x.Subject.Contains("left", StringComparison.Ordinal)) >= 3 && m.Count(x => x.Subject == NoticeSubject) >= 3);
+        var noticeMails = mails.Where(m => m.Subject == NoticeSubject).Select(m => m.To).Order().ToList();
         Assert.Equal(["chair@alliance.example", "office@alliance.example", "sam@chelmsford.example"], noticeMails);
         var leftMails = mails.Where(m => m.Subject.Contains("left", StringComparison.Ordinal)).ToList();
         Assert.Equal(["chair@alliance.example", "office@alliance.example", "sam@chelmsford.example"], leftMails.Select(m => m.To).Order());
